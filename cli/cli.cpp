@@ -1,0 +1,103 @@
+#include "cli.h"
+
+#include "verbs.h"
+
+#include <array>
+
+namespace panicscope::cli {
+
+namespace {
+
+constexpr std::array kVerbs = {
+    Verb{"info", "DUMP", "release, CPUs, panic message and CPU, crashing task, uptime", 0, 0,
+         runInfo},
+    Verb{"ps", "DUMP", "every process and thread ('>' on a CPU, '*' the crashing task)", 0, 0,
+         runPs},
+    Verb{"log", "DUMP", "the kernel log, one line per record as dmesg prints it", 0, 0, runLog},
+    Verb{"sym", "ADDR|NAME DUMP", "the symbol+offset at an address, or a symbol's address, "
+                                  "with file:line",
+         1, 1, runSym},
+};
+
+constexpr const char* kOptionsHelp =
+    "options:\n"
+    "  --vmlinux FILE   the vmlinux with debug info; by default found from the dump's release\n"
+    "                   in /usr/lib/debug/boot/vmlinux-RELEASE,\n"
+    "                   /usr/lib/debug/lib/modules/RELEASE/vmlinux, /boot/vmlinux-RELEASE and\n"
+    "                   /lib/modules/RELEASE/build/vmlinux\n"
+    "  --debug-dir DIR  look for the vmlinux in DIR first (repeatable)\n"
+    "  --split FILE     another part of a makedumpfile --split dump set (repeatable)\n"
+    "  --json           print one JSON document on stdout (schema: docs/json-schema.md)\n"
+    "  -h, --help       this help; 'panicscope VERB --help' for one verb\n"
+    "  --version        the program's version\n"
+    "\n"
+    "DUMP is a kdump-compressed vmcore (makedumpfile, any compression libkdumpfile reads) or an\n"
+    "ELF vmcore (/proc/vmcore, QEMU dump-guest-memory).\n"
+    "Exit status: 0 success, 1 error (one line on stderr), 2 usage error.\n";
+
+void printHelp(std::ostream& out) {
+    out << "usage: panicscope VERB [options] [ARGS] DUMP\n\n"
+           "Offline analysis of a Linux kernel crash dump with the vmlinux it was built from.\n\n"
+           "verbs:\n";
+    for (const auto& v : kVerbs) {
+        std::string head = std::string(v.name) + " " + v.usage;
+        head.resize(std::max<size_t>(head.size() + 2, 22), ' ');
+        out << "  " << head << v.summary << '\n';
+    }
+    out << '\n' << kOptionsHelp;
+}
+
+int usageError(std::ostream& err, const std::string& message) {
+    err << "panicscope: " << message << " (see 'panicscope --help')\n";
+    return 2;
+}
+
+} // namespace
+
+std::span<const Verb> allVerbs() { return kVerbs; }
+
+int reportError(std::ostream& err, const Error& error) {
+    err << "panicscope: " << error.message << '\n';
+    return 1;
+}
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        bool showProgress) {
+    auto options = parseOptions(args);
+    if (!options) return usageError(err, options.error().message);
+    const Verb* verb = nullptr;
+    for (const auto& v : kVerbs)
+        if (options->verb == v.name) verb = &v;
+    if (options->version) {
+        out << "panicscope " << PANICSCOPE_VERSION << '\n';
+        return 0;
+    }
+    if (options->help) {
+        if (verb)
+            out << "usage: panicscope " << verb->name << " [options] " << verb->usage << "\n\n"
+                << verb->summary << "\n\n"
+                << kOptionsHelp;
+        else
+            printHelp(out);
+        return 0;
+    }
+    if (!verb) return usageError(err, "unknown command '" + options->verb + "'");
+    if (options->args.size() < verb->minArgs || options->args.size() > verb->maxArgs)
+        return usageError(err, std::string("usage: panicscope ") + verb->name + " [options] " +
+                                   verb->usage);
+
+    model::SessionOptions sessionOptions;
+    sessionOptions.dumpPaths = options->dumpPaths;
+    sessionOptions.vmlinuxPath = options->vmlinux;
+    sessionOptions.debugDirs = options->debugDirs;
+    if (showProgress)
+        sessionOptions.progress = [&err](const std::string& step) {
+            err << "\r\033[Kpanicscope: " << step << "..." << std::flush;
+        };
+    auto session = model::Session::open(sessionOptions);
+    if (showProgress) err << "\r\033[K" << std::flush;
+    if (!session) return reportError(err, session.error());
+    return verb->run(**session, *options, out, err);
+}
+
+} // namespace panicscope::cli

@@ -1,0 +1,11 @@
+// panicscope: the command-line front end. Everything happens in cli::run().
+#include "cli.h"
+
+#include <iostream>
+#include <unistd.h>
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    return panicscope::cli::run(args, std::cout, std::cerr, ::isatty(STDERR_FILENO) == 1);
+}

@@ -1,0 +1,18 @@
+#include "report/json_report.h"
+#include "report/text_report.h"
+#include "verbs.h"
+
+namespace panicscope::cli {
+
+int runInfo(model::Session& session, const Options& options, std::ostream& out,
+            std::ostream& err) {
+    auto info = session.info();
+    if (!info) return reportError(err, info.error());
+    if (options.json)
+        out << report::infoJson(*info).dump(2) << '\n';
+    else
+        report::printInfo(out, *info);
+    return 0;
+}
+
+} // namespace panicscope::cli

@@ -1,0 +1,18 @@
+#include "report/json_report.h"
+#include "report/text_report.h"
+#include "verbs.h"
+
+namespace panicscope::cli {
+
+int runLog(model::Session& session, const Options& options, std::ostream& out,
+           std::ostream& err) {
+    auto log = session.log();
+    if (!log) return reportError(err, log.error());
+    if (options.json)
+        out << report::logJson(**log).dump(2) << '\n';
+    else
+        report::printLog(out, **log);
+    return 0;
+}
+
+} // namespace panicscope::cli

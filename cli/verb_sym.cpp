@@ -1,0 +1,18 @@
+#include "report/json_report.h"
+#include "report/text_report.h"
+#include "verbs.h"
+
+namespace panicscope::cli {
+
+int runSym(model::Session& session, const Options& options, std::ostream& out,
+           std::ostream& err) {
+    auto symbol = session.lookupSymbol(options.args.front());
+    if (!symbol) return reportError(err, symbol.error());
+    if (options.json)
+        out << report::symJson(*symbol).dump(2) << '\n';
+    else
+        report::printSymbol(out, *symbol);
+    return 0;
+}
+
+} // namespace panicscope::cli

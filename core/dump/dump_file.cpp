@@ -1,0 +1,133 @@
+#include "dump/dump_file.h"
+
+#include "util/hex.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <libkdumpfile/kdumpfile.h>
+#include <unistd.h>
+
+namespace panicscope::dump {
+namespace {
+
+std::optional<uint64_t> numberAttr(kdump_ctx_t* ctx, const std::string& key) {
+    kdump_attr_t attr;
+    if (kdump_get_attr(ctx, key.c_str(), &attr) != KDUMP_OK) return std::nullopt;
+    if (attr.type == KDUMP_NUMBER) return attr.val.number;
+    if (attr.type == KDUMP_ADDRESS) return attr.val.address;
+    return std::nullopt;
+}
+
+std::optional<std::string> stringAttr(kdump_ctx_t* ctx, const std::string& key) {
+    kdump_attr_t attr;
+    if (kdump_get_attr(ctx, key.c_str(), &attr) != KDUMP_OK || attr.type != KDUMP_STRING)
+        return std::nullopt;
+    return std::string(attr.val.string);
+}
+
+} // namespace
+
+Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>& paths) {
+    if (paths.empty()) return fail(Errc::Usage, "no dump file given");
+    std::unique_ptr<DumpFile> dump(new DumpFile());
+    dump->paths_ = paths;
+    for (const auto& p : paths) {
+        auto facts = inspectDumpFile(p);
+        if (!facts) return tl::unexpected(facts.error());
+        if (p == paths.front()) dump->facts_ = *facts;
+    }
+    if (paths.size() > 1) dump->facts_.description += ", split into " + std::to_string(paths.size());
+    if (auto r = dump->openWithLibkdumpfile(); !r) return tl::unexpected(r.error());
+    dump->loadCpus();
+    return dump;
+}
+
+DumpFile::~DumpFile() {
+    if (ctx_) kdump_free(ctx_);
+    for (int fd : fds_) ::close(fd);
+}
+
+Result<void> DumpFile::openWithLibkdumpfile() {
+    for (const auto& p : paths_) {
+        int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return fail(Errc::Io, p + ": cannot open: " + std::strerror(errno));
+        fds_.push_back(fd);
+    }
+    ctx_ = kdump_new();
+    if (!ctx_) return fail(Errc::Io, "libkdumpfile: out of memory");
+    // Without an OS type libkdumpfile reads no VMCOREINFO symbols and translates no virtual
+    // address ("OS type is not set").
+    kdump_set_string_attr(ctx_, KDUMP_ATTR_OSTYPE, "linux");
+    if (kdump_open_fdset(ctx_, static_cast<unsigned>(fds_.size()), fds_.data()) != KDUMP_OK)
+        return fail(Errc::Corrupt, path() + ": libkdumpfile cannot open it: " + kdump_get_err(ctx_));
+    // QEMU's kdump-compressed files carry no architecture.
+    if (!stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME)) {
+        if (kdump_set_string_attr(ctx_, KDUMP_ATTR_ARCH_NAME, "x86_64") != KDUMP_OK)
+            return fail(Errc::Corrupt, path() + ": cannot set the architecture: " +
+                                           kdump_get_err(ctx_));
+    }
+    if (auto arch = stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME); arch && *arch != "x86_64")
+        return fail(Errc::Unsupported, path() + ": dump of a " + *arch +
+                                           " machine; panicscope reads x86-64 dumps only");
+    char* raw = nullptr;
+    if (kdump_vmcoreinfo_raw(ctx_, &raw) == KDUMP_OK && raw) {
+        vmcoreinfo_ = Vmcoreinfo::parse(raw);
+        std::free(raw);
+    }
+    kdump_clear_err(ctx_);
+    return {};
+}
+
+void DumpFile::loadCpus() {
+    const auto count = numberAttr(ctx_, KDUMP_ATTR_NUM_CPUS).value_or(0);
+    for (unsigned cpu = 0; cpu < count; ++cpu) {
+        const std::string base = "cpu." + std::to_string(cpu) + ".";
+        CpuState state;
+        state.cpu = cpu;
+        state.prstatusPid = numberAttr(ctx_, base + "pid");
+        auto reg = [&](const char* name) {
+            return numberAttr(ctx_, base + "reg." + name).value_or(0);
+        };
+        auto& r = state.regs;
+        r.r15 = reg("r15"), r.r14 = reg("r14"), r.r13 = reg("r13"), r.r12 = reg("r12");
+        r.bp = reg("rbp"), r.bx = reg("rbx"), r.r11 = reg("r11"), r.r10 = reg("r10");
+        r.r9 = reg("r9"), r.r8 = reg("r8"), r.ax = reg("rax"), r.cx = reg("rcx");
+        r.dx = reg("rdx"), r.si = reg("rsi"), r.di = reg("rdi"), r.orig_ax = reg("orig_rax");
+        r.ip = reg("rip"), r.cs = reg("cs"), r.flags = reg("rflags"), r.sp = reg("rsp");
+        r.ss = reg("ss"), r.fs_base = reg("fs_base"), r.gs_base = reg("gs_base");
+        cpus_.push_back(state);
+    }
+    kdump_clear_err(ctx_);
+}
+
+std::optional<std::string> DumpFile::utsField(const std::string& field) const {
+    std::lock_guard lock(readLock_);
+    return stringAttr(ctx_, "linux.uts." + field);
+}
+
+Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressSpace space) const {
+    std::lock_guard lock(readLock_);
+    size_t length = out.size();
+    const auto as = space == AddressSpace::Physical ? KDUMP_KPHYSADDR : KDUMP_KVADDR;
+    const kdump_status status = kdump_read(ctx_, as, address, out.data(), &length);
+    if (status == KDUMP_OK) return {};
+    // Name the first byte that failed, not the start of the request.
+    const std::string where = (space == AddressSpace::Physical ? "physical address " : "address ") +
+                              hex(address + length);
+    std::string detail = kdump_get_err(ctx_);
+    kdump_clear_err(ctx_);
+    switch (status) {
+    case KDUMP_ERR_NODATA:
+        return fail(Errc::NotInDump, where + " is not in the dump (page filtered out or not "
+                                             "captured)");
+    case KDUMP_ERR_ADDRXLAT:
+        return fail(Errc::BadAddress, where + " has no mapping in the dump: " + detail);
+    case KDUMP_ERR_EOF:
+        return fail(Errc::Truncated, where + ": dump file ends early: " + detail);
+    default:
+        return fail(Errc::Corrupt, where + ": cannot read: " + detail);
+    }
+}
+
+} // namespace panicscope::dump

@@ -1,0 +1,63 @@
+// One opened crash dump (a file, or the parts of a split set), read through libkdumpfile: its
+// memory, VMCOREINFO and the registers each CPU's NT_PRSTATUS note saved.
+#pragma once
+
+#include "arch/x86_64_registers.h"
+#include "dump/file_inspection.h"
+#include "dump/memory.h"
+#include "dump/vmcoreinfo.h"
+#include "util/result.h"
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct _kdump_ctx;
+
+namespace panicscope::dump {
+
+struct CpuState {
+    unsigned cpu = 0;
+    // pr_pid of the CPU's NT_PRSTATUS. Real kdump: the pid running there. QEMU's
+    // dump-guest-memory: the vCPU index + 1, not a pid at all.
+    std::optional<uint64_t> prstatusPid;
+    arch::X86Registers regs;
+};
+
+class DumpFile final : public Memory {
+  public:
+    // `paths`: one dump file, or every part of a makedumpfile --split set.
+    static Result<std::unique_ptr<DumpFile>> open(const std::vector<std::string>& paths);
+    ~DumpFile() override;
+    DumpFile(const DumpFile&) = delete;
+    DumpFile& operator=(const DumpFile&) = delete;
+
+    const std::string& path() const { return paths_.front(); }
+    const std::vector<std::string>& paths() const { return paths_; }
+    const DumpFileFacts& facts() const { return facts_; }
+    const Vmcoreinfo& vmcoreinfo() const { return vmcoreinfo_; }
+    const std::vector<CpuState>& cpus() const { return cpus_; }
+    // What libkdumpfile found of the kernel's utsname ("linux.uts.*"), if anything.
+    std::optional<std::string> utsField(const std::string& field) const;
+
+    Result<void> read(uint64_t address, std::span<std::byte> out,
+                      AddressSpace space = AddressSpace::KernelVirtual) const override;
+
+  private:
+    DumpFile() = default;
+    Result<void> openWithLibkdumpfile();
+    void loadCpus();
+
+    std::vector<std::string> paths_;
+    std::vector<int> fds_;
+    DumpFileFacts facts_;
+    Vmcoreinfo vmcoreinfo_;
+    std::vector<CpuState> cpus_;
+    _kdump_ctx* ctx_ = nullptr;
+    // libkdumpfile contexts are not thread-safe; reads are serialised here.
+    mutable std::mutex readLock_;
+};
+
+} // namespace panicscope::dump

@@ -1,0 +1,26 @@
+// Looks at a dump file before libkdumpfile does: which format it is, and whether it is whole.
+// libkdumpfile opens a truncated file happily and fails page by page later; a user wants to know
+// at once that the file is cut short, and by how much.
+#pragma once
+
+#include "util/result.h"
+
+#include <cstdint>
+#include <string>
+
+namespace panicscope::dump {
+
+enum class DumpFormat { Elf, KdumpCompressed };
+
+struct DumpFileFacts {
+    DumpFormat format = DumpFormat::Elf;
+    std::string description; // "ELF core", "kdump-compressed (zlib)", ...
+    uint64_t fileSize = 0;
+};
+
+// Errc::Io (cannot open/read), Errc::NotADump (unknown, or makedumpfile's flattened format with
+// the command that converts it), Errc::Truncated (names the size the file should have), or
+// Errc::Corrupt (headers that contradict themselves).
+Result<DumpFileFacts> inspectDumpFile(const std::string& path);
+
+} // namespace panicscope::dump

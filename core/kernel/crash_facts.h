@@ -1,0 +1,27 @@
+// What happened: which CPU panicked, with what message, in which task, after how long.
+#pragma once
+
+#include "kernel/kernel_view.h"
+#include "kernel/printk_log.h"
+#include "kernel/tasks.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace panicscope::kernel {
+
+struct CrashFacts {
+    std::optional<unsigned> panicCpu;
+    std::string panicMessage;              // "sysrq triggered crash", or the oops' first line
+    std::optional<uint64_t> crashingTask;  // task_struct address (the panic CPU's current task)
+    std::optional<double> uptimeSeconds;   // the later of the timekeeper and the last log record
+};
+
+// The panic message from the log: the text of the last "Kernel panic - not syncing: " record;
+// without one (a kdump taken straight from an oops), the first line of the last oops report.
+std::string panicMessageFromLog(const KernelLog& log);
+
+CrashFacts readCrashFacts(const KernelView& view, const TaskList& tasks, const KernelLog* log);
+
+} // namespace panicscope::kernel

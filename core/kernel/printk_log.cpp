@@ -1,0 +1,174 @@
+#include "kernel/printk_log.h"
+
+#include "util/hex.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <vector>
+
+namespace panicscope::kernel {
+namespace {
+
+// kernel/printk/printk_ringbuffer.h: the top two bits of state_var are the state, the rest the id.
+constexpr uint64_t kStateShift = 62;
+constexpr uint64_t kIdMask = (uint64_t(1) << kStateShift) - 1;
+constexpr uint64_t kStateCommitted = 1, kStateFinalized = 2;
+constexpr uint64_t kMaxCountBits = 24; // 16M descriptors: far above any real log_buf_len
+
+struct Offsets {
+    uint64_t countBits, descs, infos, headId, tailId;               // prb_desc_ring in prb
+    uint64_t sizeBits, data;                                        // prb_data_ring in prb
+    uint64_t descSize, stateVar, lposBegin, lposNext;               // struct prb_desc
+    uint64_t infoSize, seq, tsNsec, textLen, facility, callerId; // struct printk_info
+    uint64_t flagsLevelByte; // byte holding the flags:5 level:3 bitfield (after facility)
+};
+
+Result<Offsets> resolve(const KernelView& v) {
+    Offsets o{};
+    auto off = [&](std::string_view s, std::string_view m, uint64_t& dst) -> Result<void> {
+        auto r = v.member(s, m);
+        if (!r) return tl::unexpected(r.error());
+        dst = r->offset;
+        return {};
+    };
+    auto size = [&](std::string_view s, uint64_t& dst) -> Result<void> {
+        auto r = v.layouts().sizeOf(s);
+        if (!r) return tl::unexpected(r.error());
+        dst = *r;
+        return {};
+    };
+    for (auto r : {off("printk_ringbuffer", "desc_ring.count_bits", o.countBits),
+                   off("printk_ringbuffer", "desc_ring.descs", o.descs),
+                   off("printk_ringbuffer", "desc_ring.infos", o.infos),
+                   off("printk_ringbuffer", "desc_ring.head_id", o.headId),
+                   off("printk_ringbuffer", "desc_ring.tail_id", o.tailId),
+                   off("printk_ringbuffer", "text_data_ring.size_bits", o.sizeBits),
+                   off("printk_ringbuffer", "text_data_ring.data", o.data),
+                   size("prb_desc", o.descSize), off("prb_desc", "state_var", o.stateVar),
+                   off("prb_desc", "text_blk_lpos.begin", o.lposBegin),
+                   off("prb_desc", "text_blk_lpos.next", o.lposNext),
+                   size("printk_info", o.infoSize), off("printk_info", "seq", o.seq),
+                   off("printk_info", "ts_nsec", o.tsNsec),
+                   off("printk_info", "text_len", o.textLen),
+                   off("printk_info", "facility", o.facility),
+                   off("printk_info", "caller_id", o.callerId)})
+        if (!r) return tl::unexpected(r.error());
+    o.flagsLevelByte = o.facility + 1;
+    return o;
+}
+
+template <class T> T at(const std::vector<std::byte>& buf, uint64_t offset) {
+    T v{};
+    if (offset + sizeof(T) <= buf.size()) std::memcpy(&v, buf.data() + offset, sizeof(T));
+    return v;
+}
+
+} // namespace
+
+Result<KernelLog> readKernelLog(const KernelView& view) {
+    auto o = resolve(view);
+    if (!o) return tl::unexpected(o.error());
+    auto prb = view.readGlobal("prb");
+    if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
+    const dump::Memory& mem = view.memory();
+
+    auto countBits = mem.readU32(*prb + o->countBits);
+    auto descs = mem.readU64(*prb + o->descs);
+    auto infos = mem.readU64(*prb + o->infos);
+    auto headId = mem.readU64(*prb + o->headId);
+    auto tailId = mem.readU64(*prb + o->tailId);
+    auto sizeBits = mem.readU32(*prb + o->sizeBits);
+    auto data = mem.readU64(*prb + o->data);
+    for (const Result<uint64_t>* r : {&descs, &infos, &headId, &tailId, &data})
+        if (!*r) return tl::unexpected(withContext(r->error(), "reading the printk ring"));
+    for (const Result<uint32_t>* r : {&countBits, &sizeBits})
+        if (!*r) return tl::unexpected(withContext(r->error(), "reading the printk ring"));
+    if (*countBits > kMaxCountBits || *sizeBits > 40)
+        return fail(Errc::Corrupt, "printk ring has impossible sizes (count_bits " +
+                                       std::to_string(*countBits) + ", size_bits " +
+                                       std::to_string(*sizeBits) + ")");
+
+    const uint64_t count = uint64_t(1) << *countBits;
+    const uint64_t dataSize = uint64_t(1) << *sizeBits;
+    // The descriptor and info arrays are small (count * 40 bytes): read each whole, once.
+    std::vector<std::byte> descArray(count * o->descSize), infoArray(count * o->infoSize);
+    if (auto r = mem.read(*descs, descArray); !r)
+        return tl::unexpected(withContext(r.error(), "reading printk descriptors"));
+    if (auto r = mem.read(*infos, infoArray); !r)
+        return tl::unexpected(withContext(r.error(), "reading printk infos"));
+    std::vector<std::byte> text(dataSize);
+    if (auto r = mem.read(*data, text); !r)
+        return tl::unexpected(withContext(r.error(), "reading the printk text ring"));
+
+    KernelLog log;
+    uint64_t id = *tailId & kIdMask;
+    const uint64_t head = *headId & kIdMask;
+    for (uint64_t n = 0; n < count; ++n, id = (id + 1) & kIdMask) {
+        const uint64_t index = id & (count - 1);
+        const uint64_t desc = index * o->descSize;
+        const uint64_t stateVar = at<uint64_t>(descArray, desc + o->stateVar);
+        const uint64_t state = stateVar >> kStateShift;
+        if ((stateVar & kIdMask) == id && (state == kStateCommitted || state == kStateFinalized)) {
+            const uint64_t info = index * o->infoSize;
+            LogRecord rec;
+            rec.seq = at<uint64_t>(infoArray, info + o->seq);
+            rec.timestampNs = at<uint64_t>(infoArray, info + o->tsNsec);
+            rec.facility = at<uint8_t>(infoArray, info + o->facility);
+            rec.level = at<uint8_t>(infoArray, info + o->flagsLevelByte) >> 5;
+            rec.callerId = at<uint32_t>(infoArray, info + o->callerId);
+            const uint16_t textLen = at<uint16_t>(infoArray, info + o->textLen);
+            const uint64_t begin = at<uint64_t>(descArray, desc + o->lposBegin);
+            const uint64_t next = at<uint64_t>(descArray, desc + o->lposNext);
+            // Data-less records (lpos with the low bit set) carry no text.
+            if ((begin & 1) == 0 && textLen > 0) {
+                // As the kernel's get_data(): a block in one wrap lies at begin; a block that
+                // would cross the end of the ring is stored whole at its start.
+                const uint64_t beginWrap = begin / dataSize, nextWrap = next / dataSize;
+                std::optional<uint64_t> blockStart, blockSize;
+                if (beginWrap == nextWrap && begin < next) {
+                    blockStart = begin % dataSize;
+                    blockSize = next - begin;
+                } else if (beginWrap + 1 == nextWrap) {
+                    blockStart = 0;
+                    blockSize = next % dataSize;
+                }
+                if (blockStart && *blockSize > sizeof(uint64_t) &&
+                    *blockStart + *blockSize <= dataSize) {
+                    const uint64_t length = std::min<uint64_t>(textLen, *blockSize - 8);
+                    rec.text.assign(
+                        reinterpret_cast<const char*>(text.data()) + *blockStart + 8, length);
+                } else {
+                    log.warnings.push_back("printk record " + std::to_string(rec.seq) +
+                                           " has an invalid text block");
+                }
+            }
+            while (!rec.text.empty() && rec.text.back() == '\n') rec.text.pop_back();
+            log.records.push_back(std::move(rec));
+        }
+        if (id == head) break;
+    }
+    std::sort(log.records.begin(), log.records.end(),
+              [](const LogRecord& a, const LogRecord& b) { return a.seq < b.seq; });
+    return log;
+}
+
+std::vector<std::string> formatLogLines(const LogRecord& record) {
+    char prefix[48];
+    std::snprintf(prefix, sizeof prefix, "[%5llu.%06llu] ",
+                  static_cast<unsigned long long>(record.timestampNs / 1000000000),
+                  static_cast<unsigned long long>(record.timestampNs % 1000000000 / 1000));
+    std::vector<std::string> lines;
+    size_t start = 0;
+    do {
+        size_t eol = record.text.find('\n', start);
+        lines.push_back(prefix + record.text.substr(start, eol == std::string::npos
+                                                               ? std::string::npos
+                                                               : eol - start));
+        start = eol == std::string::npos ? std::string::npos : eol + 1;
+    } while (start != std::string::npos);
+    return lines;
+}
+
+} // namespace panicscope::kernel

@@ -1,0 +1,197 @@
+#include "kernel/tasks.h"
+
+#include "kernel/task_state.h"
+#include "util/hex.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace panicscope::kernel {
+namespace {
+
+constexpr uint64_t kPfKthread = 0x00200000;
+constexpr size_t kMaxTasks = 4u << 20; // far above PID_MAX_LIMIT; a bound against corrupt lists
+
+// Field offsets resolved once per list, so a missing member fails early with its name.
+struct TaskLayout {
+    uint64_t tasks, threadNode, signal, threadHead, pid, tgid, realParent, comm, commSize, state,
+        stateSize, exitState, flags, cpu, cpuSize, stack, threadSp, nvcsw, nivcsw;
+};
+
+Result<TaskLayout> resolveLayout(const KernelView& view) {
+    TaskLayout l{};
+    auto get = [&](std::string_view s, std::string_view m, uint64_t& off,
+                   uint64_t* size = nullptr) -> Result<void> {
+        auto r = view.member(s, m);
+        if (!r) return tl::unexpected(r.error());
+        off = r->offset;
+        if (size) *size = r->size;
+        return {};
+    };
+    for (auto r : {get("task_struct", "tasks", l.tasks),
+                   get("task_struct", "thread_node", l.threadNode),
+                   get("task_struct", "signal", l.signal),
+                   get("signal_struct", "thread_head", l.threadHead),
+                   get("task_struct", "pid", l.pid), get("task_struct", "tgid", l.tgid),
+                   get("task_struct", "real_parent", l.realParent),
+                   get("task_struct", "comm", l.comm, &l.commSize),
+                   get("task_struct", "exit_state", l.exitState),
+                   get("task_struct", "flags", l.flags), get("task_struct", "stack", l.stack),
+                   get("task_struct", "thread.sp", l.threadSp),
+                   get("task_struct", "nvcsw", l.nvcsw), get("task_struct", "nivcsw", l.nivcsw)})
+        if (!r) return tl::unexpected(r.error());
+    // 5.14 renamed state to __state; 5.16 moved cpu back into thread_info.
+    if (!get("task_struct", "__state", l.state, &l.stateSize) &&
+        !get("task_struct", "state", l.state, &l.stateSize))
+        return fail(Errc::NoType, "task_struct has neither '__state' nor 'state'");
+    if (!get("task_struct", "thread_info.cpu", l.cpu, &l.cpuSize) &&
+        !get("task_struct", "cpu", l.cpu, &l.cpuSize))
+        return fail(Errc::NoType, "task_struct has neither 'thread_info.cpu' nor 'cpu'");
+    return l;
+}
+
+class TaskReader {
+  public:
+    TaskReader(const KernelView& view, const TaskLayout& layout, TaskList& out)
+        : view_(view), mem_(view.memory()), l_(layout), out_(out) {}
+
+    // Adds the task once; false if it was seen before or cannot be read.
+    bool add(uint64_t address) {
+        if (!seen_.insert(address).second) return false;
+        auto task = read(address);
+        if (!task) {
+            out_.warnings.push_back("task " + hex(address) + ": " + task.error().message);
+            return false;
+        }
+        out_.tasks.push_back(*task);
+        return true;
+    }
+
+    // Follows a list_head ring from `head` and returns the containing objects (entry - offset).
+    std::vector<uint64_t> ring(uint64_t head, uint64_t memberOffset, const char* what) {
+        std::vector<uint64_t> entries;
+        std::unordered_set<uint64_t> visited;
+        uint64_t node = head;
+        while (entries.size() < kMaxTasks) {
+            auto next = mem_.readU64(node);
+            if (!next) {
+                out_.warnings.push_back(std::string(what) + " list at " + hex(node) + ": " +
+                                        next.error().message);
+                break;
+            }
+            if (*next == head) return entries;
+            if (!visited.insert(*next).second) {
+                out_.warnings.push_back(std::string(what) + " list loops at " + hex(*next));
+                break;
+            }
+            entries.push_back(*next - memberOffset);
+            node = *next;
+        }
+        return entries;
+    }
+
+    bool seen(uint64_t address) const { return seen_.contains(address); }
+
+  private:
+    Result<uint64_t> u(uint64_t address, uint64_t size) const {
+        if (size == 2) return mem_.readValue<uint16_t>(address);
+        if (size == 4) return mem_.readU32(address);
+        return mem_.readU64(address);
+    }
+
+    Result<Task> read(uint64_t a) const {
+        Task t;
+        t.address = a;
+        auto pid = mem_.readU32(a + l_.pid);
+        auto tgid = mem_.readU32(a + l_.tgid);
+        auto parent = mem_.readU64(a + l_.realParent);
+        auto comm = mem_.readCString(a + l_.comm, l_.commSize);
+        auto state = u(a + l_.state, l_.stateSize);
+        auto exitState = mem_.readU32(a + l_.exitState);
+        auto flags = mem_.readU32(a + l_.flags);
+        auto cpu = u(a + l_.cpu, l_.cpuSize);
+        for (const Result<uint64_t>* r : {&parent})
+            if (!*r) return tl::unexpected(r->error());
+        for (const Result<uint32_t>* r : {&pid, &tgid, &exitState, &flags})
+            if (!*r) return tl::unexpected(r->error());
+        if (!comm) return tl::unexpected(comm.error());
+        if (!state) return tl::unexpected(state.error());
+        if (!cpu) return tl::unexpected(cpu.error());
+        t.pid = static_cast<int32_t>(*pid);
+        t.tgid = static_cast<int32_t>(*tgid);
+        t.comm = *comm;
+        t.state = taskStateLetter(static_cast<uint32_t>(*state), *exitState);
+        t.kernelThread = (*flags & kPfKthread) != 0;
+        t.cpu = static_cast<uint32_t>(*cpu);
+        if (*parent == a || t.pid == 0) {
+            t.ppid = 0; // idle tasks: init_task is its own parent, the others are init's forks
+        } else if (auto ptgid = mem_.readU32(*parent + l_.tgid)) {
+            t.ppid = static_cast<int32_t>(*ptgid);
+        } else {
+            return tl::unexpected(withContext(ptgid.error(), "reading its parent"));
+        }
+        // Stack facts are for the unwinder; a task without them is still a task.
+        t.stack = mem_.readU64(a + l_.stack).value_or(0);
+        t.threadSp = mem_.readU64(a + l_.threadSp).value_or(0);
+        t.nvcsw = mem_.readU64(a + l_.nvcsw).value_or(0);
+        t.nivcsw = mem_.readU64(a + l_.nivcsw).value_or(0);
+        return t;
+    }
+
+    const KernelView& view_;
+    const dump::Memory& mem_;
+    const TaskLayout& l_;
+    TaskList& out_;
+    std::unordered_set<uint64_t> seen_;
+};
+
+} // namespace
+
+Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
+    auto layout = resolveLayout(view);
+    if (!layout) return tl::unexpected(layout.error());
+    auto initTask = view.address("init_task");
+    if (!initTask) return tl::unexpected(initTask.error());
+    auto currOffset = view.member("rq", "curr");
+    auto idleOffset = view.member("rq", "idle");
+    if (!currOffset) return tl::unexpected(currOffset.error());
+    if (!idleOffset) return tl::unexpected(idleOffset.error());
+
+    TaskList out;
+    TaskReader reader(view, *layout, out);
+    if (!reader.add(*initTask))
+        return fail(Errc::Corrupt, "cannot read init_task: " +
+                                       (out.warnings.empty() ? "" : out.warnings.back()));
+
+    // Each CPU's current and idle task; the idle tasks other than init_task are on no list.
+    out.currentByCpu.assign(perCpu.cpuIdCount(), 0);
+    for (unsigned cpu : perCpu.cpus()) {
+        auto rq = perCpu.variable(view, "runqueues", cpu);
+        if (!rq) return tl::unexpected(rq.error());
+        if (auto curr = view.memory().readU64(*rq + currOffset->offset))
+            out.currentByCpu[cpu] = *curr;
+        else
+            out.warnings.push_back("CPU " + std::to_string(cpu) + " runqueue: " +
+                                   curr.error().message);
+        if (auto idle = view.memory().readU64(*rq + idleOffset->offset); idle && *idle)
+            reader.add(*idle);
+    }
+
+    for (uint64_t process : reader.ring(*initTask + layout->tasks, layout->tasks, "task")) {
+        reader.add(process);
+        auto signal = view.memory().readU64(process + layout->signal);
+        if (!signal || *signal == 0) continue;
+        for (uint64_t thread :
+             reader.ring(*signal + layout->threadHead, layout->threadNode, "thread"))
+            reader.add(thread);
+    }
+
+    for (auto& t : out.tasks)
+        t.onCpu = t.cpu < out.currentByCpu.size() && out.currentByCpu[t.cpu] == t.address;
+    std::stable_sort(out.tasks.begin(), out.tasks.end(), [](const Task& a, const Task& b) {
+        return a.pid != b.pid ? a.pid < b.pid : a.cpu < b.cpu;
+    });
+    return out;
+}
+
+} // namespace panicscope::kernel

@@ -1,0 +1,39 @@
+// Every process and thread of the crashed kernel, with what ps shows of each.
+#pragma once
+
+#include "kernel/kernel_view.h"
+#include "kernel/per_cpu.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace panicscope::kernel {
+
+struct Task {
+    uint64_t address = 0; // the task_struct
+    int32_t pid = 0;
+    int32_t tgid = 0;
+    int32_t ppid = 0; // the real parent's tgid, as sysrq-t and ps print it
+    std::string comm;
+    char state = '?';
+    uint32_t cpu = 0;
+    bool onCpu = false;        // the current task of its CPU
+    bool kernelThread = false; // PF_KTHREAD (idle tasks included)
+    uint64_t stack = 0;        // task_struct.stack: base of the kernel stack
+    uint64_t threadSp = 0;     // thread.sp: saved stack pointer of a switched-out task
+    uint64_t nvcsw = 0;        // voluntary context switches
+    uint64_t nivcsw = 0;       // involuntary context switches
+};
+
+struct TaskList {
+    std::vector<Task> tasks;                // sorted by pid, idle tasks (pid 0) by CPU first
+    std::vector<uint64_t> currentByCpu;     // rq->curr per CPU id (0 when unreadable)
+    std::vector<std::string> warnings;      // what could not be read; the list is partial then
+};
+
+// Walks init_task.tasks and each process's signal->thread_head, plus every CPU's idle task.
+// A broken link ends that walk with a warning instead of failing the whole list.
+Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu);
+
+} // namespace panicscope::kernel

@@ -1,0 +1,36 @@
+#include "kernel/vmlinux_match.h"
+
+namespace panicscope::kernel {
+
+Result<void> checkVmlinuxMatchesDump(const dump::Vmcoreinfo& vmcoreinfo,
+                                     const symbols::Vmlinux& vmlinux, const KernelView& view) {
+    const std::string prefix = "vmlinux " + vmlinux.path() + " does not match the dump: ";
+    const auto release = vmcoreinfo.osrelease();
+    if (release && *release != vmlinux.release())
+        return fail(Errc::VmlinuxMismatch,
+                    prefix + "the dump is " + *release + ", the vmlinux is " + vmlinux.release());
+    const auto buildId = vmcoreinfo.buildId();
+    if (buildId && !vmlinux.buildId().empty() && *buildId != vmlinux.buildId())
+        return fail(Errc::VmlinuxMismatch, prefix + "build ID " + *buildId + " in the dump, " +
+                                               vmlinux.buildId() + " in the vmlinux (both " +
+                                               vmlinux.release() + ")");
+    auto bannerAddress = view.address("linux_banner");
+    if (!bannerAddress) return tl::unexpected(bannerAddress.error());
+    auto banner = view.memory().readCString(*bannerAddress, vmlinux.banner().size() + 1);
+    if (!banner)
+        return fail(Errc::VmlinuxMismatch,
+                    prefix + "cannot read linux_banner from the dump at the vmlinux's address (" +
+                        banner.error().message + ")");
+    if (*banner != vmlinux.banner()) {
+        auto trim = [](std::string s) {
+            while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+            return s;
+        };
+        return fail(Errc::VmlinuxMismatch, prefix + "the dump's banner is '" + trim(*banner) +
+                                               "', the vmlinux's is '" +
+                                               trim(vmlinux.banner()) + "'");
+    }
+    return {};
+}
+
+} // namespace panicscope::kernel

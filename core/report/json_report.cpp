@@ -1,0 +1,73 @@
+#include "report/json_report.h"
+
+#include "util/hex.h"
+
+namespace panicscope::report {
+
+using nlohmann::ordered_json;
+
+ordered_json infoJson(const model::DumpInfo& info) {
+    ordered_json j;
+    j["release"] = info.release;
+    j["machine"] = info.machine;
+    j["cpus"] = info.cpus;
+    j["format"] = info.format;
+    j["panic_message"] = info.panicMessage;
+    j["panic_cpu"] = info.panicCpu ? ordered_json(*info.panicCpu) : ordered_json(nullptr);
+    if (info.crashingTask)
+        j["crashing_task"] = {{"pid", info.crashingTask->pid},
+                              {"comm", info.crashingTask->comm},
+                              {"task", hex(info.crashingTask->address)}};
+    else
+        j["crashing_task"] = nullptr;
+    j["uptime_s"] = info.uptimeSeconds ? ordered_json(*info.uptimeSeconds) : ordered_json(nullptr);
+    j["version"] = info.version;
+    j["nodename"] = info.nodename;
+    j["dump"] = info.dumpPath;
+    j["vmlinux"] = info.vmlinuxPath;
+    j["build_id"] = info.buildId;
+    j["kaslr_offset"] = hex(info.kaslrOffset);
+    j["warnings"] = info.warnings;
+    return j;
+}
+
+ordered_json psJson(const kernel::TaskList& list) {
+    ordered_json tasks = ordered_json::array();
+    for (const auto& t : list.tasks)
+        tasks.push_back({{"pid", t.pid},
+                         {"tgid", t.tgid},
+                         {"ppid", t.ppid},
+                         {"comm", t.comm},
+                         {"state", std::string(1, t.state)},
+                         {"cpu", t.cpu},
+                         {"on_cpu", t.onCpu},
+                         {"task", hex(t.address)},
+                         {"kernel_thread", t.kernelThread}});
+    return {{"tasks", tasks}, {"warnings", list.warnings}};
+}
+
+ordered_json logJson(const kernel::KernelLog& log) {
+    ordered_json records = ordered_json::array();
+    for (const auto& r : log.records)
+        records.push_back({{"seq", r.seq},
+                           {"timestamp_ns", r.timestampNs},
+                           {"level", r.level},
+                           {"facility", r.facility},
+                           {"caller_id", r.callerId},
+                           {"text", r.text}});
+    return {{"records", records}, {"warnings", log.warnings}};
+}
+
+ordered_json symJson(const model::SymbolInfo& s) {
+    return {{"query", s.query},
+            {"address", hex(s.address)},
+            {"symbol", s.name},
+            {"symbol_address", hex(s.symbolAddress)},
+            {"offset", s.offset},
+            {"size", s.size},
+            {"type", s.isFunction ? "function" : "object"},
+            {"file", s.file ? ordered_json(*s.file) : ordered_json(nullptr)},
+            {"line", s.line ? ordered_json(*s.line) : ordered_json(nullptr)}};
+}
+
+} // namespace panicscope::report

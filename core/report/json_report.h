@@ -1,0 +1,19 @@
+// The --json documents of the CLI verbs (schema: docs/json-schema.md). Addresses are strings
+// ("0xffff..."): 64-bit values do not survive JSON numbers in many parsers; counts, pids and CPU
+// numbers are numbers.
+#pragma once
+
+#include "kernel/printk_log.h"
+#include "kernel/tasks.h"
+#include "model/values.h"
+
+#include <nlohmann/json.hpp>
+
+namespace panicscope::report {
+
+nlohmann::ordered_json infoJson(const model::DumpInfo& info);
+nlohmann::ordered_json psJson(const kernel::TaskList& tasks);
+nlohmann::ordered_json logJson(const kernel::KernelLog& log);
+nlohmann::ordered_json symJson(const model::SymbolInfo& symbol);
+
+} // namespace panicscope::report

@@ -1,0 +1,27 @@
+// Struct layouts from the kernel's debug info: the only place the kernel model learns where a
+// field is. Nothing in panicscope hard-codes an offset for one kernel build.
+#pragma once
+
+#include "util/result.h"
+
+#include <cstdint>
+#include <string_view>
+
+namespace panicscope::symbols {
+
+struct Member {
+    uint64_t offset = 0; // bytes from the start of the outer struct
+    uint64_t size = 0;   // bytes of the member's type (for arrays: the whole array)
+};
+
+class Layouts {
+  public:
+    virtual ~Layouts() = default;
+    // `path` names a member, nested with dots ("thread_info.cpu", "signal"), looking through
+    // anonymous structs and unions. Errc::NoType names the struct and the member when absent.
+    virtual Result<Member> member(std::string_view structName, std::string_view path) const = 0;
+    // sizeof(struct structName).
+    virtual Result<uint64_t> sizeOf(std::string_view structName) const = 0;
+};
+
+} // namespace panicscope::symbols

@@ -1,0 +1,46 @@
+// The kernel's ELF symbol table at link-time addresses. The kernel model adds the KASLR offset;
+// this table never knows about it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace panicscope::symbols {
+
+struct Symbol {
+    std::string name;
+    uint64_t address = 0; // link-time
+    uint64_t size = 0;    // 0 when the ELF symbol has none (many asm labels)
+    bool isFunction = false; // STT_FUNC, or a code label (NOTYPE in an executable section)
+};
+
+class SymbolTable {
+  public:
+    SymbolTable() = default;
+    explicit SymbolTable(std::vector<Symbol> symbols);
+    // The name index views the symbols' strings, so a copy rebuilds it.
+    SymbolTable(const SymbolTable& other);
+    SymbolTable& operator=(const SymbolTable& other);
+    SymbolTable(SymbolTable&&) = default;
+    SymbolTable& operator=(SymbolTable&&) = default;
+
+    // The symbol an address falls in: the nearest symbol at or below it that contains it, or, for
+    // a sizeless symbol, that is the last one before the address. nullptr if none.
+    const Symbol* containing(uint64_t linkAddress) const;
+    // Exact name lookup; for duplicate local names (static functions) the first in address order.
+    const Symbol* byName(std::string_view name) const;
+    size_t size() const { return sorted_.size(); }
+
+  private:
+    void reindex();
+
+    std::vector<Symbol> sorted_; // by address, then larger size first
+    std::unordered_map<std::string_view, size_t> byName_;
+    std::vector<uint64_t> maxEnd_; // [i]: the highest end of sorted_[0..i], bounds containing()
+};
+
+} // namespace panicscope::symbols

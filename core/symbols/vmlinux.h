@@ -1,0 +1,60 @@
+// The vmlinux with debug info: ELF symbols, DWARF struct layouts and source lines, its banner and
+// build ID (to check it belongs to the dump). Opened once per session; lookups are lazy and cached.
+#pragma once
+
+#include "symbols/layouts.h"
+#include "symbols/symbol_table.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace panicscope::symbols {
+
+struct SourceLocation {
+    std::string file; // as recorded in DWARF, e.g. "./arch/x86/kernel/cpu/mshyperv.c" normalised
+    int line = 0;
+};
+
+class Vmlinux {
+  public:
+    // Errc::Io when the file cannot be read, Errc::VmlinuxMissing (message naming the file) when it
+    // is no x86-64 ELF kernel with a symbol table.
+    static Result<std::unique_ptr<Vmlinux>> open(const std::string& path);
+    ~Vmlinux();
+    Vmlinux(const Vmlinux&) = delete;
+    Vmlinux& operator=(const Vmlinux&) = delete;
+
+    const std::string& path() const;
+    const SymbolTable& symbols() const;
+    // DWARF-backed struct layouts (Errc::NoType when the vmlinux has no debug info).
+    const Layouts& layouts() const;
+    // The `linux_banner` string as stored in the file ("Linux version 6.1.0-56-cloud-amd64 ...").
+    const std::string& banner() const;
+    // The release from the banner ("6.1.0-56-cloud-amd64").
+    const std::string& release() const;
+    // NT_GNU_BUILD_ID as lower-case hex, empty if the file has none.
+    const std::string& buildId() const;
+    // file:line for a link-time address, from .debug_line; nullopt if none.
+    std::optional<SourceLocation> sourceLocation(uint64_t linkAddress) const;
+    // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS
+    // section). Used to compare .rodata/.text with the dump and, later, to disassemble.
+    std::optional<std::string> readFileBytes(uint64_t linkAddress, size_t length) const;
+
+  private:
+    struct Impl;
+    explicit Vmlinux(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Where a vmlinux for `release` usually lives, in search order: each of `debugDirs` (the file
+// itself "DIR/vmlinux-RELEASE", "DIR/vmlinux", "DIR/boot/vmlinux-RELEASE",
+// "DIR/lib/modules/RELEASE/vmlinux"), then /usr/lib/debug/boot/vmlinux-RELEASE,
+// /usr/lib/debug/lib/modules/RELEASE/vmlinux, /boot/vmlinux-RELEASE,
+// /lib/modules/RELEASE/build/vmlinux.
+std::vector<std::string> vmlinuxCandidates(const std::string& release,
+                                           const std::vector<std::string>& debugDirs);
+
+} // namespace panicscope::symbols
