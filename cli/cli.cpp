@@ -14,8 +14,9 @@ constexpr std::array kVerbs = {
     Verb{"ps", "DUMP", "every process and thread ('>' on a CPU, '*' the crashing task)", 0, 0,
          runPs},
     Verb{"log", "DUMP", "the kernel log, one line per record as dmesg prints it", 0, 0, runLog},
-    Verb{"sym", "ADDR|NAME DUMP", "the symbol+offset at an address, or a symbol's address, "
-                                  "with file:line",
+    Verb{"sym", "ADDR|NAME DUMP",
+         "the symbol+offset at an address, or a symbol's address, "
+         "with file:line",
          1, 1, runSym},
 };
 
@@ -54,7 +55,9 @@ int usageError(std::ostream& err, const std::string& message) {
 
 } // namespace
 
-std::span<const Verb> allVerbs() { return kVerbs; }
+std::span<const Verb> allVerbs() {
+    return kVerbs;
+}
 
 int reportError(std::ostream& err, const Error& error) {
     err << "panicscope: " << error.message << '\n';
@@ -97,6 +100,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     auto session = model::Session::open(sessionOptions);
     if (showProgress) err << "\r\033[K" << std::flush;
     if (!session) return reportError(err, session.error());
+    for (const auto& warning : (*session)->warnings())
+        err << "panicscope: warning: " << warning << " (results may be partial)\n";
     return verb->run(**session, *options, out, err);
 }
 

@@ -8,7 +8,8 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
     for (size_t i = 0; i < argv.size(); ++i) {
         const std::string& a = argv[i];
         auto value = [&](const char* name) -> Result<std::string> {
-            if (i + 1 >= argv.size()) return fail(Errc::Usage, std::string(name) + " needs a value");
+            if (i + 1 >= argv.size())
+                return fail(Errc::Usage, std::string(name) + " needs a value");
             return argv[++i];
         };
         auto valueAfterEquals = [&](const std::string& name) -> std::optional<std::string> {
@@ -24,9 +25,12 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
         } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir") {
             auto v = value(a.c_str());
             if (!v) return tl::unexpected(v.error());
-            if (a == "--vmlinux") o.vmlinux = *v;
-            else if (a == "--split") o.dumpPaths.push_back(*v);
-            else o.debugDirs.push_back(*v);
+            if (a == "--vmlinux")
+                o.vmlinux = *v;
+            else if (a == "--split")
+                o.dumpPaths.push_back(*v);
+            else
+                o.debugDirs.push_back(*v);
         } else if (auto v = valueAfterEquals("--vmlinux")) {
             o.vmlinux = *v;
         } else if (auto v = valueAfterEquals("--split")) {

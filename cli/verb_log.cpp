@@ -4,8 +4,7 @@
 
 namespace panicscope::cli {
 
-int runLog(model::Session& session, const Options& options, std::ostream& out,
-           std::ostream& err) {
+int runLog(model::Session& session, const Options& options, std::ostream& out, std::ostream& err) {
     auto log = session.log();
     if (!log) return reportError(err, log.error());
     if (options.json)

@@ -15,8 +15,8 @@ TEST(Options, TheLastPositionalIsTheDump) {
 }
 
 TEST(Options, SplitPartsFollowTheMainDump) {
-    auto o = parseOptions({"info", "--split=part2", "part1", "--split", "part3", "--debug-dir",
-                           "/dbg"});
+    auto o =
+        parseOptions({"info", "--split=part2", "part1", "--split", "part3", "--debug-dir", "/dbg"});
     ASSERT_TRUE(o) << o.error().message;
     EXPECT_EQ(o->dumpPaths, (std::vector<std::string>{"part1", "part2", "part3"}));
     EXPECT_EQ(o->debugDirs, std::vector<std::string>{"/dbg"});

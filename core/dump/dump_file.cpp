@@ -36,8 +36,10 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
         auto facts = inspectDumpFile(p);
         if (!facts) return tl::unexpected(facts.error());
         if (p == paths.front()) dump->facts_ = *facts;
+        if (facts->truncation) dump->warnings_.push_back(*facts->truncation);
     }
-    if (paths.size() > 1) dump->facts_.description += ", split into " + std::to_string(paths.size());
+    if (paths.size() > 1)
+        dump->facts_.description += ", split into " + std::to_string(paths.size());
     if (auto r = dump->openWithLibkdumpfile(); !r) return tl::unexpected(r.error());
     dump->loadCpus();
     return dump;
@@ -45,7 +47,8 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
 
 DumpFile::~DumpFile() {
     if (ctx_) kdump_free(ctx_);
-    for (int fd : fds_) ::close(fd);
+    for (int fd : fds_)
+        ::close(fd);
 }
 
 Result<void> DumpFile::openWithLibkdumpfile() {
@@ -60,12 +63,13 @@ Result<void> DumpFile::openWithLibkdumpfile() {
     // address ("OS type is not set").
     kdump_set_string_attr(ctx_, KDUMP_ATTR_OSTYPE, "linux");
     if (kdump_open_fdset(ctx_, static_cast<unsigned>(fds_.size()), fds_.data()) != KDUMP_OK)
-        return fail(Errc::Corrupt, path() + ": libkdumpfile cannot open it: " + kdump_get_err(ctx_));
+        return fail(Errc::Corrupt,
+                    path() + ": libkdumpfile cannot open it: " + kdump_get_err(ctx_));
     // QEMU's kdump-compressed files carry no architecture.
     if (!stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME)) {
         if (kdump_set_string_attr(ctx_, KDUMP_ATTR_ARCH_NAME, "x86_64") != KDUMP_OK)
-            return fail(Errc::Corrupt, path() + ": cannot set the architecture: " +
-                                           kdump_get_err(ctx_));
+            return fail(Errc::Corrupt,
+                        path() + ": cannot set the architecture: " + kdump_get_err(ctx_));
     }
     if (auto arch = stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME); arch && *arch != "x86_64")
         return fail(Errc::Unsupported, path() + ": dump of a " + *arch +
@@ -117,10 +121,13 @@ Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressS
                               hex(address + length);
     std::string detail = kdump_get_err(ctx_);
     kdump_clear_err(ctx_);
+    if (!warnings_.empty()) detail += " (the dump file is truncated)";
     switch (status) {
     case KDUMP_ERR_NODATA:
-        return fail(Errc::NotInDump, where + " is not in the dump (page filtered out or not "
-                                             "captured)");
+        return fail(Errc::NotInDump,
+                    where + (warnings_.empty() ? " is not in the dump (page filtered out or not "
+                                                 "captured)"
+                                               : " is not in the dump (" + detail + ")"));
     case KDUMP_ERR_ADDRXLAT:
         return fail(Errc::BadAddress, where + " has no mapping in the dump: " + detail);
     case KDUMP_ERR_EOF:

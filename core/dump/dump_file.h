@@ -39,6 +39,8 @@ class DumpFile final : public Memory {
     const DumpFileFacts& facts() const { return facts_; }
     const Vmcoreinfo& vmcoreinfo() const { return vmcoreinfo_; }
     const std::vector<CpuState>& cpus() const { return cpus_; }
+    // Problems that leave the dump usable but incomplete (a truncated file), one line each.
+    const std::vector<std::string>& warnings() const { return warnings_; }
     // What libkdumpfile found of the kernel's utsname ("linux.uts.*"), if anything.
     std::optional<std::string> utsField(const std::string& field) const;
 
@@ -55,6 +57,7 @@ class DumpFile final : public Memory {
     DumpFileFacts facts_;
     Vmcoreinfo vmcoreinfo_;
     std::vector<CpuState> cpus_;
+    std::vector<std::string> warnings_;
     _kdump_ctx* ctx_ = nullptr;
     // libkdumpfile contexts are not thread-safe; reads are serialised here.
     mutable std::mutex readLock_;

@@ -42,7 +42,7 @@ bool readAt(int fd, uint64_t offset, void* out, size_t size) {
 }
 
 std::string truncatedMessage(const std::string& path, uint64_t need, uint64_t have) {
-    return path + ": dump is truncated: its headers need " + std::to_string(need) +
+    return path + ": dump is truncated: it needs " + std::to_string(need) +
            " bytes but the file has " + std::to_string(have);
 }
 
@@ -66,8 +66,9 @@ Result<DumpFileFacts> inspectElf(int fd, const std::string& path, uint64_t fileS
     for (const auto& ph : phdrs)
         if (ph.p_type == PT_LOAD || ph.p_type == PT_NOTE)
             need = std::max<uint64_t>(need, ph.p_offset + ph.p_filesz);
-    if (need > fileSize) return fail(Errc::Truncated, truncatedMessage(path, need, fileSize));
-    return DumpFileFacts{DumpFormat::Elf, "ELF core", fileSize};
+    DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, std::nullopt};
+    if (need > fileSize) facts.truncation = truncatedMessage(path, need, fileSize);
+    return facts;
 }
 
 // makedumpfile's diskdump header (diskdump_mod.h), the fields we need, at their x86-64 offsets.
@@ -101,9 +102,6 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
     if (blockSize <= 0 || !std::has_single_bit(uint32_t(blockSize)) || subHdrSize < 0 ||
         bitmapBlocks == 0 || bitmapBlocks % 2 != 0)
         return fail(Errc::Corrupt, path + ": kdump header has an impossible block size or bitmap");
-    if (status & kStatusIncomplete)
-        return fail(Errc::Truncated,
-                    path + ": makedumpfile marked this dump incomplete (it ran out of space)");
 
     // The second half of the bitmap marks the pages that have a descriptor in the file.
     const uint64_t bitmapOffset = (1 + uint64_t(subHdrSize)) * uint64_t(blockSize);
@@ -115,9 +113,12 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
     if (!readAt(fd, bitmapOffset + bitmapBytes / 2, bitmap2.data(), bitmap2.size() * 8))
         return fail(Errc::Io, path + ": cannot read the kdump page bitmap");
     uint64_t pages = 0;
-    for (uint64_t word : bitmap2) pages += static_cast<uint64_t>(std::popcount(word));
+    for (uint64_t word : bitmap2)
+        pages += static_cast<uint64_t>(std::popcount(word));
     const uint64_t descEnd = descOffset + pages * sizeof(PageDescriptor);
-    if (descEnd > fileSize) return fail(Errc::Truncated, truncatedMessage(path, descEnd, fileSize));
+    if (descEnd > fileSize)
+        return DumpFileFacts{DumpFormat::KdumpCompressed, "kdump-compressed", fileSize,
+                             truncatedMessage(path, descEnd, fileSize)};
 
     // Page data follows the descriptors in page order, so the last descriptors end the file.
     // (The shared zero page comes first.) Look at the tail to find where the data should end.
@@ -133,9 +134,15 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
         need = std::max<uint64_t>(need, uint64_t(d.offset) + d.size);
         flags |= d.flags;
     }
-    if (need > fileSize) return fail(Errc::Truncated, truncatedMessage(path, need, fileSize));
-    return DumpFileFacts{DumpFormat::KdumpCompressed, "kdump-compressed (" + compressionName(flags) + ")",
-                         fileSize};
+    DumpFileFacts facts{DumpFormat::KdumpCompressed,
+                        "kdump-compressed (" + compressionName(flags) + ")", fileSize,
+                        std::nullopt};
+    if (need > fileSize)
+        facts.truncation = truncatedMessage(path, need, fileSize);
+    else if (status & kStatusIncomplete)
+        facts.truncation =
+            path + ": makedumpfile marked this dump incomplete (it ran out of space)";
+    return facts;
 }
 
 } // namespace
@@ -156,8 +163,10 @@ Result<DumpFileFacts> inspectDumpFile(const std::string& path) {
     if (std::memcmp(magic, ELFMAG, SELFMAG) == 0) return inspectElf(fd.get(), path, fileSize);
     if (std::memcmp(magic, "KDUMP   ", 8) == 0) return inspectKdump(fd.get(), path, fileSize);
     if (std::memcmp(magic, "makedumpfile", 12) == 0)
-        return fail(Errc::NotADump, path + ": is in makedumpfile's flattened format; convert it "
-                                           "first: makedumpfile -R OUTPUT < " + path);
+        return fail(Errc::NotADump, path +
+                                        ": is in makedumpfile's flattened format; convert it "
+                                        "first: makedumpfile -R OUTPUT < " +
+                                        path);
     return fail(Errc::NotADump, path + ": not a kernel crash dump (neither ELF core nor "
                                        "kdump-compressed)");
 }

@@ -6,6 +6,7 @@
 #include "util/result.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace panicscope::dump {
@@ -16,11 +17,14 @@ struct DumpFileFacts {
     DumpFormat format = DumpFormat::Elf;
     std::string description; // "ELF core", "kdump-compressed (zlib)", ...
     uint64_t fileSize = 0;
+    // Set when the headers are whole but the data they describe runs past the end of the file:
+    // the dump is still usable, reads of the lost pages fail.
+    std::optional<std::string> truncation;
 };
 
 // Errc::Io (cannot open/read), Errc::NotADump (unknown, or makedumpfile's flattened format with
-// the command that converts it), Errc::Truncated (names the size the file should have), or
-// Errc::Corrupt (headers that contradict themselves).
+// the command that converts it), Errc::Truncated (the headers themselves are cut; names the size
+// the file should have), or Errc::Corrupt (headers that contradict themselves).
 Result<DumpFileFacts> inspectDumpFile(const std::string& path);
 
 } // namespace panicscope::dump

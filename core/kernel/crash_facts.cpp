@@ -10,8 +10,8 @@ namespace {
 constexpr std::string_view kPanicPrefix = "Kernel panic - not syncing: ";
 // First lines of the kernel's oops and watchdog reports.
 constexpr std::array<std::string_view, 8> kOopsHeads = {
-    "BUG: ",       "kernel BUG at ", "general protection fault", "Oops: ",
-    "watchdog: ",  "INFO: task ",    "Unable to handle kernel",  "double fault"};
+    "BUG: ",      "kernel BUG at ", "general protection fault", "Oops: ",
+    "watchdog: ", "INFO: task ",    "Unable to handle kernel",  "double fault"};
 
 bool startsWithAny(const std::string& text) {
     for (auto head : kOopsHeads)

@@ -13,9 +13,9 @@ namespace panicscope::kernel {
 
 struct CrashFacts {
     std::optional<unsigned> panicCpu;
-    std::string panicMessage;              // "sysrq triggered crash", or the oops' first line
-    std::optional<uint64_t> crashingTask;  // task_struct address (the panic CPU's current task)
-    std::optional<double> uptimeSeconds;   // the later of the timekeeper and the last log record
+    std::string panicMessage;             // "sysrq triggered crash", or the oops' first line
+    std::optional<uint64_t> crashingTask; // task_struct address (the panic CPU's current task)
+    std::optional<double> uptimeSeconds;  // the later of the timekeeper and the last log record
 };
 
 // The panic message from the log: the text of the last "Kernel panic - not syncing: " record;

@@ -5,8 +5,8 @@ namespace panicscope::kernel {
 namespace {
 // Symbols VMCOREINFO carries that live in the kernel image (not in the direct map), most stable
 // first.
-constexpr const char* kImageSymbols[] = {"init_uts_ns", "_stext", "swapper_pg_dir",
-                                         "init_top_pgt", "prb", "node_data"};
+constexpr const char* kImageSymbols[] = {"init_uts_ns",  "_stext", "swapper_pg_dir",
+                                         "init_top_pgt", "prb",    "node_data"};
 } // namespace
 
 Result<KaslrOffset> findKaslrOffset(const dump::Vmcoreinfo& vmcoreinfo,

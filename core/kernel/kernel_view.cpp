@@ -14,13 +14,17 @@ const symbols::Symbol* KernelView::symbolAt(uint64_t runtimeAddress) const {
 
 Result<uint64_t> KernelView::readUnsigned(uint64_t address, uint64_t size) const {
     switch (size) {
-    case 1: return memory_.readValue<uint8_t>(address);
-    case 2: return memory_.readValue<uint16_t>(address);
-    case 4: return memory_.readValue<uint32_t>(address);
-    case 8: return memory_.readValue<uint64_t>(address);
+    case 1:
+        return memory_.readValue<uint8_t>(address);
+    case 2:
+        return memory_.readValue<uint16_t>(address);
+    case 4:
+        return memory_.readValue<uint32_t>(address);
+    case 8:
+        return memory_.readValue<uint64_t>(address);
     default:
-        return fail(Errc::Unsupported, "cannot read a " + std::to_string(size) +
-                                           "-byte field as a number");
+        return fail(Errc::Unsupported,
+                    "cannot read a " + std::to_string(size) + "-byte field as a number");
     }
 }
 

@@ -18,9 +18,9 @@ constexpr uint64_t kStateCommitted = 1, kStateFinalized = 2;
 constexpr uint64_t kMaxCountBits = 24; // 16M descriptors: far above any real log_buf_len
 
 struct Offsets {
-    uint64_t countBits, descs, infos, headId, tailId;               // prb_desc_ring in prb
-    uint64_t sizeBits, data;                                        // prb_data_ring in prb
-    uint64_t descSize, stateVar, lposBegin, lposNext;               // struct prb_desc
+    uint64_t countBits, descs, infos, headId, tailId;            // prb_desc_ring in prb
+    uint64_t sizeBits, data;                                     // prb_data_ring in prb
+    uint64_t descSize, stateVar, lposBegin, lposNext;            // struct prb_desc
     uint64_t infoSize, seq, tsNsec, textLen, facility, callerId; // struct printk_info
     uint64_t flagsLevelByte; // byte holding the flags:5 level:3 bitfield (after facility)
 };
@@ -39,21 +39,20 @@ Result<Offsets> resolve(const KernelView& v) {
         dst = *r;
         return {};
     };
-    for (auto r : {off("printk_ringbuffer", "desc_ring.count_bits", o.countBits),
-                   off("printk_ringbuffer", "desc_ring.descs", o.descs),
-                   off("printk_ringbuffer", "desc_ring.infos", o.infos),
-                   off("printk_ringbuffer", "desc_ring.head_id", o.headId),
-                   off("printk_ringbuffer", "desc_ring.tail_id", o.tailId),
-                   off("printk_ringbuffer", "text_data_ring.size_bits", o.sizeBits),
-                   off("printk_ringbuffer", "text_data_ring.data", o.data),
-                   size("prb_desc", o.descSize), off("prb_desc", "state_var", o.stateVar),
-                   off("prb_desc", "text_blk_lpos.begin", o.lposBegin),
-                   off("prb_desc", "text_blk_lpos.next", o.lposNext),
-                   size("printk_info", o.infoSize), off("printk_info", "seq", o.seq),
-                   off("printk_info", "ts_nsec", o.tsNsec),
-                   off("printk_info", "text_len", o.textLen),
-                   off("printk_info", "facility", o.facility),
-                   off("printk_info", "caller_id", o.callerId)})
+    for (auto r :
+         {off("printk_ringbuffer", "desc_ring.count_bits", o.countBits),
+          off("printk_ringbuffer", "desc_ring.descs", o.descs),
+          off("printk_ringbuffer", "desc_ring.infos", o.infos),
+          off("printk_ringbuffer", "desc_ring.head_id", o.headId),
+          off("printk_ringbuffer", "desc_ring.tail_id", o.tailId),
+          off("printk_ringbuffer", "text_data_ring.size_bits", o.sizeBits),
+          off("printk_ringbuffer", "text_data_ring.data", o.data), size("prb_desc", o.descSize),
+          off("prb_desc", "state_var", o.stateVar),
+          off("prb_desc", "text_blk_lpos.begin", o.lposBegin),
+          off("prb_desc", "text_blk_lpos.next", o.lposNext), size("printk_info", o.infoSize),
+          off("printk_info", "seq", o.seq), off("printk_info", "ts_nsec", o.tsNsec),
+          off("printk_info", "text_len", o.textLen), off("printk_info", "facility", o.facility),
+          off("printk_info", "caller_id", o.callerId)})
         if (!r) return tl::unexpected(r.error());
     o.flagsLevelByte = o.facility + 1;
     return o;
@@ -137,14 +136,15 @@ Result<KernelLog> readKernelLog(const KernelView& view) {
                 if (blockStart && *blockSize > sizeof(uint64_t) &&
                     *blockStart + *blockSize <= dataSize) {
                     const uint64_t length = std::min<uint64_t>(textLen, *blockSize - 8);
-                    rec.text.assign(
-                        reinterpret_cast<const char*>(text.data()) + *blockStart + 8, length);
+                    rec.text.assign(reinterpret_cast<const char*>(text.data()) + *blockStart + 8,
+                                    length);
                 } else {
                     log.warnings.push_back("printk record " + std::to_string(rec.seq) +
                                            " has an invalid text block");
                 }
             }
-            while (!rec.text.empty() && rec.text.back() == '\n') rec.text.pop_back();
+            while (!rec.text.empty() && rec.text.back() == '\n')
+                rec.text.pop_back();
             log.records.push_back(std::move(rec));
         }
         if (id == head) break;

@@ -28,17 +28,15 @@ Result<TaskLayout> resolveLayout(const KernelView& view) {
         if (size) *size = r->size;
         return {};
     };
-    for (auto r : {get("task_struct", "tasks", l.tasks),
-                   get("task_struct", "thread_node", l.threadNode),
-                   get("task_struct", "signal", l.signal),
-                   get("signal_struct", "thread_head", l.threadHead),
-                   get("task_struct", "pid", l.pid), get("task_struct", "tgid", l.tgid),
-                   get("task_struct", "real_parent", l.realParent),
-                   get("task_struct", "comm", l.comm, &l.commSize),
-                   get("task_struct", "exit_state", l.exitState),
-                   get("task_struct", "flags", l.flags), get("task_struct", "stack", l.stack),
-                   get("task_struct", "thread.sp", l.threadSp),
-                   get("task_struct", "nvcsw", l.nvcsw), get("task_struct", "nivcsw", l.nivcsw)})
+    for (auto r :
+         {get("task_struct", "tasks", l.tasks), get("task_struct", "thread_node", l.threadNode),
+          get("task_struct", "signal", l.signal), get("signal_struct", "thread_head", l.threadHead),
+          get("task_struct", "pid", l.pid), get("task_struct", "tgid", l.tgid),
+          get("task_struct", "real_parent", l.realParent),
+          get("task_struct", "comm", l.comm, &l.commSize),
+          get("task_struct", "exit_state", l.exitState), get("task_struct", "flags", l.flags),
+          get("task_struct", "stack", l.stack), get("task_struct", "thread.sp", l.threadSp),
+          get("task_struct", "nvcsw", l.nvcsw), get("task_struct", "nivcsw", l.nivcsw)})
         if (!r) return tl::unexpected(r.error());
     // 5.14 renamed state to __state; 5.16 moved cpu back into thread_info.
     if (!get("task_struct", "__state", l.state, &l.stateSize) &&
@@ -160,8 +158,8 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
     TaskList out;
     TaskReader reader(view, *layout, out);
     if (!reader.add(*initTask))
-        return fail(Errc::Corrupt, "cannot read init_task: " +
-                                       (out.warnings.empty() ? "" : out.warnings.back()));
+        return fail(Errc::Corrupt,
+                    "cannot read init_task: " + (out.warnings.empty() ? "" : out.warnings.back()));
 
     // Each CPU's current and idle task; the idle tasks other than init_task are on no list.
     out.currentByCpu.assign(perCpu.cpuIdCount(), 0);
@@ -171,8 +169,8 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
         if (auto curr = view.memory().readU64(*rq + currOffset->offset))
             out.currentByCpu[cpu] = *curr;
         else
-            out.warnings.push_back("CPU " + std::to_string(cpu) + " runqueue: " +
-                                   curr.error().message);
+            out.warnings.push_back("CPU " + std::to_string(cpu) +
+                                   " runqueue: " + curr.error().message);
         if (auto idle = view.memory().readU64(*rq + idleOffset->offset); idle && *idle)
             reader.add(*idle);
     }

@@ -27,9 +27,9 @@ struct Task {
 };
 
 struct TaskList {
-    std::vector<Task> tasks;                // sorted by pid, idle tasks (pid 0) by CPU first
-    std::vector<uint64_t> currentByCpu;     // rq->curr per CPU id (0 when unreadable)
-    std::vector<std::string> warnings;      // what could not be read; the list is partial then
+    std::vector<Task> tasks;            // sorted by pid, idle tasks (pid 0) by CPU first
+    std::vector<uint64_t> currentByCpu; // rq->curr per CPU id (0 when unreadable)
+    std::vector<std::string> warnings;  // what could not be read; the list is partial then
 };
 
 // Walks init_task.tasks and each process's signal->thread_head, plus every CPU's idle task.

@@ -2,8 +2,9 @@
 
 namespace panicscope::kernel {
 
-Result<void> checkVmlinuxMatchesDump(const dump::Vmcoreinfo& vmcoreinfo,
-                                     const symbols::Vmlinux& vmlinux, const KernelView& view) {
+Result<std::optional<std::string>> checkVmlinuxMatchesDump(const dump::Vmcoreinfo& vmcoreinfo,
+                                                           const symbols::Vmlinux& vmlinux,
+                                                           const KernelView& view) {
     const std::string prefix = "vmlinux " + vmlinux.path() + " does not match the dump: ";
     const auto release = vmcoreinfo.osrelease();
     if (release && *release != vmlinux.release())
@@ -17,20 +18,25 @@ Result<void> checkVmlinuxMatchesDump(const dump::Vmcoreinfo& vmcoreinfo,
     auto bannerAddress = view.address("linux_banner");
     if (!bannerAddress) return tl::unexpected(bannerAddress.error());
     auto banner = view.memory().readCString(*bannerAddress, vmlinux.banner().size() + 1);
+    const bool buildIdsMatch = buildId && *buildId == vmlinux.buildId();
+    if (!banner && buildIdsMatch)
+        return "cannot read linux_banner to double-check the vmlinux (" + banner.error().message +
+               ")";
     if (!banner)
         return fail(Errc::VmlinuxMismatch,
                     prefix + "cannot read linux_banner from the dump at the vmlinux's address (" +
                         banner.error().message + ")");
     if (*banner != vmlinux.banner()) {
         auto trim = [](std::string s) {
-            while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+            while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+                s.pop_back();
             return s;
         };
         return fail(Errc::VmlinuxMismatch, prefix + "the dump's banner is '" + trim(*banner) +
-                                               "', the vmlinux's is '" +
-                                               trim(vmlinux.banner()) + "'");
+                                               "', the vmlinux's is '" + trim(vmlinux.banner()) +
+                                               "'");
     }
-    return {};
+    return std::nullopt;
 }
 
 } // namespace panicscope::kernel

@@ -15,9 +15,24 @@ Result<std::string> locateVmlinux(const std::string& release,
         if (std::filesystem::is_regular_file(path, ec)) return path;
     }
     std::string tried;
-    for (const auto& path : candidates) tried += (tried.empty() ? "" : ", ") + path;
+    for (const auto& path : candidates)
+        tried += (tried.empty() ? "" : ", ") + path;
     return fail(Errc::VmlinuxMissing, "no vmlinux for " + release +
                                           " found (give --vmlinux FILE; looked in " + tried + ")");
+}
+
+namespace {
+// On a damaged dump, later failures are consequences: say the cause first.
+Error blameDamage(Error e, const dump::DumpFile& dump) {
+    if (!dump.warnings().empty()) e.message = dump.warnings().front() + "; " + e.message;
+    return e;
+}
+} // namespace
+
+std::vector<std::string> Session::warnings() const {
+    std::vector<std::string> all = dump_->warnings();
+    all.insert(all.end(), openWarnings_.begin(), openWarnings_.end());
+    return all;
 }
 
 Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
@@ -37,8 +52,9 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
         auto release = s->dump_->vmcoreinfo().osrelease();
         if (!release) release = s->dump_->utsField("release");
         if (!release)
-            return fail(Errc::VmlinuxMissing, s->dump_->path() + ": the dump does not say which "
-                                                                 "kernel it is; give --vmlinux FILE");
+            return fail(Errc::VmlinuxMissing, s->dump_->path() +
+                                                  ": the dump does not say which "
+                                                  "kernel it is; give --vmlinux FILE");
         auto found = locateVmlinux(*release, options.debugDirs);
         if (!found) return tl::unexpected(found.error());
         vmlinuxPath = *found;
@@ -55,13 +71,15 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
                                                " does not match the dump: the dump is " + *release +
                                                ", the vmlinux is " + s->vmlinux_->release());
     auto kaslr = kernel::findKaslrOffset(vmcoreinfo, s->vmlinux_->symbols());
-    if (!kaslr) return tl::unexpected(withContext(kaslr.error(), s->dump_->path()));
+    if (!kaslr)
+        return tl::unexpected(blameDamage(withContext(kaslr.error(), s->dump_->path()), *s->dump_));
     s->kaslr_ = *kaslr;
     s->view_ = std::make_unique<kernel::KernelView>(*s->dump_, s->vmlinux_->symbols(),
                                                     s->vmlinux_->layouts(), kaslr->offset);
     progress("checking that the vmlinux matches the dump");
-    if (auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux_, *s->view_); !match)
-        return tl::unexpected(match.error());
+    auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux_, *s->view_);
+    if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump_));
+    if (*match) s->openWarnings_.push_back(**match);
     return s;
 }
 
@@ -70,7 +88,7 @@ Session::~Session() = default;
 Result<const kernel::PerCpu*> Session::perCpu() {
     if (!perCpu_) {
         auto p = kernel::PerCpu::read(*view_);
-        if (!p) return tl::unexpected(p.error());
+        if (!p) return tl::unexpected(blameDamage(p.error(), *dump_));
         perCpu_ = std::move(*p);
     }
     return &*perCpu_;
@@ -81,14 +99,17 @@ Result<const kernel::TaskList*> Session::tasks() {
         auto cpus = perCpu();
         if (!cpus) return tl::unexpected(cpus.error());
         auto t = kernel::readTasks(*view_, **cpus);
-        if (!t) return tl::unexpected(t.error());
+        if (!t) return tl::unexpected(blameDamage(t.error(), *dump_));
         tasks_ = std::move(*t);
     }
     return &*tasks_;
 }
 
 Result<const kernel::KernelLog*> Session::log() {
-    if (!log_) log_ = kernel::readKernelLog(*view_);
+    if (!log_) {
+        log_ = kernel::readKernelLog(*view_);
+        if (!*log_) *log_ = tl::unexpected(blameDamage(log_->error(), *dump_));
+    }
     if (!*log_) return tl::unexpected(log_->error());
     return &**log_;
 }
@@ -104,7 +125,8 @@ Result<DumpInfo> Session::info() {
     auto uts = view_->address("init_uts_ns");
     auto utsField = [&](const char* field) -> std::string {
         if (uts)
-            if (auto v = view_->readStringField(*uts, "uts_namespace", std::string("name.") + field))
+            if (auto v =
+                    view_->readStringField(*uts, "uts_namespace", std::string("name.") + field))
                 return *v;
         return dump_->utsField(field).value_or("");
     };
@@ -118,17 +140,19 @@ Result<DumpInfo> Session::info() {
     info.cpus = static_cast<unsigned>((*cpus)->cpus().size());
     auto taskList = tasks();
     if (!taskList) return tl::unexpected(taskList.error());
-    info.warnings = (*taskList)->warnings;
+    info.warnings = warnings();
+    info.warnings.insert(info.warnings.end(), (*taskList)->warnings.begin(),
+                         (*taskList)->warnings.end());
     auto kernelLog = log();
     if (!kernelLog) info.warnings.push_back("kernel log: " + kernelLog.error().message);
-    const auto facts =
-        kernel::readCrashFacts(*view_, **taskList, kernelLog ? *kernelLog : nullptr);
+    const auto facts = kernel::readCrashFacts(*view_, **taskList, kernelLog ? *kernelLog : nullptr);
     info.panicMessage = facts.panicMessage;
     info.panicCpu = facts.panicCpu;
     info.uptimeSeconds = facts.uptimeSeconds;
     if (facts.crashingTask) {
         for (const auto& t : (*taskList)->tasks)
-            if (t.address == *facts.crashingTask) info.crashingTask = TaskRef{t.pid, t.comm, t.address};
+            if (t.address == *facts.crashingTask)
+                info.crashingTask = TaskRef{t.pid, t.comm, t.address};
         if (!info.crashingTask)
             info.warnings.push_back("the crashing task " + hex(*facts.crashingTask) +
                                     " is not in the task list");
@@ -146,8 +170,7 @@ Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
     } else if (auto address = parseHex(query)) {
         out.address = *address;
         sym = vmlinux_->symbols().containing(*address - slide);
-        if (!sym)
-            return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
+        if (!sym) return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
     }

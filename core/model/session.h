@@ -39,6 +39,8 @@ class Session {
     const dump::DumpFile& dump() const { return *dump_; }
     const symbols::Vmlinux& vmlinux() const { return *vmlinux_; }
     const kernel::KernelView& view() const { return *view_; }
+    // What is wrong with the dump but did not stop it from opening (truncated file, ...).
+    std::vector<std::string> warnings() const;
 
     // Not thread-safe: a front end calls these from one thread at a time.
     Result<DumpInfo> info();
@@ -54,6 +56,7 @@ class Session {
     std::unique_ptr<dump::DumpFile> dump_;
     std::unique_ptr<symbols::Vmlinux> vmlinux_;
     kernel::KaslrOffset kaslr_;
+    std::vector<std::string> openWarnings_;
     std::unique_ptr<kernel::KernelView> view_;
     std::optional<kernel::PerCpu> perCpu_;
     std::optional<kernel::TaskList> tasks_;

@@ -34,10 +34,10 @@ struct DumpInfo {
 
 struct SymbolInfo {
     std::string query;
-    uint64_t address = 0;  // the queried address, or the symbol's start for a name query
-    std::string name;      // the containing symbol
+    uint64_t address = 0; // the queried address, or the symbol's start for a name query
+    std::string name;     // the containing symbol
     uint64_t symbolAddress = 0;
-    uint64_t offset = 0;   // address - symbolAddress
+    uint64_t offset = 0; // address - symbolAddress
     uint64_t size = 0;
     bool isFunction = false;
     std::optional<std::string> file;
