@@ -10,8 +10,10 @@
 namespace panicscope::symbols {
 
 struct Member {
-    uint64_t offset = 0; // bytes from the start of the outer struct
-    uint64_t size = 0;   // bytes of the member's type (for arrays: the whole array)
+    uint64_t offset = 0; // bytes from the start of the outer struct; for a bit-field, the byte
+                         // that holds its least significant bit
+    uint64_t size = 0;   // bytes of the member's type (for arrays: the whole array); 0 for a
+                         // bit-field (not byte-addressable) and a flexible array member
 };
 
 class Layouts {

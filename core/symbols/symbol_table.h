@@ -13,8 +13,8 @@ namespace panicscope::symbols {
 
 struct Symbol {
     std::string name;
-    uint64_t address = 0; // link-time
-    uint64_t size = 0;    // 0 when the ELF symbol has none (many asm labels)
+    uint64_t address = 0;    // link-time
+    uint64_t size = 0;       // 0 when the ELF symbol has none (many asm labels)
     bool isFunction = false; // STT_FUNC, or a code label (NOTYPE in an executable section)
 };
 

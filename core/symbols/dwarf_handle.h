@@ -1,0 +1,30 @@
+// The vmlinux's DWARF through libdw, shared by the layout and source-line lookups. libdw fills its
+// caches lazily and is not thread-safe, so every use of `dwarf` holds `mutex`.
+#pragma once
+
+#include <elfutils/libdw.h>
+
+#include <memory>
+#include <mutex>
+
+namespace panicscope::symbols {
+
+struct DwarfHandle {
+    // nullptr when the ELF file has no DWARF (a stripped or BTF-only kernel).
+    static std::unique_ptr<DwarfHandle> open(Elf* elf) {
+        Dwarf* dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nullptr);
+        if (!dwarf) return nullptr;
+        return std::unique_ptr<DwarfHandle>(new DwarfHandle(dwarf));
+    }
+    ~DwarfHandle() { dwarf_end(dwarf); }
+    DwarfHandle(const DwarfHandle&) = delete;
+    DwarfHandle& operator=(const DwarfHandle&) = delete;
+
+    Dwarf* const dwarf;
+    std::mutex mutex;
+
+  private:
+    explicit DwarfHandle(Dwarf* d) : dwarf(d) {}
+};
+
+} // namespace panicscope::symbols

@@ -1,0 +1,143 @@
+#include "symbols/elf_file.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace panicscope::symbols {
+
+ElfFile::UniqueFd& ElfFile::UniqueFd::operator=(UniqueFd&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+ElfFile::UniqueFd::~UniqueFd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+Result<ElfFile> ElfFile::open(const std::string& path) {
+    auto ioError = [&](int error) {
+        return fail(Errc::Io, "cannot open " + path + ": " + std::strerror(error));
+    };
+    ElfFile file;
+    file.fd_ = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (file.fd_.get() < 0) return ioError(errno);
+    struct stat st {};
+    if (::fstat(file.fd_.get(), &st) != 0) return ioError(errno);
+    // libelf would happily "read" a directory as an empty non-ELF file.
+    if (S_ISDIR(st.st_mode)) return ioError(EISDIR);
+
+    // Sets the libelf API version the process uses; idempotent and required before elf_begin.
+    elf_version(EV_CURRENT);
+    file.elf_.reset(elf_begin(file.fd_.get(), ELF_C_READ_MMAP, nullptr));
+    if (!file.elf_) return fail(Errc::Io, "cannot open " + path + ": " + elf_errmsg(-1));
+    if (file.isElf64()) {
+        if (!gelf_getehdr(file.elf(), &file.header_)) return file;
+        file.readSections();
+    }
+    return file;
+}
+
+bool ElfFile::isElf64() const {
+    return elf_kind(elf()) == ELF_K_ELF && gelf_getclass(elf()) == ELFCLASS64;
+}
+
+void ElfFile::readSections() {
+    size_t count = 0;
+    if (elf_getshdrnum(elf(), &count) != 0) return;
+    sections_.resize(count);
+    for (Elf_Scn* scn = elf_nextscn(elf(), nullptr); scn; scn = elf_nextscn(elf(), scn)) {
+        GElf_Shdr shdr;
+        size_t index = elf_ndxscn(scn);
+        if (!gelf_getshdr(scn, &shdr) || index >= count) continue;
+        ElfSection& s = sections_[index];
+        s.address = shdr.sh_addr;
+        s.size = shdr.sh_size;
+        s.allocated = (shdr.sh_flags & SHF_ALLOC) != 0;
+        s.executable = (shdr.sh_flags & SHF_EXECINSTR) != 0;
+        switch (shdr.sh_type) {
+        case SHT_PROGBITS:
+            if (!s.allocated) break;
+            // With ELF_C_READ_MMAP, byte data is a view into the mapping: no copy, no cost.
+            if (Elf_Data* data = elf_getdata(scn, nullptr); data && data->d_buf)
+                s.bytes = std::string_view(static_cast<const char*>(data->d_buf), data->d_size);
+            break;
+        case SHT_SYMTAB:
+            symtab_ = scn;
+            break;
+        case SHT_SYMTAB_SHNDX:
+            symtabIndices_ = scn;
+            break;
+        case SHT_NOTE:
+            notes_.push_back(scn);
+            break;
+        }
+    }
+}
+
+std::vector<Symbol> ElfFile::symbols() const {
+    std::vector<Symbol> out;
+    if (!symtab_) return out;
+    GElf_Shdr shdr;
+    Elf_Data* data = elf_getdata(symtab_, nullptr);
+    if (!gelf_getshdr(symtab_, &shdr) || !data || shdr.sh_entsize == 0) return out;
+    Elf_Data* indices = symtabIndices_ ? elf_getdata(symtabIndices_, nullptr) : nullptr;
+    const size_t count = shdr.sh_size / shdr.sh_entsize;
+    out.reserve(count);
+    for (size_t i = 1; i < count; ++i) {
+        GElf_Sym sym;
+        Elf32_Word extendedIndex = 0;
+        if (!gelf_getsymshndx(data, indices, static_cast<int>(i), &sym, &extendedIndex)) continue;
+        const int type = GELF_ST_TYPE(sym.st_info);
+        if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) continue;
+        size_t section = sym.st_shndx == SHN_XINDEX ? extendedIndex : sym.st_shndx;
+        if (section == SHN_UNDEF || section == SHN_ABS || section == SHN_COMMON) continue;
+        if (section >= sections_.size() || sym.st_value == 0) continue;
+        const char* name = elf_strptr(elf(), shdr.sh_link, sym.st_name);
+        if (!name || !*name) continue;
+        const bool codeLabel = type == STT_NOTYPE && sections_[section].executable;
+        out.push_back(Symbol{name, sym.st_value, sym.st_size, type == STT_FUNC || codeLabel});
+    }
+    return out;
+}
+
+std::string ElfFile::buildId() const {
+    static constexpr char digits[] = "0123456789abcdef";
+    for (Elf_Scn* scn : notes_) {
+        Elf_Data* data = elf_getdata(scn, nullptr);
+        if (!data) continue;
+        GElf_Nhdr note;
+        size_t nameOffset = 0, descOffset = 0;
+        for (size_t offset = 0;
+             (offset = gelf_getnote(data, offset, &note, &nameOffset, &descOffset)) > 0;) {
+            const char* base = static_cast<const char*>(data->d_buf);
+            if (note.n_type != NT_GNU_BUILD_ID || note.n_namesz != 4 ||
+                std::memcmp(base + nameOffset, "GNU", 4) != 0)
+                continue;
+            std::string hex;
+            for (size_t i = 0; i < note.n_descsz; ++i) {
+                auto byte = static_cast<unsigned char>(base[descOffset + i]);
+                hex += digits[byte >> 4];
+                hex += digits[byte & 0xf];
+            }
+            return hex;
+        }
+    }
+    return {};
+}
+
+std::optional<std::string_view> ElfFile::bytesFrom(uint64_t address) const {
+    for (const ElfSection& s : sections_) {
+        if (!s.allocated || s.bytes.empty()) continue;
+        if (address >= s.address && address - s.address < s.bytes.size())
+            return s.bytes.substr(address - s.address);
+    }
+    return std::nullopt;
+}
+
+} // namespace panicscope::symbols

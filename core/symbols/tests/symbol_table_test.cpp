@@ -1,0 +1,117 @@
+#include "symbols/symbol_table.h"
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+namespace panicscope::symbols {
+namespace {
+
+// The entry of the Debian 6.1 cloud kernel: a sized asm function and a sizeless label inside it.
+constexpr uint64_t kEntry = 0xffffffff81c00080;        // entry_SYSCALL_64, 427 bytes
+constexpr uint64_t kAfterHwframe = 0xffffffff81c000b8; // entry_SYSCALL_64_after_hwframe
+
+const char* nameAt(const SymbolTable& table, uint64_t address) {
+    const Symbol* s = table.containing(address);
+    return s ? s->name.c_str() : "(none)";
+}
+
+TEST(SymbolTable, EmptyTableFindsNothing) {
+    SymbolTable table;
+    EXPECT_EQ(table.size(), 0u);
+    EXPECT_EQ(table.containing(0x1000), nullptr);
+    EXPECT_EQ(table.byName("x"), nullptr);
+}
+
+TEST(SymbolTable, SizedSymbolCoversExactlyItsBytes) {
+    SymbolTable table({{"f", 0x1000, 0x10, true}, {"g", 0x1020, 0x8, true}});
+    EXPECT_STREQ(nameAt(table, 0xfff), "(none)"); // before the first symbol
+    EXPECT_STREQ(nameAt(table, 0x1000), "f");
+    EXPECT_STREQ(nameAt(table, 0x100f), "f");
+    EXPECT_STREQ(nameAt(table, 0x1010), "(none)"); // the gap after f's end
+    EXPECT_STREQ(nameAt(table, 0x1027), "g");
+    EXPECT_STREQ(nameAt(table, 0x1028), "(none)");
+    EXPECT_STREQ(nameAt(table, 0), "(none)");
+}
+
+TEST(SymbolTable, SizelessLabelRunsToTheAddressAndBeatsItsEnclosingFunction) {
+    SymbolTable table({{"entry_SYSCALL_64_after_hwframe", kAfterHwframe, 0, true},
+                       {"entry_SYSCALL_64", kEntry, 427, true},
+                       {"next_function", kEntry + 0x200, 0x40, true}});
+    EXPECT_STREQ(nameAt(table, kEntry + 0x10), "entry_SYSCALL_64");
+    EXPECT_STREQ(nameAt(table, kAfterHwframe), "entry_SYSCALL_64_after_hwframe");
+    EXPECT_STREQ(nameAt(table, kAfterHwframe + 0x63), "entry_SYSCALL_64_after_hwframe");
+    EXPECT_STREQ(nameAt(table, kEntry + 0x200), "next_function");
+}
+
+TEST(SymbolTable, SizedAliasWinsOverSizelessLabelAtTheSameAddress) {
+    // _stext (sizeless) and startup_64 (104 bytes) share the kernel's first text address.
+    SymbolTable table(
+        {{"_stext", 0xffffffff81000000, 0, false}, {"startup_64", 0xffffffff81000000, 104, true}});
+    EXPECT_STREQ(nameAt(table, 0xffffffff81000000), "startup_64");
+    EXPECT_STREQ(nameAt(table, 0xffffffff81000067), "startup_64");
+    // Past startup_64's end only the label is left.
+    EXPECT_STREQ(nameAt(table, 0xffffffff81000068), "_stext");
+}
+
+TEST(SymbolTable, NestedAndOverlappingSizedSymbols) {
+    SymbolTable table({{"outer", 0x1000, 0x100, false},
+                       {"inner", 0x1010, 0x10, false},
+                       {"wide", 0x2000, 0x40, false},
+                       {"narrow", 0x2000, 0x10, false}});
+    EXPECT_STREQ(nameAt(table, 0x1018), "inner");
+    EXPECT_STREQ(nameAt(table, 0x1020), "outer"); // after inner, still inside outer
+    EXPECT_STREQ(nameAt(table, 0x10ff), "outer");
+    EXPECT_STREQ(nameAt(table, 0x1100), "(none)");
+    EXPECT_STREQ(nameAt(table, 0x2008), "narrow"); // the smallest that contains it
+    EXPECT_STREQ(nameAt(table, 0x2010), "wide");
+    EXPECT_STREQ(nameAt(table, 0x2040), "(none)");
+}
+
+TEST(SymbolTable, LabelsBeforeASizedSymbolDoNotReachPastIt) {
+    SymbolTable table({{"label", 0x1000, 0, true}, {"f", 0x1008, 0x8, true}});
+    EXPECT_STREQ(nameAt(table, 0x1004), "label");
+    EXPECT_STREQ(nameAt(table, 0x1010), "(none)"); // f ended; label is not the last before
+}
+
+TEST(SymbolTable, EqualAliasesKeepSymbolTableOrder) {
+    SymbolTable table(
+        {{"__x64_sys_read", 0x3000, 0x20, true}, {"alias_of_read", 0x3000, 0x20, true}});
+    EXPECT_STREQ(nameAt(table, 0x3010), "__x64_sys_read");
+}
+
+TEST(SymbolTable, ByNameFindsTheLowestAddressOfDuplicateLocals) {
+    SymbolTable table({{"helper", 0x3000, 0x10, true},
+                       {"helper", 0x2000, 0x10, true},
+                       {"jiffies", 0x5000, 8, false},
+                       {"label", 0x4000, 0, true}});
+    EXPECT_EQ(table.size(), 4u);
+    ASSERT_NE(table.byName("helper"), nullptr);
+    EXPECT_EQ(table.byName("helper")->address, 0x2000u);
+    ASSERT_NE(table.byName("jiffies"), nullptr);
+    EXPECT_EQ(table.byName("jiffies")->size, 8u);
+    EXPECT_FALSE(table.byName("jiffies")->isFunction);
+    ASSERT_NE(table.byName("label"), nullptr);
+    EXPECT_TRUE(table.byName("label")->isFunction);
+    EXPECT_EQ(table.byName("help"), nullptr);
+    EXPECT_EQ(table.byName(""), nullptr);
+}
+
+TEST(SymbolTable, CopiesOutliveTheOriginal) {
+    std::optional<SymbolTable> original(
+        SymbolTable({{"a_rather_long_symbol_name_beyond_sso", 0x1000, 8, true}, {"s", 0x2000, 8}}));
+    SymbolTable copy(*original);
+    SymbolTable assigned;
+    assigned = *original;
+    SymbolTable moved(std::move(*original));
+    original.reset();
+    for (const SymbolTable* t : {&copy, &assigned, &moved}) {
+        ASSERT_NE(t->byName("s"), nullptr);
+        EXPECT_EQ(t->byName("s")->address, 0x2000u);
+        ASSERT_NE(t->byName("a_rather_long_symbol_name_beyond_sso"), nullptr);
+        EXPECT_STREQ(nameAt(*t, 0x1004), "a_rather_long_symbol_name_beyond_sso");
+    }
+}
+
+} // namespace
+} // namespace panicscope::symbols

@@ -1,0 +1,100 @@
+#include "symbols/vmlinux.h"
+
+#include "symbols/dwarf_handle.h"
+#include "symbols/dwarf_layouts.h"
+#include "symbols/elf_file.h"
+#include "symbols/source_lines.h"
+
+namespace panicscope::symbols {
+
+namespace {
+
+// "Linux version RELEASE (builder) ...": the third word.
+std::string releaseOf(std::string_view banner) {
+    constexpr std::string_view prefix = "Linux version ";
+    if (!banner.starts_with(prefix)) return {};
+    banner.remove_prefix(prefix.size());
+    return std::string(banner.substr(0, banner.find_first_of(" \n")));
+}
+
+} // namespace
+
+struct Vmlinux::Impl {
+    Impl(std::string p, ElfFile e)
+        : path(std::move(p)), elf(std::move(e)), dwarf(DwarfHandle::open(elf.elf())),
+          layouts(dwarf.get(), path), lines(dwarf.get()) {}
+
+    // Members are destroyed in reverse order: the DWARF users before libdw's handle, the handle
+    // before the ELF mapping it reads.
+    std::string path;
+    ElfFile elf;
+    std::unique_ptr<DwarfHandle> dwarf;
+    DwarfLayouts layouts;
+    SourceLines lines;
+    SymbolTable symbols;
+    std::string banner;
+    std::string release;
+    std::string buildId;
+};
+
+Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
+    auto elf = ElfFile::open(path);
+    if (!elf) return tl::unexpected(elf.error());
+    auto notKernel = [&] {
+        return fail(Errc::VmlinuxMissing,
+                    path + " is not an x86-64 kernel image (vmlinux) with a symbol table");
+    };
+    // libdw leaves relocatable objects (ET_REL) unrelocated, so only linked images qualify.
+    const GElf_Ehdr& header = elf->header();
+    if (!elf->isElf64() || header.e_machine != EM_X86_64 ||
+        (header.e_type != ET_EXEC && header.e_type != ET_DYN) || !elf->hasSymbolTable())
+        return notKernel();
+
+    SymbolTable symbols(elf->symbols());
+    // Every kernel has linux_banner (init/version.c); a user-space program does not.
+    const Symbol* bannerSymbol = symbols.byName("linux_banner");
+    auto bannerBytes = bannerSymbol ? elf->bytesFrom(bannerSymbol->address) : std::nullopt;
+    if (!bannerBytes) return notKernel();
+    if (bannerSymbol->size != 0) *bannerBytes = bannerBytes->substr(0, bannerSymbol->size);
+
+    auto impl = std::make_unique<Impl>(path, std::move(*elf));
+    impl->banner = std::string(bannerBytes->substr(0, bannerBytes->find('\0')));
+    impl->release = releaseOf(impl->banner);
+    impl->buildId = impl->elf.buildId();
+    impl->symbols = std::move(symbols);
+    return std::unique_ptr<Vmlinux>(new Vmlinux(std::move(impl)));
+}
+
+Vmlinux::Vmlinux(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Vmlinux::~Vmlinux() = default;
+
+const std::string& Vmlinux::path() const {
+    return impl_->path;
+}
+const SymbolTable& Vmlinux::symbols() const {
+    return impl_->symbols;
+}
+const Layouts& Vmlinux::layouts() const {
+    return impl_->layouts;
+}
+const std::string& Vmlinux::banner() const {
+    return impl_->banner;
+}
+const std::string& Vmlinux::release() const {
+    return impl_->release;
+}
+const std::string& Vmlinux::buildId() const {
+    return impl_->buildId;
+}
+
+std::optional<SourceLocation> Vmlinux::sourceLocation(uint64_t linkAddress) const {
+    return impl_->lines.find(linkAddress);
+}
+
+std::optional<std::string> Vmlinux::readFileBytes(uint64_t linkAddress, size_t length) const {
+    auto bytes = impl_->elf.bytesFrom(linkAddress);
+    if (!bytes || bytes->size() < length) return std::nullopt;
+    return std::string(bytes->substr(0, length));
+}
+
+} // namespace panicscope::symbols
