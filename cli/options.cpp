@@ -46,7 +46,10 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
             positional.push_back(a);
         }
     }
-    if (o.help || o.version) return o;
+    if (o.help || o.version) {
+        if (!positional.empty()) o.verb = positional.front(); // "panicscope VERB --help"
+        return o;
+    }
     if (positional.empty()) return fail(Errc::Usage, "no command given");
     o.verb = positional.front();
     positional.erase(positional.begin());

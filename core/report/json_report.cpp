@@ -42,7 +42,9 @@ ordered_json psJson(const kernel::TaskList& list) {
                          {"cpu", t.cpu},
                          {"on_cpu", t.onCpu},
                          {"task", hex(t.address)},
-                         {"kernel_thread", t.kernelThread}});
+                         {"kernel_thread", t.kernelThread},
+                         {"nvcsw", t.nvcsw},
+                         {"nivcsw", t.nivcsw}});
     return {{"tasks", tasks}, {"warnings", list.warnings}};
 }
 

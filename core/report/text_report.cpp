@@ -32,16 +32,18 @@ void printInfo(std::ostream& out, const model::DumpInfo& info) {
     field(out, "NODENAME", info.nodename);
     field(out, "CPUS", std::to_string(info.cpus));
     field(out, "UPTIME", info.uptimeSeconds ? formatUptime(*info.uptimeSeconds) : "unknown");
-    field(out, "PANIC", info.panicMessage.empty() ? "(no panic message in the log)"
-                                                  : "\"" + info.panicMessage + "\"");
+    field(out, "PANIC",
+          info.panicMessage.empty() ? "(no panic message in the log)"
+                                    : "\"" + info.panicMessage + "\"");
     field(out, "PANIC CPU", info.panicCpu ? std::to_string(*info.panicCpu) : "unknown");
     field(out, "CRASHING TASK",
-          info.crashingTask ? std::to_string(info.crashingTask->pid) + " (" +
-                                  info.crashingTask->comm + ") task " +
-                                  hex16(info.crashingTask->address)
-                            : "unknown");
+          info.crashingTask
+              ? std::to_string(info.crashingTask->pid) + " (" + info.crashingTask->comm +
+                    ") task " + hex16(info.crashingTask->address)
+              : "unknown");
     field(out, "KASLR OFFSET", hex(info.kaslrOffset));
-    for (const auto& w : info.warnings) field(out, "WARNING", w);
+    for (const auto& w : info.warnings)
+        field(out, "WARNING", w);
 }
 
 void printTasks(std::ostream& out, const kernel::TaskList& list,
@@ -55,13 +57,16 @@ void printTasks(std::ostream& out, const kernel::TaskList& list,
                       t.tgid, t.cpu, hex16(t.address).c_str(), t.state, comm.c_str());
         out << line;
     }
-    for (const auto& w : list.warnings) out << "WARNING: " << w << '\n';
+    for (const auto& w : list.warnings)
+        out << "WARNING: " << w << '\n';
 }
 
 void printLog(std::ostream& out, const kernel::KernelLog& log) {
     for (const auto& r : log.records)
-        for (const auto& line : kernel::formatLogLines(r)) out << line << '\n';
-    for (const auto& w : log.warnings) out << "WARNING: " << w << '\n';
+        for (const auto& line : kernel::formatLogLines(r))
+            out << line << '\n';
+    for (const auto& w : log.warnings)
+        out << "WARNING: " << w << '\n';
 }
 
 void printSymbol(std::ostream& out, const model::SymbolInfo& s) {

@@ -1,0 +1,112 @@
+// Bad input that needs no real dump: each gives one line on stderr and exit status 1 (2 for
+// usage), never a crash.
+#include "cli.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+struct Run {
+    int status;
+    std::string out, err;
+};
+
+Run run(const std::vector<std::string>& args) {
+    std::ostringstream out, err;
+    const int status = panicscope::cli::run(args, out, err);
+    return {status, out.str(), err.str()};
+}
+
+class TempFile {
+  public:
+    explicit TempFile(const std::string& contents) {
+        path_ =
+            (std::filesystem::temp_directory_path() /
+             ("panicscope-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++)))
+                .string();
+        std::ofstream(path_, std::ios::binary) << contents;
+    }
+    ~TempFile() { std::filesystem::remove(path_); }
+    const std::string& path() const { return path_; }
+
+  private:
+    static inline int counter_ = 0;
+    std::string path_;
+};
+
+TEST(CliErrors, MissingFile) {
+    auto r = run({"info", "/nonexistent/vmcore"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: /nonexistent/vmcore: cannot open: No such file or directory\n");
+    EXPECT_EQ(r.out, "");
+}
+
+TEST(CliErrors, Directory) {
+    auto r = run({"ps", "/tmp"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: /tmp: is a directory, not a dump file\n");
+}
+
+TEST(CliErrors, EmptyFile) {
+    TempFile f("");
+    auto r = run({"info", f.path()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: " + f.path() + ": file is empty, not a dump\n");
+}
+
+TEST(CliErrors, NotADump) {
+    TempFile f(std::string(10000, 'x'));
+    auto r = run({"log", f.path()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: " + f.path() +
+                         ": not a kernel crash dump (neither ELF core nor kdump-compressed)\n");
+}
+
+TEST(CliErrors, FlattenedFormatSaysHowToConvert) {
+    std::string header = "makedumpfile";
+    header.resize(4096, '\0');
+    TempFile f(header);
+    auto r = run({"info", f.path()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: " + f.path() +
+                         ": is in makedumpfile's flattened format; convert it first: "
+                         "makedumpfile -R OUTPUT < " +
+                         f.path() + "\n");
+}
+
+TEST(CliErrors, AProgramIsNotADump) {
+    auto r = run({"info", "/bin/true"});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: /bin/true: ELF file is not a core dump (did you swap the dump "
+                     "and the vmlinux?)\n");
+}
+
+TEST(CliErrors, UsageErrorsExitWithTwo) {
+    auto r = run({"frobnicate", "vmcore"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "panicscope: unknown command 'frobnicate' (see 'panicscope --help')\n");
+    r = run({"sym", "vmcore"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "panicscope: usage: panicscope sym [options] ADDR|NAME DUMP (see "
+                     "'panicscope --help')\n");
+    r = run({});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "panicscope: no command given (see 'panicscope --help')\n");
+}
+
+TEST(CliHelp, ListsEveryVerbAndOption) {
+    auto r = run({"--help"});
+    EXPECT_EQ(r.status, 0);
+    for (const char* word : {"info DUMP", "ps DUMP", "log DUMP", "sym ADDR|NAME DUMP",
+                             "--vmlinux FILE", "--json", "--split FILE", "--debug-dir DIR"})
+        EXPECT_NE(r.out.find(word), std::string::npos) << word;
+    auto verb = run({"sym", "--help"});
+    EXPECT_EQ(verb.status, 0);
+    EXPECT_TRUE(verb.out.starts_with("usage: panicscope sym [options] ADDR|NAME DUMP\n"));
+}
+
+} // namespace

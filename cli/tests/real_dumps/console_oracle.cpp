@@ -1,0 +1,58 @@
+#include "console_oracle.h"
+
+#include <fstream>
+#include <regex>
+#include <stdexcept>
+
+namespace panicscope::testing {
+
+ConsoleOracle readConsole(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read console log " + path);
+    static const std::regex stamped(R"(^\[ *\d+\.\d{6}\] (.*)$)");
+    static const std::regex banner(R"(Linux version (\S+) )");
+    static const std::regex task(R"(task:(\S.*?) +state:(\S) .*\bpid:(\d+) +ppid:(\d+))");
+    static const std::regex cpuLine(R"(^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+))");
+    static const std::regex psctx(R"(PSCTX (before|after) pid=(\d+) vol=(\d+) nonvol=(\d+))");
+    const std::string panicPrefix = "Kernel panic - not syncing: ";
+
+    ConsoleOracle c;
+    int banners = 0;
+    bool panicked = false;
+    std::string line;
+    while (std::getline(in, line)) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
+            line.pop_back();
+        std::smatch m;
+        if (std::regex_search(line, m, psctx)) {
+            auto& table = m[1] == "before" ? c.switchesBefore : c.switchesAfter;
+            table[std::stoi(m[2])] = {std::stoull(m[3]), std::stoull(m[4])};
+            continue;
+        }
+        if (!std::regex_match(line, m, stamped)) continue;
+        const std::string text = m[1];
+        if (std::regex_search(text, m, banner) && text.starts_with("Linux version")) {
+            if (++banners == 2) break; // the kdump capture kernel boots
+            c.release = m[1];
+        }
+        if (panicked) {
+            if (!c.panicCpu && std::regex_search(text, m, cpuLine)) {
+                c.panicCpu = std::stoul(m[1]);
+                c.panicPid = std::stoi(m[2]);
+                c.panicComm = m[3];
+            }
+            continue; // after the panic the console may have more than the dump
+        }
+        c.kernelLines.push_back(line);
+        if (std::regex_search(text, m, task))
+            c.sysrqTasks.push_back({m[1], m[2].str()[0], std::stoi(m[3]), std::stoi(m[4])});
+        if (text.starts_with(panicPrefix)) {
+            c.panicMessage = text.substr(panicPrefix.size());
+            panicked = true;
+        }
+    }
+    if (c.release.empty()) throw std::runtime_error(path + " has no 'Linux version' banner");
+    return c;
+}
+
+} // namespace panicscope::testing

@@ -1,0 +1,40 @@
+// What the kernel itself printed on the serial console: the oracle the real-dump tests compare
+// panicscope with.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace panicscope::testing {
+
+struct ConsoleTask { // one sysrq-t "task:" line
+    std::string comm;
+    char state = '?';
+    int pid = 0;
+    int ppid = 0;
+};
+
+struct ContextSwitches { // one PSCTX line the generator's init printed from /proc/PID/status
+    uint64_t voluntary = 0, involuntary = 0;
+};
+
+struct ConsoleOracle {
+    std::string release; // from the first "Linux version"
+    // The crashed kernel's "[ts] text" lines, up to and including its panic line (a kdump
+    // capture kernel's boot that follows is cut off).
+    std::vector<std::string> kernelLines;
+    std::vector<ConsoleTask> sysrqTasks;
+    std::optional<std::string> panicMessage;
+    std::optional<unsigned> panicCpu; // from the "CPU: N PID: P Comm: C" line after the panic
+    std::optional<int> panicPid;
+    std::optional<std::string> panicComm;
+    std::map<int, ContextSwitches> switchesBefore, switchesAfter; // by pid
+};
+
+// Throws std::runtime_error when the file cannot be read or has no kernel banner.
+ConsoleOracle readConsole(const std::string& path);
+
+} // namespace panicscope::testing

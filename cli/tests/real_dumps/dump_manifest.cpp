@@ -1,0 +1,55 @@
+#include "dump_manifest.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace panicscope::testing {
+
+namespace {
+
+std::string manifestPath() {
+    if (const char* env = std::getenv("PANICSCOPE_MANIFEST"); env && *env) return env;
+    std::ifstream pointer(PANICSCOPE_MANIFEST_POINTER);
+    std::string path;
+    if (pointer && std::getline(pointer, path) && !path.empty()) return path;
+    throw std::runtime_error("no generated dumps: run testdata/generate.sh and set "
+                             "PANICSCOPE_MANIFEST, or run ctest (its generate_dumps fixture "
+                             "writes " PANICSCOPE_MANIFEST_POINTER ")");
+}
+
+std::vector<DumpRow> readRows() {
+    const std::string path = manifestPath();
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read the dump manifest " + path);
+    std::vector<DumpRow> rows;
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+        std::istringstream fields(line);
+        DumpRow r;
+        for (std::string* f :
+             {&r.kernel, &r.scenario, &r.method, &r.format, &r.dump, &r.console, &r.vmlinux})
+            std::getline(fields, *f, '\t');
+        if (!r.vmlinux.empty()) rows.push_back(r);
+    }
+    return rows;
+}
+
+} // namespace
+
+const std::vector<DumpRow>& manifestRows() {
+    static const std::vector<DumpRow> rows = readRows();
+    return rows;
+}
+
+const DumpRow& manifestRow(const std::string& scenario, const std::string& method,
+                           const std::string& format) {
+    for (const auto& r : manifestRows())
+        if (r.scenario == scenario && r.method == method && r.format == format) return r;
+    throw std::runtime_error("the dump manifest has no " + scenario + "-" + method + " " + format +
+                             " dump");
+}
+
+} // namespace panicscope::testing

@@ -1,0 +1,149 @@
+// info, ps and log on every generated dump, checked against what the crashed kernel printed on
+// its console (the oracle): release, panic, crashing task, sysrq-t's task list, the log lines.
+#include "console_oracle.h"
+#include "dump/dump_file.h"
+#include "dump_manifest.h"
+#include "run_cli.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+namespace panicscope::testing {
+namespace {
+
+using nlohmann::json;
+
+struct DumpCase {
+    const char* scenario;
+    const char* method;
+    const char* format;
+};
+
+// Every dump generate.sh makes for the pinned kernel (testdata/README.md).
+std::vector<DumpCase> allCases() {
+    std::vector<DumpCase> cases;
+    for (const char* scenario : {"process", "irq", "nmi"}) {
+        for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
+            cases.push_back({scenario, "qemu", format});
+        cases.push_back({scenario, "kdump", "kdump-zlib"});
+    }
+    return cases;
+}
+
+// The panic message of a scenario whose panic text never reaches the console (kdump loaded:
+// nmi_panic() kexecs before printing). It is the kernel's own string for that crash.
+std::optional<std::string> knownPanicMessage(const std::string& scenario) {
+    if (scenario == "nmi") return "NMI: Not continuing";
+    return std::nullopt;
+}
+
+class RealDump : public ::testing::TestWithParam<DumpCase> {
+  protected:
+    void SetUp() override {
+        row = manifestRow(GetParam().scenario, GetParam().method, GetParam().format);
+        console = readConsole(row.console);
+    }
+    CliResult run(const std::string& verb, bool asJson) {
+        std::vector<std::string> args = {verb, row.dump, "--vmlinux", row.vmlinux};
+        if (asJson) args.push_back("--json");
+        return runCli(args);
+    }
+    DumpRow row;
+    ConsoleOracle console;
+};
+
+TEST_P(RealDump, InfoMatchesTheConsole) {
+    const auto r = run("info", true);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    const json info = json::parse(r.out);
+    EXPECT_EQ(info["release"], console.release);
+    EXPECT_EQ(info["machine"], "x86_64");
+    EXPECT_EQ(info["cpus"], 2);
+    EXPECT_EQ(info["warnings"], json::array());
+    ASSERT_TRUE(info["crashing_task"].is_object()) << info.dump(2);
+    if (console.panicMessage) {
+        EXPECT_EQ(info["panic_message"], *console.panicMessage);
+        ASSERT_TRUE(console.panicCpu) << "no CPU line after the panic in " << row.console;
+        EXPECT_EQ(info["panic_cpu"], *console.panicCpu);
+        EXPECT_EQ(info["crashing_task"]["pid"], *console.panicPid);
+        EXPECT_EQ(info["crashing_task"]["comm"], *console.panicComm);
+    } else {
+        ASSERT_TRUE(knownPanicMessage(row.scenario)) << "no panic on the console " << row.console;
+        EXPECT_EQ(info["panic_message"], *knownPanicMessage(row.scenario));
+    }
+    // A real kdump's NT_PRSTATUS notes carry the pid each CPU ran: an oracle independent of the
+    // runqueues panicscope reads. (QEMU's notes carry vCPU numbers instead.)
+    if (std::string(GetParam().method) == "kdump") {
+        auto dump = dump::DumpFile::open({row.dump});
+        ASSERT_TRUE(dump) << dump.error().message;
+        const unsigned cpu = info["panic_cpu"];
+        ASSERT_LT(cpu, (*dump)->cpus().size());
+        EXPECT_EQ((*dump)->cpus()[cpu].prstatusPid, info["crashing_task"]["pid"].get<uint64_t>());
+    }
+    EXPECT_GT(info["uptime_s"].get<double>(), 1.0);
+}
+
+TEST_P(RealDump, PsHasEveryTaskSysrqTPrinted) {
+    ASSERT_GT(console.sysrqTasks.size(), 20u) << "sysrq-t output missing in " << row.console;
+    const auto r = run("ps", true);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json ps = json::parse(r.out);
+    std::map<int, json> byPid;
+    for (const auto& t : ps["tasks"])
+        if (t["pid"] != 0) byPid[t["pid"]] = t;
+    size_t statesCompared = 0;
+    for (const auto& expected : console.sysrqTasks) {
+        SCOPED_TRACE("pid " + std::to_string(expected.pid) + " " + expected.comm);
+        ASSERT_TRUE(byPid.contains(expected.pid));
+        const json& t = byPid[expected.pid];
+        EXPECT_EQ(t["comm"], expected.comm);
+        EXPECT_EQ(t["ppid"], expected.ppid);
+        // A sleeper whose context-switch counts did not move since just before sysrq-t has not
+        // run since, so its state must still be the one sysrq-t printed.
+        const bool sleeping = std::string("SDI").find(expected.state) != std::string::npos;
+        auto before = console.switchesBefore.find(expected.pid);
+        if (sleeping && before != console.switchesBefore.end() &&
+            t["nvcsw"] == before->second.voluntary && t["nivcsw"] == before->second.involuntary) {
+            EXPECT_EQ(t["state"], std::string(1, expected.state));
+            ++statesCompared;
+        }
+    }
+    // The workload's sleepers (sleep, dd, wc) at least never run again.
+    EXPECT_GE(statesCompared, 3u);
+    size_t onCpu = 0;
+    for (const auto& t : ps["tasks"])
+        onCpu += t["on_cpu"].get<bool>();
+    EXPECT_EQ(onCpu, 2u) << "one current task per CPU";
+}
+
+TEST_P(RealDump, LogHasEveryConsoleLineInOrder) {
+    const auto r = run("log", false);
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::vector<std::string> ours;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+        ours.push_back(line);
+    ASSERT_GT(console.kernelLines.size(), 100u);
+    size_t at = 0;
+    for (const auto& line : console.kernelLines) {
+        auto found = std::find(ours.begin() + static_cast<long>(at), ours.end(), line);
+        ASSERT_NE(found, ours.end())
+            << "console line missing from 'log' (or out of order): " << line;
+        at = static_cast<size_t>(found - ours.begin()) + 1;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Generated, RealDump, ::testing::ValuesIn(allCases()),
+                         [](const ::testing::TestParamInfo<DumpCase>& info) {
+                             std::string name = std::string(info.param.scenario) + "_" +
+                                                info.param.method + "_" + info.param.format;
+                             for (char& ch : name)
+                                 if (ch == '-') ch = '_';
+                             return name;
+                         });
+
+} // namespace
+} // namespace panicscope::testing

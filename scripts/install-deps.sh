@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages panicscope builds and tests with. Idempotent: when everything
+# is installed already it returns at once without touching apt. (The dump generator installs its
+# own packages: QEMU, makedumpfile, ...; see testdata/README.md.)
+set -euo pipefail
+
+packages=(cmake ninja-build g++ pkg-config
+          libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev
+          qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev)
+[ "${1:-}" = "--gui-check" ] && packages+=(xvfb xauth)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "[install-deps] installing: ${missing[*]}" >&2
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# README command (2), also what CI runs (.ci/run): install, build, generate the real test dumps
+# (cached outside the tree), then run every test -- unit tests and the real-dump tests -- in the
+# release build and again under AddressSanitizer/UBSan.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${PANICSCOPE_JOBS:-$(nproc)}
+scripts/install-deps.sh
+release=$(scripts/build.sh release)
+asan=$(scripts/build.sh asan)
+# ctest's generate_dumps fixture makes the dumps before the tests that need them.
+ctest --test-dir "$release" -j "$jobs" --output-on-failure --timeout 900
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$asan" -j "$jobs" --output-on-failure --timeout 900
