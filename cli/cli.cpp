@@ -13,6 +13,10 @@ constexpr std::array kVerbs = {
          runInfo},
     Verb{"ps", "DUMP", "every process and thread ('>' on a CPU, '*' the crashing task)", 0, 0,
          runPs},
+    Verb{"bt", "[-a|--all] [-l] [PID...] DUMP",
+         "kernel stacks: the crashing task's, each CPU's current task's (-a), every task's "
+         "(--all) or the given pids'; -l adds file:line",
+         0, 1u << 20, runBt},
     Verb{"log", "DUMP", "the kernel log, one line per record as dmesg prints it", 0, 0, runLog},
     Verb{"sym", "ADDR|NAME DUMP",
          "the symbol+offset at an address, or a symbol's address, "
@@ -29,6 +33,7 @@ constexpr const char* kOptionsHelp =
     "  --debug-dir DIR  look for the vmlinux in DIR first (repeatable)\n"
     "  --split FILE     another part of a makedumpfile --split dump set (repeatable)\n"
     "  --json           print one JSON document on stdout (schema: docs/json-schema.md)\n"
+    "  -a, --all, -l    bt: every CPU's current task, every task, file:line per frame\n"
     "  -h, --help       this help; 'panicscope VERB --help' for one verb\n"
     "  --version        the program's version\n"
     "\n"

@@ -22,6 +22,12 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
             o.version = true;
         } else if (a == "--json") {
             o.json = true;
+        } else if (a == "-a") {
+            o.activeTasks = true;
+        } else if (a == "--all") {
+            o.allTasks = true;
+        } else if (a == "-l") {
+            o.lines = true;
         } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir") {
             auto v = value(a.c_str());
             if (!v) return tl::unexpected(v.error());

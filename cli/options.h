@@ -16,6 +16,9 @@ struct Options {
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
     bool json = false;
+    bool activeTasks = false; // bt -a: the current task of every CPU
+    bool allTasks = false;    // bt --all: every task
+    bool lines = false;       // bt -l: file:line for every frame
     bool help = false;
     bool version = false;
 };

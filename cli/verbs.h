@@ -25,6 +25,7 @@ int runInfo(model::Session&, const Options&, std::ostream& out, std::ostream& er
 int runPs(model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runLog(model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runSym(model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runBt(model::Session&, const Options&, std::ostream& out, std::ostream& err);
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

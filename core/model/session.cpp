@@ -114,6 +114,17 @@ Result<const kernel::KernelLog*> Session::log() {
     return &**log_;
 }
 
+Result<const unwind::Backtracer*> Session::backtracer() {
+    if (!backtracer_) {
+        auto cpus = perCpu();
+        if (!cpus) return tl::unexpected(cpus.error());
+        auto b = unwind::Backtracer::create(*view_, *vmlinux_, *dump_, **cpus);
+        if (!b) return tl::unexpected(b.error());
+        backtracer_ = std::move(*b);
+    }
+    return &*backtracer_;
+}
+
 Result<DumpInfo> Session::info() {
     DumpInfo info;
     info.dumpPath = dump_->path();

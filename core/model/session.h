@@ -11,6 +11,7 @@
 #include "kernel/tasks.h"
 #include "model/values.h"
 #include "symbols/vmlinux.h"
+#include "unwind/backtracer.h"
 #include "util/result.h"
 
 #include <functional>
@@ -46,6 +47,8 @@ class Session {
     Result<DumpInfo> info();
     Result<const kernel::TaskList*> tasks();
     Result<const kernel::KernelLog*> log();
+    // The unwinder for this dump (built on first use: reads the ORC table).
+    Result<const unwind::Backtracer*> backtracer();
     // An address (hex) or a symbol name; Errc::NoSymbol when neither resolves.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
 
@@ -61,6 +64,7 @@ class Session {
     std::optional<kernel::PerCpu> perCpu_;
     std::optional<kernel::TaskList> tasks_;
     std::optional<Result<kernel::KernelLog>> log_;
+    std::optional<unwind::Backtracer> backtracer_;
 };
 
 // Finds the vmlinux for a dump's release (see symbols::vmlinuxCandidates); Errc::VmlinuxMissing

@@ -73,3 +73,56 @@ ordered_json symJson(const model::SymbolInfo& s) {
 }
 
 } // namespace panicscope::report
+
+namespace panicscope::report {
+
+namespace {
+ordered_json regsJson(const arch::X86Registers& r) {
+    const uint64_t values[] = {r.r15, r.r14,     r.r13, r.r12, r.bp,    r.bx, r.r11,
+                               r.r10, r.r9,      r.r8,  r.ax,  r.cx,    r.dx, r.si,
+                               r.di,  r.orig_ax, r.ip,  r.cs,  r.flags, r.sp, r.ss};
+    ordered_json j;
+    for (size_t i = 0; i < arch::kPtRegsNames.size(); ++i)
+        j[std::string(arch::kPtRegsNames[i])] = hex(values[i]);
+    return j;
+}
+
+template <class T> ordered_json orNull(const std::optional<T>& v) {
+    return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+} // namespace
+
+ordered_json taskBacktraceJson(const kernel::Task& task, const unwind::StackTrace& trace) {
+    ordered_json frames = ordered_json::array();
+    for (size_t i = 0; i < trace.frames.size(); ++i) {
+        const auto& f = trace.frames[i];
+        ordered_json boundary = nullptr;
+        if (f.boundary)
+            boundary = {{"kind", unwind::boundaryKindKey(f.boundary->kind)},
+                        {"entry", f.boundary->entry},
+                        {"regs_address", hex(f.boundary->regsAddress)},
+                        {"full_regs", f.boundary->fullRegs},
+                        {"regs", regsJson(f.boundary->regs)}};
+        frames.push_back({{"index", i},
+                          {"pc", hex(f.pc)},
+                          {"sp", hex(f.sp)},
+                          {"function", orNull(f.function)},
+                          {"offset", f.offset},
+                          {"module", orNull(f.module)},
+                          {"file", orNull(f.file)},
+                          {"line", orNull(f.line)},
+                          {"inline", f.inlined},
+                          {"found_by", unwind::foundByKey(f.foundBy)},
+                          {"boundary", boundary},
+                          {"interrupted", f.interrupted},
+                          {"user", f.userMode},
+                          {"stack", f.stackName}});
+    }
+    return {{"pid", task.pid},           {"tgid", task.tgid},
+            {"comm", task.comm},         {"state", std::string(1, task.state)},
+            {"cpu", task.cpu},           {"on_cpu", task.onCpu},
+            {"task", hex(task.address)}, {"status", unwind::walkStatusKey(trace.status)},
+            {"reason", trace.reason},    {"frames", frames}};
+}
+
+} // namespace panicscope::report

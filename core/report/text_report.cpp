@@ -78,3 +78,76 @@ void printSymbol(std::ostream& out, const model::SymbolInfo& s) {
 }
 
 } // namespace panicscope::report
+
+namespace panicscope::report {
+
+namespace {
+void printRegs(std::ostream& out, const unwind::Frame& f, const unwind::Boundary& b) {
+    const auto& r = b.regs;
+    char line[200];
+    std::string where = f.function ? *f.function + "+" + hex(f.offset) : hex(r.ip);
+    if (f.function && f.functionSize) where += "/" + hex(f.functionSize);
+    if (f.userMode) where = hex(r.ip);
+    std::snprintf(line, sizeof line, "    RIP: %04llx:%s\n", (unsigned long long)r.cs,
+                  where.c_str());
+    out << line;
+    std::snprintf(line, sizeof line, "    RSP: %04llx:%016llx EFLAGS: %08llx",
+                  (unsigned long long)r.ss, (unsigned long long)r.sp, (unsigned long long)r.flags);
+    out << line;
+    if (f.userMode) out << " ORIG_RAX: " << hex16(r.orig_ax);
+    out << '\n';
+    if (!b.fullRegs) return;
+    const std::pair<const char*, uint64_t> rows[][3] = {
+        {{"RAX", r.ax}, {"RBX", r.bx}, {"RCX", r.cx}},
+        {{"RDX", r.dx}, {"RSI", r.si}, {"RDI", r.di}},
+        {{"RBP", r.bp}, {"R08", r.r8}, {"R09", r.r9}},
+        {{"R10", r.r10}, {"R11", r.r11}, {"R12", r.r12}},
+        {{"R13", r.r13}, {"R14", r.r14}, {"R15", r.r15}}};
+    for (const auto& row : rows) {
+        out << "   ";
+        for (const auto& [name, value] : row)
+            out << " " << name << ": " << hex16(value);
+        out << '\n';
+    }
+}
+} // namespace
+
+void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::StackTrace& trace,
+                    bool withLines) {
+    out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
+        << "  COMMAND: \"" << task.comm << "\"  STATE: " << task.state
+        << (task.onCpu ? "  (on CPU)" : "") << '\n';
+    std::string stack;
+    for (size_t i = 0; i < trace.frames.size(); ++i) {
+        const auto& f = trace.frames[i];
+        const bool firstOffTask = stack.empty() && i == 0 && f.stack != unwind::StackKind::Task;
+        if (!f.userMode && ((!stack.empty() && f.stackName != stack) || firstOffTask))
+            out << " --- <" << (f.stackName.empty() ? "unknown stack" : f.stackName) << "> ---\n";
+        if (!f.userMode) stack = f.stackName;
+        if (f.boundary) {
+            out << " === " << unwind::boundaryKindKey(f.boundary->kind) << ": " << f.boundary->entry
+                << (f.userMode ? " (from user mode)" : "") << " ===\n";
+            printRegs(out, f, *f.boundary);
+        }
+        if (f.userMode) {
+            if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+            continue;
+        }
+        char head[64];
+        std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", i, hex16(f.sp).c_str());
+        out << head;
+        if (f.function) {
+            out << *f.function << "+" << hex(f.offset);
+            if (f.functionSize) out << "/" << hex(f.functionSize);
+        } else {
+            out << "(unknown)";
+        }
+        out << " at " << hex16(f.pc);
+        if (withLines && f.file) out << "  " << *f.file << ":" << f.line.value_or(0);
+        out << '\n';
+    }
+    if (trace.status != unwind::WalkStatus::Complete)
+        out << " (stack " << unwind::walkStatusKey(trace.status) << ": " << trace.reason << ")\n";
+}
+
+} // namespace panicscope::report

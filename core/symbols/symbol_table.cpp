@@ -85,4 +85,10 @@ const Symbol* SymbolTable::byName(std::string_view name) const {
     return it == byName_.end() ? nullptr : &sorted_[it->second];
 }
 
+uint64_t SymbolTable::kallsymsSize(const Symbol& symbol) const {
+    auto next = std::upper_bound(sorted_.begin(), sorted_.end(), symbol.address,
+                                 [](uint64_t a, const Symbol& s) { return a < s.address; });
+    return next == sorted_.end() ? symbol.size : next->address - symbol.address;
+}
+
 } // namespace panicscope::symbols

@@ -33,6 +33,10 @@ class SymbolTable {
     const Symbol* containing(uint64_t linkAddress) const;
     // Exact name lookup; for duplicate local names (static functions) the first in address order.
     const Symbol* byName(std::string_view name) const;
+    // The distance from `symbol` to the next higher symbol address: the size kallsyms (and so the
+    // kernel's "function+0x1a/0x30" traces) gives a function, padding included. Falls back to the
+    // ELF size for the last symbol.
+    uint64_t kallsymsSize(const Symbol& symbol) const;
     size_t size() const { return sorted_.size(); }
 
   private:

@@ -1,0 +1,85 @@
+#include "unwind/backtracer.h"
+
+#include "unwind/stack_walker.h"
+#include "unwind/stacks.h"
+
+namespace panicscope::unwind {
+
+Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
+                                      const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
+                                      const kernel::PerCpu& perCpu) {
+    Backtracer b(view, vmlinux, dump, perCpu);
+    if (auto orc = OrcTable::fromVmlinux(vmlinux))
+        b.orc_ = std::move(*orc);
+    else
+        b.noOrcReason_ = orc.error().message;
+    auto size = threadSize(view);
+    if (!size) return tl::unexpected(size.error());
+    b.threadSize_ = *size;
+    auto frameSize = view.layouts().sizeOf("inactive_task_frame");
+    auto bp = view.member("inactive_task_frame", "bp");
+    auto ret = view.member("inactive_task_frame", "ret_addr");
+    if (!frameSize) return tl::unexpected(frameSize.error());
+    if (!bp) return tl::unexpected(bp.error());
+    if (!ret) return tl::unexpected(ret.error());
+    b.frameSize_ = *frameSize;
+    b.frameBp_ = bp->offset;
+    b.frameRet_ = ret->offset;
+    if (auto fork = view.address("ret_from_fork")) b.retFromFork_ = *fork;
+    return b;
+}
+
+StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const {
+    WalkStart start;
+    const auto& cpus = dump_->cpus();
+    if (task.onCpu && task.cpu < cpus.size()) {
+        // Where the CPU was when the dump was taken (kdump: the crash-time registers).
+        start.regs = cpus[task.cpu].regs;
+        start.fullRegs = true;
+        start.interrupted = true;
+    } else {
+        // A switched-out task: __switch_to_asm pushed an inactive_task_frame at thread.sp.
+        const auto& mem = view_->memory();
+        auto bp = mem.readU64(task.threadSp + frameBp_);
+        auto ret = mem.readU64(task.threadSp + frameRet_);
+        if (!bp || !ret) {
+            StackTrace t;
+            t.status = WalkStatus::Truncated;
+            t.reason = "cannot read the switched-out frame: " +
+                       (!bp ? bp.error().message : ret.error().message);
+            return t;
+        }
+        start.regs.sp = task.threadSp + frameSize_;
+        start.regs.bp = *bp;
+        start.regs.ip = *ret;
+        start.fullRegs = false;
+        // A new task that never ran starts at ret_from_fork: not a return address.
+        start.interrupted = *ret == retFromFork_;
+    }
+    const auto stacks = taskStacks(*view_, *perCpu_, task, threadSize_);
+    WalkerContext context{view_->memory(), vmlinux_->symbols(), view_->kaslrOffset(),
+                          orc_ ? &*orc_ : nullptr, nullptr};
+    StackTrace trace = walkStack(context, start, stacks);
+    if (!orc_ && trace.status == WalkStatus::Unreliable) trace.reason = noOrcReason_;
+    for (auto& frame : trace.frames)
+        symbolize(frame, withLines);
+    return trace;
+}
+
+void Backtracer::symbolize(Frame& frame, bool withLines) const {
+    if (frame.userMode) return;
+    // A return address belongs to the call before it: look up pc - 1, print the offset of pc.
+    const uint64_t lookup = (frame.interrupted ? frame.pc : frame.pc - 1) - view_->kaslrOffset();
+    const symbols::Symbol* s = vmlinux_->symbols().containing(lookup);
+    if (!s) return;
+    frame.function = s->name;
+    frame.offset = frame.pc - view_->kaslrOffset() - s->address;
+    frame.functionSize = vmlinux_->symbols().kallsymsSize(*s);
+    if (withLines)
+        if (auto loc = vmlinux_->sourceLocation(lookup)) {
+            frame.file = loc->file;
+            frame.line = loc->line;
+        }
+}
+
+} // namespace panicscope::unwind

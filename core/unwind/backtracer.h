@@ -1,0 +1,48 @@
+// Backtraces of tasks: chooses each task's starting registers (its CPU's NT_PRSTATUS when it is
+// running, its inactive_task_frame when switched out), walks, and names every frame.
+#pragma once
+
+#include "dump/dump_file.h"
+#include "kernel/kernel_view.h"
+#include "kernel/per_cpu.h"
+#include "kernel/tasks.h"
+#include "symbols/vmlinux.h"
+#include "unwind/entry_call_table.h"
+#include "unwind/frame.h"
+#include "unwind/orc_table.h"
+
+#include <optional>
+
+namespace panicscope::unwind {
+
+class Backtracer {
+  public:
+    // Loads the vmlinux's ORC table (a frame-pointer kernel has none: walks then stop with a
+    // reason) and the struct layouts the start needs.
+    static Result<Backtracer> create(const kernel::KernelView& view,
+                                     const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
+                                     const kernel::PerCpu& perCpu);
+
+    // `withLines`: also file:line for every frame (slower: reads .debug_line).
+    StackTrace backtrace(const kernel::Task& task, bool withLines) const;
+
+    const OrcTable* orc() const { return orc_ ? &*orc_ : nullptr; }
+
+  private:
+    Backtracer(const kernel::KernelView& view, const symbols::Vmlinux& vmlinux,
+               const dump::DumpFile& dump, const kernel::PerCpu& perCpu)
+        : view_(&view), vmlinux_(&vmlinux), dump_(&dump), perCpu_(&perCpu) {}
+    void symbolize(Frame& frame, bool withLines) const;
+
+    const kernel::KernelView* view_;
+    const symbols::Vmlinux* vmlinux_;
+    const dump::DumpFile* dump_;
+    const kernel::PerCpu* perCpu_;
+    std::optional<OrcTable> orc_;
+    std::string noOrcReason_;
+    uint64_t threadSize_ = 0;
+    uint64_t frameSize_ = 0, frameBp_ = 0, frameRet_ = 0; // struct inactive_task_frame
+    uint64_t retFromFork_ = 0;                            // runtime address
+};
+
+} // namespace panicscope::unwind

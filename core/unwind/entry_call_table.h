@@ -1,0 +1,41 @@
+// The entry-call table: every call site in the kernel's entry code, each with where the pt_regs
+// the entry code saved lies relative to the stack pointer at that call. Built offline from the
+// vmlinux with Capstone; on an ORC kernel every row is cross-checked against ORC.
+#pragma once
+
+#include "symbols/vmlinux.h"
+#include "unwind/frame.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace panicscope::unwind {
+
+struct EntryCall {
+    uint64_t returnAddress = 0; // link-time address of the instruction after the call
+    // For Syscall/Interrupt/Exception/Nmi: pt_regs lies at (stack pointer after the call returns)
+    // + ptRegsOffset. For StackSwitch: the previous stack pointer is stored at that address.
+    int64_t ptRegsOffset = 0;
+    BoundaryKind kind = BoundaryKind::Interrupt;
+    std::string entrySymbol; // e.g. "asm_sysvec_apic_timer_interrupt", "entry_SYSCALL_64"
+    std::string callee;      // what the call calls, when it is a direct call
+};
+
+class EntryCallTable {
+  public:
+    // Decodes the entry text of the vmlinux; Errc::Unsupported when it has none.
+    static Result<EntryCallTable> build(const symbols::Vmlinux& vmlinux);
+    static EntryCallTable fromRows(std::vector<EntryCall> rows);
+
+    // The row for a link-time return address, or nullptr.
+    const EntryCall* find(uint64_t returnAddress) const;
+    std::span<const EntryCall> rows() const { return rows_; }
+
+  private:
+    std::vector<EntryCall> rows_; // sorted by returnAddress
+};
+
+} // namespace panicscope::unwind

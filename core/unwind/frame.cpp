@@ -1,0 +1,73 @@
+#include "unwind/frame.h"
+
+namespace panicscope::unwind {
+
+const char* foundByKey(FoundBy how) {
+    switch (how) {
+    case FoundBy::Context:
+        return "context";
+    case FoundBy::EntryTable:
+        return "entry-table";
+    case FoundBy::Orc:
+        return "orc";
+    case FoundBy::Cfi:
+        return "cfi";
+    case FoundBy::FramePointer:
+        return "frame-pointer";
+    case FoundBy::Scan:
+        return "scan";
+    }
+    return "?";
+}
+
+const char* boundaryKindKey(BoundaryKind kind) {
+    switch (kind) {
+    case BoundaryKind::Syscall:
+        return "syscall";
+    case BoundaryKind::Interrupt:
+        return "interrupt";
+    case BoundaryKind::Exception:
+        return "exception";
+    case BoundaryKind::Nmi:
+        return "nmi";
+    case BoundaryKind::StackSwitch:
+        return "stack-switch";
+    case BoundaryKind::User:
+        return "user";
+    }
+    return "?";
+}
+
+const char* stackKindName(StackKind kind) {
+    switch (kind) {
+    case StackKind::Task:
+        return "task";
+    case StackKind::Irq:
+        return "IRQ";
+    case StackKind::Exception:
+        return "exception";
+    case StackKind::Entry:
+        return "entry";
+    case StackKind::Unknown:
+        return "unknown";
+    }
+    return "?";
+}
+
+const char* walkStatusKey(WalkStatus status) {
+    switch (status) {
+    case WalkStatus::Complete:
+        return "complete";
+    case WalkStatus::Truncated:
+        return "truncated";
+    case WalkStatus::Unreliable:
+        return "unreliable";
+    case WalkStatus::Loop:
+        return "loop";
+    case WalkStatus::TooDeep:
+        return "too-deep";
+    }
+    return "?";
+}
+
+} // namespace panicscope::unwind

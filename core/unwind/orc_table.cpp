@@ -1,0 +1,113 @@
+#include "unwind/orc_table.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <numeric>
+
+namespace panicscope::unwind {
+
+Result<OrcFormat> orcFormatForRelease(const std::string& release) {
+    unsigned major = 0, minor = 0;
+    if (std::sscanf(release.c_str(), "%u.%u", &major, &minor) != 2)
+        return fail(Errc::Unsupported, "cannot tell the ORC format of kernel '" + release + "'");
+    const unsigned version = major * 1000 + minor;
+    if (version < 4014) return fail(Errc::Unsupported, "kernel " + release + " predates ORC");
+    if (version >= 7001)
+        return fail(Errc::Unsupported, "the ORC format of kernel " + release +
+                                           " (registers renumbered in 7.1) is not supported yet");
+    if (version >= 6004) return OrcFormat::V6_4;
+    if (version >= 6003) return OrcFormat::V6_3;
+    return OrcFormat::V6_1;
+}
+
+OrcEntry decodeOrcEntry(std::span<const uint8_t, 6> raw, OrcFormat format) {
+    OrcEntry e;
+    std::memcpy(&e.spOffset, raw.data(), 2);
+    std::memcpy(&e.bpOffset, raw.data() + 2, 2);
+    // Register numbers are the same from 4.14 to 7.0.
+    static constexpr OrcReg kRegs[16] = {
+        OrcReg::Undefined,  OrcReg::PrevSp,     OrcReg::Dx,        OrcReg::Di,
+        OrcReg::Bp,         OrcReg::Sp,         OrcReg::R10,       OrcReg::R13,
+        OrcReg::BpIndirect, OrcReg::SpIndirect, OrcReg::Undefined, OrcReg::Undefined,
+        OrcReg::Undefined,  OrcReg::Undefined,  OrcReg::Undefined, OrcReg::Undefined};
+    e.spReg = kRegs[raw[4] & 0xf];
+    e.bpReg = kRegs[raw[4] >> 4];
+    const uint8_t bits = raw[5];
+    if (format == OrcFormat::V6_4) {
+        static constexpr OrcType kTypes[8] = {
+            OrcType::Undefined,   OrcType::EndOfStack, OrcType::Call,      OrcType::Regs,
+            OrcType::RegsPartial, OrcType::Undefined,  OrcType::Undefined, OrcType::Undefined};
+        e.type = kTypes[bits & 0x7];
+        e.signal = (bits & 0x8) != 0;
+        return e;
+    }
+    // Before 6.4: CALL 0, REGS 1, REGS_PARTIAL 2, and an `end` bit marking the bottom of a stack
+    // (with an undefined sp register).
+    const unsigned type = bits & 0x3;
+    const bool end = format == OrcFormat::V6_3 ? (bits & 0x8) != 0 : (bits & 0x4) != 0;
+    e.type = type == 0   ? OrcType::Call
+             : type == 1 ? OrcType::Regs
+             : type == 2 ? OrcType::RegsPartial
+                         : OrcType::Undefined;
+    e.signal = format == OrcFormat::V6_3 ? (bits & 0x4) != 0 : e.type != OrcType::Call;
+    if (e.spReg == OrcReg::Undefined) e.type = end ? OrcType::EndOfStack : OrcType::Undefined;
+    return e;
+}
+
+Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
+    const auto& symbols = vmlinux.symbols();
+    const auto* ipStart = symbols.byName("__start_orc_unwind_ip");
+    const auto* ipStop = symbols.byName("__stop_orc_unwind_ip");
+    const auto* orcStart = symbols.byName("__start_orc_unwind");
+    const auto* orcStop = symbols.byName("__stop_orc_unwind");
+    if (!ipStart || !ipStop || !orcStart || !orcStop)
+        return fail(Errc::Unsupported, vmlinux.path() + " has no ORC unwind data");
+    auto format = orcFormatForRelease(vmlinux.release());
+    if (!format) return tl::unexpected(format.error());
+    const uint64_t count = (ipStop->address - ipStart->address) / 4;
+    if (ipStop->address < ipStart->address || orcStop->address - orcStart->address != count * 6)
+        return fail(Errc::Corrupt, vmlinux.path() + ": the ORC tables disagree in size");
+    auto ips = vmlinux.readFileBytes(ipStart->address, count * 4);
+    auto orcs = vmlinux.readFileBytes(orcStart->address, count * 6);
+    if (!ips || !orcs) return fail(Errc::Corrupt, vmlinux.path() + ": cannot read the ORC tables");
+
+    std::vector<uint64_t> addresses(count);
+    std::vector<OrcEntry> entries(count);
+    for (uint64_t i = 0; i < count; ++i) {
+        int32_t rel;
+        std::memcpy(&rel, ips->data() + i * 4, 4);
+        addresses[i] = ipStart->address + i * 4 + static_cast<int64_t>(rel);
+        entries[i] = decodeOrcEntry(
+            std::span<const uint8_t, 6>(reinterpret_cast<const uint8_t*>(orcs->data()) + i * 6, 6),
+            *format);
+    }
+    return fromRows(std::move(addresses), std::move(entries));
+}
+
+OrcTable OrcTable::fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries) {
+    // Sorted by address; at one address an undefined entry (a section's weak terminator) goes
+    // first so the real entry wins the lookup, as in the kernel's orc_sort_cmp().
+    std::vector<size_t> order(addresses.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        if (addresses[a] != addresses[b]) return addresses[a] < addresses[b];
+        return entries[a].type == OrcType::Undefined && entries[b].type != OrcType::Undefined;
+    });
+    OrcTable table;
+    table.addresses_.reserve(order.size());
+    table.entries_.reserve(order.size());
+    for (size_t i : order) {
+        table.addresses_.push_back(addresses[i]);
+        table.entries_.push_back(entries[i]);
+    }
+    return table;
+}
+
+std::optional<OrcEntry> OrcTable::find(uint64_t address) const {
+    auto it = std::upper_bound(addresses_.begin(), addresses_.end(), address);
+    if (it == addresses_.begin()) return std::nullopt;
+    return entries_[static_cast<size_t>(it - addresses_.begin()) - 1];
+}
+
+} // namespace panicscope::unwind

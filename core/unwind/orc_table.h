@@ -1,0 +1,63 @@
+// The kernel's ORC unwind data (.orc_unwind_ip + .orc_unwind): for every text address, how to find
+// the caller's stack pointer, frame pointer and return address. Read from the vmlinux file at
+// link-time addresses; its packed format is chosen by the kernel version (6.1, 6.3, 6.4+).
+#pragma once
+
+#include "symbols/vmlinux.h"
+#include "util/result.h"
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace panicscope::unwind {
+
+enum class OrcType { Undefined, EndOfStack, Call, Regs, RegsPartial };
+enum class OrcReg { Undefined, PrevSp, Dx, Di, Bp, Sp, R10, R13, BpIndirect, SpIndirect };
+
+struct OrcEntry {
+    int16_t spOffset = 0;
+    int16_t bpOffset = 0;
+    OrcReg spReg = OrcReg::Undefined;
+    OrcReg bpReg = OrcReg::Undefined;
+    OrcType type = OrcType::Undefined;
+    bool signal = false; // the address is an interrupted one (6.3+; implied by Regs* before)
+};
+
+// Which packed layout the kernel wrote.
+enum class OrcFormat {
+    V6_1, // sp_reg:4 bp_reg:4 type:2 end:1; CALL 0, REGS 1, REGS_PARTIAL 2
+    V6_3, // sp_reg:4 bp_reg:4 type:2 signal:1 end:1
+    V6_4, // sp_reg:4 bp_reg:4 type:3 signal:1; UNDEFINED 0, END_OF_STACK 1, CALL 2, REGS 3, ...
+};
+
+// The format for a kernel release ("6.1.0-56-cloud-amd64" -> V6_1); Errc::Unsupported for
+// releases before 4.14 (no ORC) or from 7.1 on (renumbered registers, not verified yet).
+Result<OrcFormat> orcFormatForRelease(const std::string& release);
+
+// Decodes one packed 6-byte entry.
+OrcEntry decodeOrcEntry(std::span<const uint8_t, 6> raw, OrcFormat format);
+
+class OrcTable {
+  public:
+    OrcTable() = default;
+    // Errc::Unsupported when the vmlinux has no ORC data (a frame-pointer kernel).
+    static Result<OrcTable> fromVmlinux(const symbols::Vmlinux& vmlinux);
+    // From already-resolved addresses and packed entries (module tables read from memory, tests).
+    static OrcTable fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries);
+
+    // The entry in force at a link-time address: the last one at or below it. nullopt when the
+    // address is before the table (or the table is empty).
+    std::optional<OrcEntry> find(uint64_t address) const;
+    size_t size() const { return addresses_.size(); }
+    std::span<const uint64_t> addresses() const { return addresses_; }
+    std::span<const OrcEntry> entries() const { return entries_; }
+
+  private:
+    std::vector<uint64_t> addresses_; // sorted
+    std::vector<OrcEntry> entries_;
+};
+
+} // namespace panicscope::unwind

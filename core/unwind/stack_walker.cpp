@@ -1,0 +1,308 @@
+#include "unwind/stack_walker.h"
+
+#include "util/hex.h"
+
+#include <cstring>
+#include <set>
+
+namespace panicscope::unwind {
+
+namespace {
+
+constexpr uint64_t kPtRegsSize = 21 * 8;
+constexpr uint64_t kIretFrameOffset = 16 * 8; // offsetof(struct pt_regs, ip)
+
+arch::X86Registers regsFromWords(const uint64_t* w) {
+    arch::X86Registers r;
+    uint64_t* fields[] = {&r.r15, &r.r14,     &r.r13, &r.r12, &r.bp,    &r.bx, &r.r11,
+                          &r.r10, &r.r9,      &r.r8,  &r.ax,  &r.cx,    &r.dx, &r.si,
+                          &r.di,  &r.orig_ax, &r.ip,  &r.cs,  &r.flags, &r.sp, &r.ss};
+    for (size_t i = 0; i < 21; ++i)
+        *fields[i] = w[i];
+    return r;
+}
+
+bool userMode(const arch::X86Registers& r) {
+    return (r.cs & 3) != 0;
+}
+
+// Where a stack address lives; the index into `stacks`, or -1.
+int stackOf(std::span<const StackRange> stacks, uint64_t address, uint64_t size = 8) {
+    for (size_t i = 0; i < stacks.size(); ++i)
+        if (stacks[i].contains(address, size)) return static_cast<int>(i);
+    return -1;
+}
+
+class Walk {
+  public:
+    Walk(const WalkerContext& c, std::span<const StackRange> stacks) : c_(c), stacks_(stacks) {}
+
+    StackTrace run(const WalkStart& start) {
+        ip_ = start.regs.ip;
+        sp_ = start.regs.sp;
+        bp_ = start.regs.bp;
+        signal_ = start.interrupted;
+        if (start.fullRegs) regs_ = start.regs;
+        fullRegs_ = start.fullRegs;
+        FoundBy how = FoundBy::Context;
+        std::optional<Boundary> boundary;
+        if (start.fullRegs && userMode(start.regs)) {
+            // Stopped in user mode: nothing of the kernel's on this CPU.
+            Frame f = frameHere(how);
+            f.userMode = true;
+            trace_.frames.push_back(f);
+            return finish(WalkStatus::Complete, "the CPU was in user mode");
+        }
+        while (true) {
+            if (trace_.frames.size() >= kMaxFrames)
+                return finish(WalkStatus::TooDeep,
+                              "more than " + std::to_string(kMaxFrames) + " frames");
+            Frame frame = frameHere(how);
+            frame.boundary = std::move(boundary);
+            boundary.reset();
+            if (!seen_.insert({ip_, sp_}).second)
+                return finish(WalkStatus::Loop,
+                              "frame " + hex(ip_) + " at sp " + hex(sp_) + " repeats");
+            trace_.frames.push_back(frame);
+            if (regs_ && fullRegs_ && userMode(*regs_) && !trace_.frames.back().boundary)
+                return finish(WalkStatus::Complete, "user mode");
+            auto next = step(boundary);
+            if (!next) return trace_;
+            how = *next;
+            if (boundary && userMode(boundary->regs)) {
+                // The walk reached the user-mode registers the entry code saved.
+                Frame user = frameHere(how);
+                user.boundary = std::move(boundary);
+                user.userMode = true;
+                trace_.frames.push_back(user);
+                return finish(WalkStatus::Complete, "reached user mode");
+            }
+        }
+    }
+
+  private:
+    Frame frameHere(FoundBy how) const {
+        Frame f;
+        f.pc = ip_;
+        f.sp = sp_;
+        f.interrupted = signal_;
+        f.foundBy = how;
+        const int s = stackOf(stacks_, sp_);
+        f.stack = s >= 0 ? stacks_[static_cast<size_t>(s)].kind : StackKind::Unknown;
+        if (s >= 0) f.stackName = stacks_[static_cast<size_t>(s)].name;
+        return f;
+    }
+
+    StackTrace finish(WalkStatus status, std::string reason) {
+        trace_.status = status;
+        trace_.reason = std::move(reason);
+        return trace_;
+    }
+
+    // Reads a stack word; fails the walk when it is outside every known stack or unreadable.
+    std::optional<uint64_t> word(uint64_t address) {
+        if (stackOf(stacks_, address) < 0) {
+            finish(WalkStatus::Unreliable, "address " + hex(address) + " is on no known stack");
+            return std::nullopt;
+        }
+        auto v = c_.memory.readU64(address);
+        if (!v) {
+            finish(WalkStatus::Truncated, v.error().message);
+            return std::nullopt;
+        }
+        return *v;
+    }
+
+    std::optional<arch::X86Registers> ptRegs(uint64_t address, bool full) {
+        const uint64_t begin = full ? address : address + kIretFrameOffset;
+        if (stackOf(stacks_, begin, address + kPtRegsSize - begin) < 0) {
+            finish(WalkStatus::Unreliable, "pt_regs at " + hex(address) + " is on no known stack");
+            return std::nullopt;
+        }
+        uint64_t words[21] = {};
+        auto bytes = std::as_writable_bytes(std::span(words));
+        auto r = c_.memory.read(begin, bytes.subspan(begin - address));
+        if (!r) {
+            finish(WalkStatus::Truncated, r.error().message);
+            return std::nullopt;
+        }
+        return regsFromWords(words);
+    }
+
+    std::string symbolName(uint64_t runtime) const {
+        const symbols::Symbol* s = c_.symbols.containing(runtime - c_.kaslrOffset);
+        return s ? s->name : hex(runtime);
+    }
+
+    // One ORC step from (ip_, sp_, bp_). Returns how the next frame was found, or nullopt when
+    // the walk ended (trace_ then has the status).
+    std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
+        if (!c_.orc) {
+            finish(WalkStatus::Unreliable, "no ORC data (frame-pointer unwinding is not done yet)");
+            return std::nullopt;
+        }
+        const uint64_t lookup = (signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset;
+        auto orc = c_.orc->find(lookup);
+        if (!orc) {
+            finish(WalkStatus::Unreliable, "no ORC entry for " + hex(ip_));
+            return std::nullopt;
+        }
+        if (orc->type == OrcType::EndOfStack) {
+            finish(WalkStatus::Complete, "end of stack");
+            return std::nullopt;
+        }
+        if (orc->type == OrcType::Undefined) {
+            finish(WalkStatus::Unreliable, "ORC has no unwind rule for " + symbolName(ip_));
+            return std::nullopt;
+        }
+        const uint64_t prevSp = sp_;
+        const int prevStack = stackOf(stacks_, sp_);
+        uint64_t sp = 0;
+        auto savedReg = [&](uint64_t arch::X86Registers::*field) -> std::optional<uint64_t> {
+            if (!regs_ || !fullRegs_) {
+                finish(WalkStatus::Unreliable, "ORC needs a saved register at " + symbolName(ip_));
+                return std::nullopt;
+            }
+            return (*regs_).*field;
+        };
+        std::optional<uint64_t> base;
+        switch (orc->spReg) {
+        case OrcReg::Sp:
+        case OrcReg::SpIndirect:
+            base = sp_;
+            break;
+        case OrcReg::Bp:
+        case OrcReg::BpIndirect:
+            base = bp_;
+            break;
+        case OrcReg::R10:
+            base = savedReg(&arch::X86Registers::r10);
+            break;
+        case OrcReg::R13:
+            base = savedReg(&arch::X86Registers::r13);
+            break;
+        case OrcReg::Di:
+            base = savedReg(&arch::X86Registers::di);
+            break;
+        case OrcReg::Dx:
+            base = savedReg(&arch::X86Registers::dx);
+            break;
+        default:
+            finish(WalkStatus::Unreliable,
+                   "ORC uses an unknown base register at " + symbolName(ip_));
+            return std::nullopt;
+        }
+        if (!base) return std::nullopt;
+        const bool registerBase = orc->spReg == OrcReg::R10 || orc->spReg == OrcReg::R13 ||
+                                  orc->spReg == OrcReg::Di || orc->spReg == OrcReg::Dx;
+        // Since 5.13, SP_INDIRECT is (%rsp) + offset (the IRQ-stack switch stores the old sp at
+        // the new stack's top); BP_INDIRECT stays (%rbp + offset).
+        if (orc->spReg == OrcReg::SpIndirect) {
+            auto deref = word(*base);
+            if (!deref) return std::nullopt;
+            sp = *deref + static_cast<int64_t>(orc->spOffset);
+        } else if (orc->spReg == OrcReg::BpIndirect) {
+            auto deref = word(*base + static_cast<int64_t>(orc->spOffset));
+            if (!deref) return std::nullopt;
+            sp = *deref;
+        } else {
+            sp = registerBase ? *base : *base + static_cast<int64_t>(orc->spOffset);
+        }
+
+        std::optional<arch::X86Registers> newRegs;
+        bool newFull = false;
+        switch (orc->type) {
+        case OrcType::Call: {
+            auto ret = word(sp - 8);
+            if (!ret) return std::nullopt;
+            ip_ = *ret;
+            sp_ = sp;
+            signal_ = false;
+            break;
+        }
+        case OrcType::Regs:
+        case OrcType::RegsPartial: {
+            const bool full = orc->type == OrcType::Regs;
+            const uint64_t regsAddress = full ? sp : sp - kIretFrameOffset;
+            auto r = ptRegs(regsAddress, full);
+            if (!r) return std::nullopt;
+            Boundary b;
+            b.entry = symbolName(ip_);
+            b.kind = boundaryKindOfEntry(b.entry);
+            b.regsAddress = regsAddress;
+            b.fullRegs = full;
+            b.regs = *r;
+            boundary = b;
+            newRegs = *r;
+            newFull = full;
+            ip_ = r->ip;
+            sp_ = r->sp;
+            signal_ = true;
+            break;
+        }
+        default:
+            break;
+        }
+        switch (orc->bpReg) {
+        case OrcReg::Undefined:
+            if (newRegs && newFull) bp_ = newRegs->bp;
+            break;
+        case OrcReg::PrevSp: {
+            auto v = word(sp + static_cast<int64_t>(orc->bpOffset));
+            if (!v) return std::nullopt;
+            bp_ = *v;
+            break;
+        }
+        case OrcReg::Bp: {
+            auto v = word(bp_ + static_cast<int64_t>(orc->bpOffset));
+            if (!v) return std::nullopt;
+            bp_ = *v;
+            break;
+        }
+        default:
+            finish(WalkStatus::Unreliable,
+                   "ORC uses an unknown frame-pointer rule at " + symbolName(ip_));
+            return std::nullopt;
+        }
+        regs_ = newRegs;
+        fullRegs_ = newFull;
+        if (boundary && userMode(boundary->regs)) return FoundBy::Orc;
+        const int nextStack = stackOf(stacks_, sp_);
+        if (nextStack < 0) {
+            finish(WalkStatus::Unreliable, "stack pointer " + hex(sp_) + " is on no known stack");
+            return std::nullopt;
+        }
+        if (nextStack == prevStack && sp_ <= prevSp) {
+            finish(WalkStatus::Loop, "the stack pointer went down at " + symbolName(ip_));
+            return std::nullopt;
+        }
+        return FoundBy::Orc;
+    }
+
+    const WalkerContext& c_;
+    std::span<const StackRange> stacks_;
+    uint64_t ip_ = 0, sp_ = 0, bp_ = 0;
+    bool signal_ = false;
+    std::optional<arch::X86Registers> regs_;
+    bool fullRegs_ = false;
+    std::set<std::pair<uint64_t, uint64_t>> seen_;
+    StackTrace trace_;
+};
+
+} // namespace
+
+BoundaryKind boundaryKindOfEntry(std::string_view s) {
+    if (s.starts_with("entry_SYSCALL") || s.starts_with("entry_SYSENTER") ||
+        s.starts_with("entry_INT80") || s.starts_with("ret_from_fork"))
+        return BoundaryKind::Syscall;
+    if (s == "asm_exc_nmi" || s.find("nmi") != std::string_view::npos) return BoundaryKind::Nmi;
+    if (s.starts_with("asm_exc_")) return BoundaryKind::Exception;
+    return BoundaryKind::Interrupt;
+}
+
+StackTrace walkStack(const WalkerContext& context, const WalkStart& start,
+                     std::span<const StackRange> stacks) {
+    return Walk(context, stacks).run(start);
+}
+
+} // namespace panicscope::unwind

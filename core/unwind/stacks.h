@@ -1,0 +1,36 @@
+// The stacks a walk may visit: the task's own stack and, for a task on a CPU, that CPU's IRQ
+// stack and IST exception stacks. Every read the walker makes must fall in one of them.
+#pragma once
+
+#include "kernel/kernel_view.h"
+#include "kernel/per_cpu.h"
+#include "kernel/tasks.h"
+#include "unwind/frame.h"
+
+#include <string>
+#include <vector>
+
+namespace panicscope::unwind {
+
+struct StackRange {
+    uint64_t begin = 0, end = 0; // [begin, end)
+    StackKind kind = StackKind::Unknown;
+    std::string name; // "IRQ stack", "NMI exception stack", ...
+    bool contains(uint64_t address, uint64_t size = 8) const {
+        return address >= begin && address + size <= end && address + size > address;
+    }
+};
+
+// THREAD_SIZE: the init stack's extent (__start_init_task..__end_init_task), else
+// sizeof(union thread_union).
+Result<uint64_t> threadSize(const kernel::KernelView& view);
+
+// A CPU's IRQ stack and exception stacks (what exists on this kernel).
+std::vector<StackRange> cpuStacks(const kernel::KernelView& view, const kernel::PerCpu& perCpu,
+                                  unsigned cpu, uint64_t stackSize);
+
+// The stacks of `task`: its task stack, plus its CPU's stacks when it is on a CPU.
+std::vector<StackRange> taskStacks(const kernel::KernelView& view, const kernel::PerCpu& perCpu,
+                                   const kernel::Task& task, uint64_t stackSize);
+
+} // namespace panicscope::unwind
