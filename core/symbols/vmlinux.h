@@ -2,6 +2,7 @@
 // build ID (to check it belongs to the dump). Opened once per session; lookups are lazy and cached.
 #pragma once
 
+#include "symbols/call_frame_info.h"
 #include "symbols/layouts.h"
 #include "symbols/symbol_table.h"
 #include "util/result.h"
@@ -42,6 +43,8 @@ class Vmlinux {
     // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS
     // section). Used to compare .rodata/.text with the dump and, later, to disassemble.
     std::optional<std::string> readFileBytes(uint64_t linkAddress, size_t length) const;
+    // The DWARF CFI row at a link-time address (see call_frame_info.h).
+    std::optional<CfiRow> callFrameRow(uint64_t linkAddress) const;
 
   private:
     struct Impl;

@@ -57,8 +57,12 @@ StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const
         start.interrupted = *ret == retFromFork_;
     }
     const auto stacks = taskStacks(*view_, *perCpu_, task, threadSize_);
-    WalkerContext context{view_->memory(), vmlinux_->symbols(), view_->kaslrOffset(),
-                          orc_ ? &*orc_ : nullptr, nullptr};
+    WalkerContext context{view_->memory(),
+                          vmlinux_->symbols(),
+                          view_->kaslrOffset(),
+                          orc_ ? &*orc_ : nullptr,
+                          nullptr,
+                          [this](uint64_t address) { return vmlinux_->callFrameRow(address); }};
     StackTrace trace = walkStack(context, start, stacks);
     if (!orc_ && trace.status == WalkStatus::Unreliable) trace.reason = noOrcReason_;
     for (auto& frame : trace.frames)

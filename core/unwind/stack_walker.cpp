@@ -143,16 +143,15 @@ class Walk {
         }
         const uint64_t lookup = (signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset;
         auto orc = c_.orc->find(lookup);
-        if (!orc) {
-            finish(WalkStatus::Unreliable, "no ORC entry for " + hex(ip_));
+        if (!orc || orc->type == OrcType::Undefined) {
+            if (auto how = cfiStep(lookup)) return how;
+            if (trace_.status != WalkStatus::Complete) return std::nullopt;
+            finish(WalkStatus::Unreliable, orc ? "ORC has no unwind rule for " + symbolName(ip_)
+                                               : "no ORC entry for " + hex(ip_));
             return std::nullopt;
         }
         if (orc->type == OrcType::EndOfStack) {
             finish(WalkStatus::Complete, "end of stack");
-            return std::nullopt;
-        }
-        if (orc->type == OrcType::Undefined) {
-            finish(WalkStatus::Unreliable, "ORC has no unwind rule for " + symbolName(ip_));
             return std::nullopt;
         }
         const uint64_t prevSp = sp_;
@@ -277,6 +276,42 @@ class Walk {
             return std::nullopt;
         }
         return FoundBy::Orc;
+    }
+
+    // One step by the compiler's DWARF CFI: CFA = rsp or rbp + offset, the return address and
+    // the caller's rbp saved at CFA + offset. nullopt when the CFI does not cover the address.
+    std::optional<FoundBy> cfiStep(uint64_t lookup) {
+        if (!c_.cfi) return std::nullopt;
+        auto row = c_.cfi(lookup);
+        if (!row || row->returnAddress.kind != symbols::CfiRule::Kind::AtCfaOffset)
+            return std::nullopt;
+        uint64_t base;
+        if (row->cfaRegister == 7)
+            base = sp_;
+        else if (row->cfaRegister == 6)
+            base = bp_;
+        else
+            return std::nullopt;
+        const uint64_t cfa = base + row->cfaOffset;
+        const uint64_t prevSp = sp_;
+        const int prevStack = stackOf(stacks_, sp_);
+        auto ret = word(cfa + row->returnAddress.offset);
+        if (!ret) return std::nullopt;
+        if (row->bp.kind == symbols::CfiRule::Kind::AtCfaOffset) {
+            auto bp = word(cfa + row->bp.offset);
+            if (!bp) return std::nullopt;
+            bp_ = *bp;
+        }
+        ip_ = *ret;
+        sp_ = cfa;
+        signal_ = false;
+        regs_.reset();
+        fullRegs_ = false;
+        if (stackOf(stacks_, sp_) != prevStack || sp_ <= prevSp) {
+            finish(WalkStatus::Unreliable, "DWARF CFI led off the stack at " + symbolName(ip_));
+            return std::nullopt;
+        }
+        return FoundBy::Cfi;
     }
 
     const WalkerContext& c_;

@@ -5,12 +5,14 @@
 
 #include "arch/x86_64_registers.h"
 #include "dump/memory.h"
+#include "symbols/call_frame_info.h"
 #include "symbols/symbol_table.h"
 #include "unwind/entry_call_table.h"
 #include "unwind/frame.h"
 #include "unwind/orc_table.h"
 #include "unwind/stacks.h"
 
+#include <functional>
 #include <span>
 
 namespace panicscope::unwind {
@@ -27,6 +29,8 @@ struct WalkerContext {
     uint64_t kaslrOffset = 0;
     const OrcTable* orc = nullptr; // null on a kernel without ORC
     const EntryCallTable* entryCalls = nullptr;
+    // DWARF CFI rows by link-time address, for where ORC has no rule; may be empty.
+    std::function<std::optional<symbols::CfiRow>(uint64_t)> cfi;
 };
 
 inline constexpr size_t kMaxFrames = 256;
