@@ -142,6 +142,12 @@ class Walk {
             return std::nullopt;
         }
         const uint64_t lookup = (signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset;
+        // As the kernel checks __kernel_text_address(): ORC's last row would cover any garbage.
+        const symbols::Symbol* function = c_.symbols.containing(lookup);
+        if (!function || !function->isFunction) {
+            finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
+            return std::nullopt;
+        }
         auto orc = c_.orc->find(lookup);
         if (!orc || orc->type == OrcType::Undefined) {
             if (auto how = cfiStep(lookup)) return how;

@@ -14,7 +14,18 @@ ConsoleOracle readConsole(const std::string& path) {
     static const std::regex task(R"(task:(\S.*?) +state:(\S) .*\bpid:(\d+) +ppid:(\d+))");
     static const std::regex cpuLine(R"(^CPU: (\d+) (?:UID: \d+ )?PID: (\d+) Comm: (\S+))");
     static const std::regex psctx(R"(PSCTX (before|after) pid=(\d+) vol=(\d+) nonvol=(\d+))");
+    static const std::regex frameLine(R"(^ +(\S+\+0x[0-9a-f]+)/0x[0-9a-f]+$)");
+    static const std::regex ripLine(R"(^RIP: 0010:(\S+\+0x[0-9a-f]+)/0x[0-9a-f]+$)");
     const std::string panicPrefix = "Kernel panic - not syncing: ";
+    std::vector<std::string>* trace = nullptr; // the trace being collected
+    // Adds a trace line to `trace`; false when the line ends it.
+    auto traceLine = [&](const std::string& text) {
+        std::smatch f;
+        if (text.find("</TASK>") != std::string::npos) return false;
+        if (std::regex_match(text, f, frameLine) || std::regex_match(text, f, ripLine))
+            trace->push_back(f[1]);
+        return true;
+    };
 
     ConsoleOracle c;
     int banners = 0;
@@ -35,6 +46,7 @@ ConsoleOracle readConsole(const std::string& path) {
             if (++banners == 2) break; // the kdump capture kernel boots
             c.release = m[1];
         }
+        if (trace && !traceLine(text)) trace = nullptr;
         if (panicked) {
             if (!c.panicCpu && std::regex_search(text, m, cpuLine)) {
                 c.panicCpu = std::stoul(m[1]);
@@ -44,11 +56,14 @@ ConsoleOracle readConsole(const std::string& path) {
             continue; // after the panic the console may have more than the dump
         }
         c.kernelLines.push_back(line);
-        if (std::regex_search(text, m, task))
+        if (std::regex_search(text, m, task)) {
             c.sysrqTasks.push_back({m[1], m[2].str()[0], std::stoi(m[3]), std::stoi(m[4])});
+            trace = &c.sysrqTraces[std::stoi(m[3])];
+        }
         if (text.starts_with(panicPrefix)) {
             c.panicMessage = text.substr(panicPrefix.size());
             panicked = true;
+            trace = &c.panicTrace;
         }
     }
     if (c.release.empty()) throw std::runtime_error(path + " has no 'Linux version' banner");

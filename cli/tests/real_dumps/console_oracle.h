@@ -32,6 +32,10 @@ struct ConsoleOracle {
     std::optional<int> panicPid;
     std::optional<std::string> panicComm;
     std::map<int, ContextSwitches> switchesBefore, switchesAfter; // by pid
+    // The kernel's own reliable frames ("function+0xoff", no "?" lines; "RIP: 0010:" interrupted
+    // frames included, user-mode RIPs not): each sysrq-t task's by pid, and the panic's.
+    std::map<int, std::vector<std::string>> sysrqTraces;
+    std::vector<std::string> panicTrace;
 };
 
 // Throws std::runtime_error when the file cannot be read or has no kernel banner.

@@ -1,0 +1,159 @@
+// bt on every generated dump against the kernel's own unwinder: sysrq-t's traces of the tasks
+// that never ran again, and the panic trace, frame for frame.
+#include "console_oracle.h"
+#include "dump_manifest.h"
+#include "run_cli.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+namespace panicscope::testing {
+namespace {
+
+using nlohmann::json;
+
+struct DumpCase {
+    const char* scenario;
+    const char* method;
+    const char* format;
+};
+
+std::vector<DumpCase> allCases() {
+    std::vector<DumpCase> cases;
+    for (const char* scenario : {"process", "irq", "nmi"}) {
+        for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
+            cases.push_back({scenario, "qemu", format});
+        cases.push_back({scenario, "kdump", "kdump-zlib"});
+    }
+    return cases;
+}
+
+// "function+0xoff" for each kernel frame of a bt --json task, as the kernel prints them.
+std::vector<std::string> kernelFrames(const json& task) {
+    std::vector<std::string> out;
+    for (const auto& f : task["frames"]) {
+        if (f["user"].get<bool>()) continue;
+        std::ostringstream s;
+        s << (f["function"].is_null() ? std::string("?") : f["function"].get<std::string>())
+          << "+0x" << std::hex << f["offset"].get<uint64_t>();
+        out.push_back(s.str());
+    }
+    return out;
+}
+
+std::string joined(const std::vector<std::string>& frames) {
+    std::string s;
+    for (const auto& f : frames)
+        s += "\n    " + f;
+    return s;
+}
+
+class BtOracle : public ::testing::TestWithParam<DumpCase> {
+  protected:
+    void SetUp() override {
+        row = manifestRow(GetParam().scenario, GetParam().method, GetParam().format);
+        console = readConsole(row.console);
+        const auto r = runCli({"bt", "--all", "--json", row.dump, "--vmlinux", row.vmlinux});
+        ASSERT_EQ(r.status, 0) << r.err;
+        for (const auto& t : json::parse(r.out)["tasks"])
+            byAddress[t["task"]] = t;
+        const auto ps = runCli({"ps", "--json", row.dump, "--vmlinux", row.vmlinux});
+        ASSERT_EQ(ps.status, 0) << ps.err;
+        for (const auto& t : json::parse(ps.out)["tasks"])
+            psByPid[t["pid"]] = t;
+    }
+    DumpRow row;
+    ConsoleOracle console;
+    std::map<std::string, json> byAddress;
+    std::map<int, json> psByPid;
+};
+
+TEST_P(BtOracle, SleepersMatchSysrqT) {
+    size_t compared = 0;
+    std::string ran;
+    for (const auto& expected : console.sysrqTasks) {
+        if (std::string("SDI").find(expected.state) == std::string::npos) continue;
+        if (expected.pid == 0 || !psByPid.contains(expected.pid)) continue;
+        const json& ps = psByPid[expected.pid];
+        const json& task = byAddress[ps["task"]];
+        const auto ours = kernelFrames(task);
+        const auto& theirs = console.sysrqTraces[expected.pid];
+        auto before = console.switchesBefore.find(expected.pid);
+        const bool didNotRun = before != console.switchesBefore.end() &&
+                               ps["nvcsw"] == before->second.voluntary &&
+                               ps["nivcsw"] == before->second.involuntary;
+        if (!didNotRun) {
+            // It ran after sysrq-t: its stack may differ legitimately. Report, don't fail.
+            if (ours != theirs)
+                ran += "\n  pid " + std::to_string(expected.pid) + " " + expected.comm +
+                       " ran since sysrq-t; kernel:" + joined(theirs) +
+                       "\n  panicscope:" + joined(ours);
+            continue;
+        }
+        EXPECT_EQ(task["status"], "complete") << "pid " << expected.pid << ": " << task["reason"];
+        EXPECT_EQ(ours, theirs) << "pid " << expected.pid << " " << expected.comm
+                                << "\n  kernel:" << joined(theirs)
+                                << "\n  panicscope:" << joined(ours);
+        ++compared;
+    }
+    EXPECT_GE(compared, 20u) << "too few sleeping tasks compared";
+    if (!ran.empty()) std::cout << "tasks that ran after sysrq-t (not compared):" << ran << '\n';
+}
+
+TEST_P(BtOracle, PanicTraceIsTheTailOfTheCrashingTasksTrace) {
+    if (console.panicTrace.empty()) {
+        // kdump-loaded NMI panics kexec before printing anything: no oracle on the console.
+        ASSERT_EQ(std::string(GetParam().scenario) + "-" + GetParam().method, "nmi-kdump");
+        return;
+    }
+    const auto info = runCli({"info", "--json", row.dump, "--vmlinux", row.vmlinux});
+    ASSERT_EQ(info.status, 0) << info.err;
+    const json crashing = json::parse(info.out)["crashing_task"];
+    const json& task = byAddress[crashing["task"]];
+    const auto ours = kernelFrames(task);
+    // Below panic(): the kernel's trace starts in dump_stack, ours where the CPU stopped.
+    auto below = [](const std::vector<std::string>& frames) {
+        auto it = std::find_if(frames.begin(), frames.end(),
+                               [](const std::string& f) { return f.starts_with("panic+"); });
+        return it == frames.end() ? std::vector<std::string>{}
+                                  : std::vector<std::string>(it + 1, frames.end());
+    };
+    const auto theirs = below(console.panicTrace);
+    ASSERT_GT(theirs.size(), 3u) << joined(console.panicTrace);
+    EXPECT_EQ(below(ours), theirs)
+        << "kernel:" << joined(console.panicTrace) << "\n  panicscope:" << joined(ours);
+    EXPECT_EQ(task["status"], "complete") << task["reason"];
+}
+
+TEST_P(BtOracle, EveryCpuStackIsComplete) {
+    const auto r = runCli({"bt", "-a", "--json", row.dump, "--vmlinux", row.vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json tasks = json::parse(r.out)["tasks"];
+    EXPECT_EQ(tasks.size(), 2u);
+    for (const auto& t : tasks) {
+        EXPECT_EQ(t["status"], "complete") << "pid " << t["pid"] << " on CPU " << t["cpu"] << ": "
+                                           << t["reason"] << joined(kernelFrames(t));
+        ASSERT_FALSE(t["frames"].empty());
+        const json& last = t["frames"].back();
+        // The bottom: a user-mode context, or a kernel thread's / idle task's first frame.
+        const bool user = last["user"].get<bool>();
+        const std::string fn =
+            last["function"].is_null() ? "" : last["function"].get<std::string>();
+        EXPECT_TRUE(user || fn == "ret_from_fork" || fn.starts_with("secondary_startup_64") ||
+                    fn == "start_kernel" || fn.starts_with("x86_64_start"))
+            << "pid " << t["pid"] << " ends in " << fn;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Generated, BtOracle, ::testing::ValuesIn(allCases()),
+                         [](const ::testing::TestParamInfo<DumpCase>& info) {
+                             std::string name = std::string(info.param.scenario) + "_" +
+                                                info.param.method + "_" + info.param.format;
+                             std::replace(name.begin(), name.end(), '-', '_');
+                             return name;
+                         });
+
+} // namespace
+} // namespace panicscope::testing

@@ -1,0 +1,201 @@
+// The walk loop on synthetic stacks: the normal chain, a pt_regs boundary, and every way a
+// stack can be bad. Each bad stack ends with a status, never a hang or a crash.
+#include "unwind/stack_walker.h"
+
+#include "fake_memory.h"
+
+#include <gtest/gtest.h>
+
+namespace panicscope::unwind {
+namespace {
+
+constexpr uint64_t kStackBase = 0xffffc90000010000, kStackEnd = kStackBase + 0x4000;
+
+OrcEntry call(int16_t spOffset) {
+    OrcEntry e;
+    e.type = OrcType::Call;
+    e.spReg = OrcReg::Sp;
+    e.spOffset = spOffset;
+    return e;
+}
+
+class SyntheticStack : public ::testing::Test {
+  protected:
+    SyntheticStack()
+        : symbols({{"leaf", 0xffffffff81001000, 0x100, true},
+                   {"middle", 0xffffffff81001100, 0x100, true},
+                   {"bottom", 0xffffffff81001200, 0x100, true},
+                   {"asm_common_interrupt", 0xffffffff81002000, 0x40, true},
+                   {"some_data", 0xffffffff82000000, 0x100, false}}) {
+        OrcEntry end;
+        end.type = OrcType::EndOfStack;
+        OrcEntry regs;
+        regs.type = OrcType::Regs;
+        regs.spReg = OrcReg::Sp;
+        regs.spOffset = 0;
+        orc = OrcTable::fromRows({0xffffffff81001000, 0xffffffff81001100, 0xffffffff81001200,
+                                  0xffffffff81002000, 0xffffffff81002040},
+                                 {call(16), call(8), end, regs, OrcEntry{}});
+        memory.mapZeros(kStackBase, kEndMapped);
+        stacks = {{kStackBase, kStackEnd, StackKind::Task, "task stack"}};
+    }
+    StackTrace walk(uint64_t ip, uint64_t sp, bool interrupted = true) {
+        WalkStart start;
+        start.regs.ip = ip;
+        start.regs.sp = sp;
+        start.regs.cs = 0x10;
+        start.interrupted = interrupted;
+        WalkerContext context{memory, symbols, 0, &orc, nullptr, {}};
+        return walkStack(context, start, stacks);
+    }
+    static constexpr uint64_t kEndMapped = 0x4000;
+    symbols::SymbolTable symbols;
+    OrcTable orc;
+    testing::FakeMemory memory;
+    std::vector<StackRange> stacks;
+};
+
+TEST_F(SyntheticStack, FollowsReturnAddressesToTheEndOfStack) {
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp + 8, 0xffffffff81001150);  // leaf's frame: CFA sp+16, ret at CFA-8
+    memory.put<uint64_t>(sp + 16, 0xffffffff81001250); // middle's: CFA sp+16+8
+    auto t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    ASSERT_EQ(t.frames.size(), 3u);
+    EXPECT_EQ(t.frames[0].pc, 0xffffffff81001010u);
+    EXPECT_TRUE(t.frames[0].interrupted);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
+    EXPECT_EQ(t.frames[1].sp, sp + 16);
+    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
+    EXPECT_FALSE(t.frames[1].interrupted);
+    EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+    EXPECT_EQ(t.frames[2].stackName, "task stack");
+}
+
+TEST_F(SyntheticStack, CrossesAPtRegsBoundaryToTheInterruptedContext) {
+    // asm_common_interrupt's ORC says: full pt_regs at sp. They hold an interrupted kernel ip.
+    const uint64_t regs = kStackBase + 0x2000;
+    memory.put<uint64_t>(regs + 16 * 8, 0xffffffff81001120); // ip: in middle
+    memory.put<uint64_t>(regs + 17 * 8, 0x10);               // cs
+    memory.put<uint64_t>(regs + 19 * 8, regs + 0x200);       // sp
+    memory.put<uint64_t>(regs + 0x200, 0xffffffff81001250);  // middle: CFA sp+8, ret at sp
+    auto t = walk(0xffffffff81002022, regs, false);
+    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    ASSERT_EQ(t.frames.size(), 3u);
+    ASSERT_TRUE(t.frames[1].boundary);
+    EXPECT_EQ(t.frames[1].boundary->entry, "asm_common_interrupt");
+    EXPECT_EQ(t.frames[1].boundary->kind, BoundaryKind::Interrupt);
+    EXPECT_EQ(t.frames[1].boundary->regsAddress, regs);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001120u);
+    EXPECT_TRUE(t.frames[1].interrupted);
+}
+
+TEST_F(SyntheticStack, UserModePtRegsEndTheWalk) {
+    const uint64_t regs = kStackBase + 0x2000;
+    memory.put<uint64_t>(regs + 16 * 8, 0x401000); // user ip
+    memory.put<uint64_t>(regs + 17 * 8, 0x33);
+    memory.put<uint64_t>(regs + 19 * 8, 0x7ffd0000);
+    auto t = walk(0xffffffff81002022, regs, false);
+    EXPECT_EQ(t.status, WalkStatus::Complete);
+    ASSERT_EQ(t.frames.size(), 2u);
+    EXPECT_TRUE(t.frames[1].userMode);
+    EXPECT_EQ(t.frames[1].boundary->regs.ip, 0x401000u);
+}
+
+TEST_F(SyntheticStack, AStackThatDoesNotGrowIsALoop) {
+    OrcEntry noGrowth = call(8); // CFA = sp + 8 and the return address points back into it
+    orc = OrcTable::fromRows({0xffffffff81001000, 0xffffffff81001100}, {noGrowth, call(0)});
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp, 0xffffffff81001150); // leaf returns to middle
+    auto t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.status, WalkStatus::Loop);
+    EXPECT_EQ(t.reason, "the stack pointer went down at middle");
+}
+
+TEST_F(SyntheticStack, GarbageReturnAddressIsNotFollowed) {
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp + 8, 0xdeadbeefdeadbeef);
+    auto t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.status, WalkStatus::Unreliable);
+    EXPECT_EQ(t.reason, "0xdeadbeefdeadbeef is not in kernel text");
+    EXPECT_EQ(t.frames.size(), 2u);
+    memory.put<uint64_t>(sp + 8, 0xffffffff82000010); // data, not code
+    t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.reason, "0xffffffff82000010 is not in kernel text");
+}
+
+TEST_F(SyntheticStack, AMissingPageTruncatesWithTheReason) {
+    stacks[0].end = kStackEnd + 0x1000; // the stack goes on into a page the dump lacks
+    const uint64_t sp = kStackEnd - 8;
+    auto t = walk(0xffffffff81001010, sp); // leaf's return address at sp+8: the missing page
+    EXPECT_EQ(t.status, WalkStatus::Truncated);
+    EXPECT_EQ(t.frames.size(), 1u);
+    EXPECT_NE(t.reason.find("is not in the dump"), std::string::npos) << t.reason;
+}
+
+TEST_F(SyntheticStack, CorruptPtRegsPointingOffTheStacksStop) {
+    const uint64_t regs = kStackBase + 0x2000;
+    memory.put<uint64_t>(regs + 16 * 8, 0xffffffff81001120);
+    memory.put<uint64_t>(regs + 17 * 8, 0x10);
+    memory.put<uint64_t>(regs + 19 * 8, 0x1234); // sp nowhere
+    auto t = walk(0xffffffff81002022, regs, false);
+    EXPECT_EQ(t.status, WalkStatus::Unreliable);
+    EXPECT_EQ(t.reason, "stack pointer 0x1234 is on no known stack");
+    // pt_regs that would end past the stack's top cannot be read at all.
+    t = walk(0xffffffff81002022, kStackEnd - 64, false);
+    EXPECT_EQ(t.status, WalkStatus::Unreliable);
+    EXPECT_EQ(t.reason, "pt_regs at 0xffffc90000013fc0 is on no known stack");
+}
+
+TEST_F(SyntheticStack, EndlessRecursionStopsAtTheFrameLimit) {
+    const uint64_t sp = kStackBase;
+    for (uint64_t a = sp + 8; a < kStackEnd; a += 16)
+        memory.put<uint64_t>(a, 0xffffffff81001050);
+    auto t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.status, WalkStatus::TooDeep);
+    EXPECT_EQ(t.frames.size(), kMaxFrames);
+}
+
+TEST_F(SyntheticStack, ACpuInUserModeHasNoKernelFrames) {
+    WalkStart start;
+    start.regs.ip = 0x401000;
+    start.regs.sp = 0x7ffd0000;
+    start.regs.cs = 0x33;
+    WalkerContext context{memory, symbols, 0, &orc, nullptr, {}};
+    auto t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.status, WalkStatus::Complete);
+    ASSERT_EQ(t.frames.size(), 1u);
+    EXPECT_TRUE(t.frames[0].userMode);
+}
+
+TEST(OrcFormat, DecodesEachKernelsLayout) {
+    // sp_reg SP(5) bp_reg PREV_SP(1), sp_offset 16, bp_offset -16
+    const uint8_t v61[6] = {16, 0, 0xf0, 0xff, 0x15, 0x00}; // type CALL 0
+    auto e = decodeOrcEntry(std::span<const uint8_t, 6>(v61), OrcFormat::V6_1);
+    EXPECT_EQ(e.type, OrcType::Call);
+    EXPECT_EQ(e.spReg, OrcReg::Sp);
+    EXPECT_EQ(e.bpReg, OrcReg::PrevSp);
+    EXPECT_EQ(e.spOffset, 16);
+    EXPECT_EQ(e.bpOffset, -16);
+    const uint8_t end61[6] = {0, 0, 0, 0, 0x00, 0x04}; // sp undefined + end bit
+    EXPECT_EQ(decodeOrcEntry(std::span<const uint8_t, 6>(end61), OrcFormat::V6_1).type,
+              OrcType::EndOfStack);
+    const uint8_t regs61[6] = {0, 0, 0x05, 0, 0x05, 0x01}; // REGS 1
+    EXPECT_EQ(decodeOrcEntry(std::span<const uint8_t, 6>(regs61), OrcFormat::V6_1).type,
+              OrcType::Regs);
+    const uint8_t regs64[6] = {0, 0, 0x05, 0, 0x05, 0x0b}; // REGS 3 + signal
+    auto r = decodeOrcEntry(std::span<const uint8_t, 6>(regs64), OrcFormat::V6_4);
+    EXPECT_EQ(r.type, OrcType::Regs);
+    EXPECT_TRUE(r.signal);
+    const uint8_t end64[6] = {0, 0, 0, 0, 0x00, 0x01}; // END_OF_STACK 1
+    EXPECT_EQ(decodeOrcEntry(std::span<const uint8_t, 6>(end64), OrcFormat::V6_4).type,
+              OrcType::EndOfStack);
+    EXPECT_EQ(orcFormatForRelease("6.1.0-56-cloud-amd64"), OrcFormat::V6_1);
+    EXPECT_EQ(orcFormatForRelease("6.3.13"), OrcFormat::V6_3);
+    EXPECT_EQ(orcFormatForRelease("6.12.57+deb12-cloud-amd64"), OrcFormat::V6_4);
+    EXPECT_EQ(orcFormatForRelease("7.1.0").error().message,
+              "the ORC format of kernel 7.1.0 (registers renumbered in 7.1) is not supported yet");
+}
+
+} // namespace
+} // namespace panicscope::unwind
