@@ -16,7 +16,7 @@ struct X86Registers {
 
 // The 21 pt_regs names in memory order, as the kernel's show_regs() and JSON output name them.
 inline constexpr std::array<std::string_view, 21> kPtRegsNames = {
-    "r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax",
-    "cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs", "flags", "sp", "ss"};
+    "r15", "r14", "r13", "r12", "bp",      "bx", "r11", "r10",   "r9", "r8", "ax",
+    "cx",  "dx",  "si",  "di",  "orig_ax", "ip", "cs",  "flags", "sp", "ss"};
 
 } // namespace panicscope::arch

@@ -59,8 +59,8 @@ class FakeLayouts : public symbols::Layouts {
     Result<symbols::Member> member(std::string_view s, std::string_view path) const override {
         auto it = members_.find(std::string(s) + "." + std::string(path));
         if (it == members_.end())
-            return fail(Errc::NoType, "struct " + std::string(s) + " has no member '" +
-                                          std::string(path) + "'");
+            return fail(Errc::NoType,
+                        "struct " + std::string(s) + " has no member '" + std::string(path) + "'");
         return it->second;
     }
     Result<uint64_t> sizeOf(std::string_view s) const override {

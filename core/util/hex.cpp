@@ -30,6 +30,8 @@ std::optional<uint64_t> parseHex(std::string_view text) {
     return parseWhole(text, 16);
 }
 
-std::optional<uint64_t> parseDecimal(std::string_view text) { return parseWhole(text, 10); }
+std::optional<uint64_t> parseDecimal(std::string_view text) {
+    return parseWhole(text, 10);
+}
 
 } // namespace panicscope

@@ -10,18 +10,18 @@
 namespace panicscope {
 
 enum class Errc {
-    Io,                 // the file cannot be opened or read
-    NotADump,           // the file is no dump format we know
-    Truncated,          // the dump ends before its own headers say it does
-    Corrupt,            // the dump contradicts itself
-    NotInDump,          // the page exists but was filtered out (makedumpfile -d) or never captured
-    BadAddress,         // no translation for a virtual address
-    VmlinuxMissing,     // no vmlinux given or found
-    VmlinuxMismatch,    // the vmlinux belongs to another build than the dump
-    NoSymbol,           // a symbol the kernel model needs is absent
-    NoType,             // a struct or member the kernel model needs is absent from the debug info
-    Unsupported,        // a kernel or format feature we do not handle (yet)
-    Usage,              // bad arguments from the user
+    Io,              // the file cannot be opened or read
+    NotADump,        // the file is no dump format we know
+    Truncated,       // the dump ends before its own headers say it does
+    Corrupt,         // the dump contradicts itself
+    NotInDump,       // the page exists but was filtered out (makedumpfile -d) or never captured
+    BadAddress,      // no translation for a virtual address
+    VmlinuxMissing,  // no vmlinux given or found
+    VmlinuxMismatch, // the vmlinux belongs to another build than the dump
+    NoSymbol,        // a symbol the kernel model needs is absent
+    NoType,          // a struct or member the kernel model needs is absent from the debug info
+    Unsupported,     // a kernel or format feature we do not handle (yet)
+    Usage,           // bad arguments from the user
 };
 
 struct Error {
