@@ -1,5 +1,6 @@
 #include "dump/dump_file.h"
 
+#include "dump/prstatus.h"
 #include "util/hex.h"
 
 #include <cerrno>
@@ -66,11 +67,10 @@ Result<void> DumpFile::openWithLibkdumpfile() {
         return fail(Errc::Corrupt,
                     path() + ": libkdumpfile cannot open it: " + kdump_get_err(ctx_));
     // QEMU's kdump-compressed files carry no architecture.
-    if (!stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME)) {
-        if (kdump_set_string_attr(ctx_, KDUMP_ATTR_ARCH_NAME, "x86_64") != KDUMP_OK)
-            return fail(Errc::Corrupt,
-                        path() + ": cannot set the architecture: " + kdump_get_err(ctx_));
-    }
+    if (!stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME) &&
+        kdump_set_string_attr(ctx_, KDUMP_ATTR_ARCH_NAME, "x86_64") != KDUMP_OK)
+        return fail(Errc::Corrupt,
+                    path() + ": cannot set the architecture: " + kdump_get_err(ctx_));
     if (auto arch = stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME); arch && *arch != "x86_64")
         return fail(Errc::Unsupported, path() + ": dump of a " + *arch +
                                            " machine; panicscope reads x86-64 dumps only");
@@ -84,25 +84,23 @@ Result<void> DumpFile::openWithLibkdumpfile() {
 }
 
 void DumpFile::loadCpus() {
+    // Each CPU's raw NT_PRSTATUS note, decoded here rather than through libkdumpfile's register
+    // attributes: for a file whose architecture it learnt only after opening (QEMU's kdump
+    // files) it has no notes, and then they are read from the file's own note area.
     const auto count = numberAttr(ctx_, KDUMP_ATTR_NUM_CPUS).value_or(0);
     for (unsigned cpu = 0; cpu < count; ++cpu) {
-        const std::string base = "cpu." + std::to_string(cpu) + ".";
-        CpuState state;
-        state.cpu = cpu;
-        state.prstatusPid = numberAttr(ctx_, base + "pid");
-        auto reg = [&](const char* name) {
-            return numberAttr(ctx_, base + "reg." + name).value_or(0);
-        };
-        auto& r = state.regs;
-        r.r15 = reg("r15"), r.r14 = reg("r14"), r.r13 = reg("r13"), r.r12 = reg("r12");
-        r.bp = reg("rbp"), r.bx = reg("rbx"), r.r11 = reg("r11"), r.r10 = reg("r10");
-        r.r9 = reg("r9"), r.r8 = reg("r8"), r.ax = reg("rax"), r.cx = reg("rcx");
-        r.dx = reg("rdx"), r.si = reg("rsi"), r.di = reg("rdi"), r.orig_ax = reg("orig_rax");
-        r.ip = reg("rip"), r.cs = reg("cs"), r.flags = reg("rflags"), r.sp = reg("rsp");
-        r.ss = reg("ss"), r.fs_base = reg("fs_base"), r.gs_base = reg("gs_base");
-        cpus_.push_back(state);
+        kdump_attr_t attr;
+        const std::string key = "cpu." + std::to_string(cpu) + ".PRSTATUS";
+        if (kdump_get_attr(ctx_, key.c_str(), &attr) != KDUMP_OK || attr.type != KDUMP_BLOB) break;
+        const size_t size = kdump_blob_size(attr.val.blob);
+        const auto* data = static_cast<const std::byte*>(kdump_blob_pin(attr.val.blob));
+        auto state = decodePrstatus(std::span(data, size), cpu);
+        kdump_blob_unpin(attr.val.blob);
+        if (state) cpus_.push_back(*state);
     }
     kdump_clear_err(ctx_);
+    if (cpus_.empty() && facts_.format == DumpFormat::KdumpCompressed)
+        cpus_ = readKdumpPrstatus(path());
 }
 
 std::optional<std::string> DumpFile::utsField(const std::string& field) const {

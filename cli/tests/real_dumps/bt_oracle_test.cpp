@@ -57,11 +57,14 @@ class BtOracle : public ::testing::TestWithParam<DumpCase> {
         console = readConsole(row.console);
         const auto r = runCli({"bt", "--all", "--json", row.dump, "--vmlinux", row.vmlinux});
         ASSERT_EQ(r.status, 0) << r.err;
-        for (const auto& t : json::parse(r.out)["tasks"])
+        // Named documents: a loop over a temporary's member would outlive the temporary.
+        const json bt = json::parse(r.out);
+        for (const auto& t : bt["tasks"])
             byAddress[t["task"]] = t;
         const auto ps = runCli({"ps", "--json", row.dump, "--vmlinux", row.vmlinux});
         ASSERT_EQ(ps.status, 0) << ps.err;
-        for (const auto& t : json::parse(ps.out)["tasks"])
+        const json tasks = json::parse(ps.out);
+        for (const auto& t : tasks["tasks"])
             psByPid[t["pid"]] = t;
     }
     DumpRow row;
