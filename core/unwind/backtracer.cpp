@@ -9,10 +9,9 @@ Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
                                       const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
                                       const kernel::PerCpu& perCpu) {
     Backtracer b(view, vmlinux, dump, perCpu);
+    // A kernel without ORC data is a frame-pointer kernel: the walker follows its bp chain.
     if (auto orc = OrcTable::fromVmlinux(vmlinux))
-        b.orc_ = std::move(*orc);
-    else
-        b.noOrcReason_ = orc.error().message;
+        b.orc_ = std::make_unique<OrcTable>(std::move(*orc));
     auto size = threadSize(view);
     if (!size) return tl::unexpected(size.error());
     b.threadSize_ = *size;
@@ -64,7 +63,6 @@ StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const
                           nullptr,
                           [this](uint64_t address) { return vmlinux_->callFrameRow(address); }};
     StackTrace trace = walkStack(context, start, stacks);
-    if (!orc_ && trace.status == WalkStatus::Unreliable) trace.reason = noOrcReason_;
     for (auto& frame : trace.frames)
         symbolize(frame, withLines);
     return trace;

@@ -11,14 +11,15 @@
 #include "unwind/frame.h"
 #include "unwind/orc_table.h"
 
+#include <memory>
 #include <optional>
 
 namespace panicscope::unwind {
 
 class Backtracer {
   public:
-    // Loads the vmlinux's ORC table (a frame-pointer kernel has none: walks then stop with a
-    // reason) and the struct layouts the start needs.
+    // Loads the vmlinux's ORC table (a frame-pointer kernel has none: walks then follow frame
+    // pointers) and the struct layouts the start needs.
     static Result<Backtracer> create(const kernel::KernelView& view,
                                      const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
                                      const kernel::PerCpu& perCpu);
@@ -26,7 +27,7 @@ class Backtracer {
     // `withLines`: also file:line for every frame (slower: reads .debug_line).
     StackTrace backtrace(const kernel::Task& task, bool withLines) const;
 
-    const OrcTable* orc() const { return orc_ ? &*orc_ : nullptr; }
+    const OrcTable* orc() const { return orc_.get(); }
 
   private:
     Backtracer(const kernel::KernelView& view, const symbols::Vmlinux& vmlinux,
@@ -38,8 +39,7 @@ class Backtracer {
     const symbols::Vmlinux* vmlinux_;
     const dump::DumpFile* dump_;
     const kernel::PerCpu* perCpu_;
-    std::optional<OrcTable> orc_;
-    std::string noOrcReason_;
+    std::unique_ptr<OrcTable> orc_; // null on a frame-pointer kernel
     uint64_t threadSize_ = 0;
     uint64_t frameSize_ = 0, frameBp_ = 0, frameRet_ = 0; // struct inactive_task_frame
     uint64_t retFromFork_ = 0;                            // runtime address

@@ -137,10 +137,7 @@ class Walk {
     // One ORC step from (ip_, sp_, bp_). Returns how the next frame was found, or nullopt when
     // the walk ended (trace_ then has the status).
     std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
-        if (!c_.orc) {
-            finish(WalkStatus::Unreliable, "no ORC data (frame-pointer unwinding is not done yet)");
-            return std::nullopt;
-        }
+        if (!c_.orc) return framePointerStep(boundary);
         const uint64_t lookup = (signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset;
         // As the kernel checks __kernel_text_address(): ORC's last row would cover any garbage.
         const symbols::Symbol* function = c_.symbols.containing(lookup);
@@ -320,9 +317,89 @@ class Walk {
         return FoundBy::Cfi;
     }
 
+    // One step of a frame-pointer kernel (no ORC), as the kernel's unwind_frame.c does it: the
+    // frame record at bp holds the caller's bp and the return address; a bp with its low bit
+    // set is an encoded pt_regs pointer (ENCODE_FRAME_POINTER in the entry code); a frame record
+    // right below the task's top pt_regs means the syscall regs (or a kernel thread's end) come
+    // next, since syscall entry does not encode its regs.
+    std::optional<FoundBy> framePointerStep(std::optional<Boundary>& boundary) {
+        const int prevStack = stackOf(stacks_, sp_);
+        const uint64_t prevSp = sp_;
+        const StackRange* task = taskStack();
+        const uint64_t topRegs = task ? task->end - kPtRegsSize : 0;
+        std::optional<uint64_t> regsAddress;
+        if (task && (record_ == topRegs - 16 || record_ == topRegs - 8))
+            regsAddress = topRegs; // the entry code's own frame: its regs are the task's top
+        else if (bp_ & 1)
+            regsAddress = bp_ & ~uint64_t(1);
+        else if (bp_ == 0) {
+            finish(WalkStatus::Complete, "end of the frame-pointer chain");
+            return std::nullopt;
+        }
+        if (regsAddress) {
+            auto r = ptRegs(*regsAddress, true);
+            if (!r) return std::nullopt;
+            if (*regsAddress == topRegs && !userMode(*r)) {
+                // copy_thread()'s regs at a kernel thread's top carry nothing to unwind.
+                finish(WalkStatus::Complete, "end of the kernel thread's stack");
+                return std::nullopt;
+            }
+            Boundary b;
+            b.entry = symbolName(ip_);
+            b.kind = boundaryKindOfEntry(b.entry);
+            b.regsAddress = *regsAddress;
+            b.fullRegs = true;
+            b.regs = *r;
+            boundary = b;
+            regs_ = *r;
+            fullRegs_ = true;
+            ip_ = r->ip;
+            sp_ = r->sp;
+            bp_ = r->bp;
+            record_ = 0;
+            signal_ = true;
+            if (userMode(*r)) return FoundBy::FramePointer;
+        } else {
+            auto callerBp = word(bp_);
+            if (!callerBp) return std::nullopt;
+            auto ret = word(bp_ + 8);
+            if (!ret) return std::nullopt;
+            record_ = bp_;
+            sp_ = bp_ + 16;
+            ip_ = *ret;
+            bp_ = *callerBp;
+            signal_ = false;
+            regs_.reset();
+            fullRegs_ = false;
+        }
+        const int nextStack = stackOf(stacks_, sp_);
+        if (nextStack < 0) {
+            finish(WalkStatus::Unreliable, "stack pointer " + hex(sp_) + " is on no known stack");
+            return std::nullopt;
+        }
+        if (nextStack == prevStack && sp_ <= prevSp) {
+            finish(WalkStatus::Loop, "the frame pointer went down at " + symbolName(ip_));
+            return std::nullopt;
+        }
+        const symbols::Symbol* function =
+            c_.symbols.containing((signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset);
+        if (!function || !function->isFunction) {
+            finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
+            return std::nullopt;
+        }
+        return FoundBy::FramePointer;
+    }
+
+    const StackRange* taskStack() const {
+        for (const auto& s : stacks_)
+            if (s.kind == StackKind::Task) return &s;
+        return nullptr;
+    }
+
     const WalkerContext& c_;
     std::span<const StackRange> stacks_;
     uint64_t ip_ = 0, sp_ = 0, bp_ = 0;
+    uint64_t record_ = 0; // frame-pointer walks: the frame record ip_ was read from (0: none)
     bool signal_ = false;
     std::optional<arch::X86Registers> regs_;
     bool fullRegs_ = false;
