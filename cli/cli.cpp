@@ -22,6 +22,8 @@ constexpr std::array kVerbs = {
          "the symbol+offset at an address, or a symbol's address, "
          "with file:line",
          1, 1, runSym},
+    Verb{"entry-table", "DUMP | --vmlinux FILE",
+         "every entry-code call site and where its pt_regs lies", 0, 0, runEntryTable},
 };
 
 constexpr const char* kOptionsHelp =
@@ -93,6 +95,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (options->args.size() < verb->minArgs || options->args.size() > verb->maxArgs)
         return usageError(err, std::string("usage: panicscope ") + verb->name + " [options] " +
                                    verb->usage);
+
+    // Only `entry-table --vmlinux FILE` parses without a dump: it needs no session.
+    if (options->dumpPaths.empty()) return runEntryTableForVmlinux(*options, out, err);
 
     model::SessionOptions sessionOptions;
     sessionOptions.dumpPaths = options->dumpPaths;

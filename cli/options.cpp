@@ -59,7 +59,10 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
     if (positional.empty()) return fail(Errc::Usage, "no command given");
     o.verb = positional.front();
     positional.erase(positional.begin());
-    if (positional.empty()) return fail(Errc::Usage, o.verb + ": no dump file given");
+    if (positional.empty()) {
+        if (o.verb == "entry-table" && o.vmlinux) return o; // reads the vmlinux alone
+        return fail(Errc::Usage, o.verb + ": no dump file given");
+    }
     o.dumpPaths.insert(o.dumpPaths.begin(), positional.back());
     positional.pop_back();
     o.args = positional;

@@ -26,6 +26,9 @@ int runPs(model::Session&, const Options&, std::ostream& out, std::ostream& err)
 int runLog(model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runSym(model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runBt(model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runEntryTable(model::Session&, const Options&, std::ostream& out, std::ostream& err);
+// entry-table without a dump: the vmlinux named by --vmlinux, at link-time addresses.
+int runEntryTableForVmlinux(const Options&, std::ostream& out, std::ostream& err);
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

@@ -46,6 +46,7 @@ struct CodeRegion {
 // An alternative (.altinstructions) that may replace the code at `address` at boot.
 struct PatchSite {
     uint64_t address = 0;
+    size_t length = 0; // of the original code; the replacement is padded with nops to it
     uint64_t replacementAddress = 0;
     std::string_view replacement;
 };
@@ -68,6 +69,11 @@ struct DecodedCall {
     uint64_t function = 0; // the entry point or entry helper (error_entry, ...) the call is in
     bool patched = false;  // made by an alternative's replacement code
 };
+
+// The reason given for the calls of an ordinary function the entry code calls (clear_bhb_loop):
+// it returns with the stack as it found it, may be called from anywhere, so they get no row.
+inline constexpr std::string_view kOrdinaryFunction =
+    "in a function that returns like any other (callable from anywhere): no pt_regs relation";
 
 struct DecodeProblem {
     uint64_t address = 0;
