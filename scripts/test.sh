@@ -10,5 +10,9 @@ release=$(scripts/build.sh release)
 asan=$(scripts/build.sh asan)
 # ctest's generate_dumps fixture makes the dumps before the tests that need them.
 ctest --test-dir "$release" -j "$jobs" --output-on-failure --timeout 900
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+# fast_unwind_on_malloc=0: full stacks through libraries built without frame pointers, so the
+# suppressions (scripts/lsan-suppressions.txt, leaks inside libkdumpfile) match by function.
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
+    LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt" \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$asan" -j "$jobs" --output-on-failure --timeout 900
