@@ -37,10 +37,20 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
         auto facts = inspectDumpFile(p);
         if (!facts) return tl::unexpected(facts.error());
         if (p == paths.front()) dump->facts_ = *facts;
-        if (facts->truncation) dump->warnings_.push_back(*facts->truncation);
+        if (facts->truncation) {
+            dump->warnings_.push_back(*facts->truncation);
+            dump->readFailureHint_ = "the dump file is truncated";
+        }
     }
     if (paths.size() > 1)
         dump->facts_.description += ", split into " + std::to_string(paths.size());
+    if (paths.size() == 1 && dump->facts_.splitPart)
+        dump->warnings_.push_back(
+            paths.front() + ": is one part of a makedumpfile --split set (page frames " +
+            hex(dump->facts_.splitStart) + " to " + hex(dump->facts_.splitEnd) +
+            "); give the other parts with --split FILE");
+    if (paths.size() == 1 && dump->facts_.splitPart)
+        dump->readFailureHint_ = "the page may be in another part of the split set";
     if (auto r = dump->openWithLibkdumpfile(); !r) return tl::unexpected(r.error());
     dump->loadCpus();
     return dump;
@@ -119,13 +129,13 @@ Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressS
                               hex(address + length);
     std::string detail = kdump_get_err(ctx_);
     kdump_clear_err(ctx_);
-    if (!warnings_.empty()) detail += " (the dump file is truncated)";
+    if (!readFailureHint_.empty()) detail += " (" + readFailureHint_ + ")";
     switch (status) {
     case KDUMP_ERR_NODATA:
         return fail(Errc::NotInDump,
-                    where + (warnings_.empty() ? " is not in the dump (page filtered out or not "
-                                                 "captured)"
-                                               : " is not in the dump (" + detail + ")"));
+                    where + (readFailureHint_.empty()
+                                 ? " is not in the dump (page filtered out or not captured)"
+                                 : " is not in the dump (" + detail + ")"));
     case KDUMP_ERR_ADDRXLAT:
         return fail(Errc::BadAddress, where + " has no mapping in the dump: " + detail);
     case KDUMP_ERR_EOF:

@@ -58,6 +58,7 @@ class DumpFile final : public Memory {
     Vmcoreinfo vmcoreinfo_;
     std::vector<CpuState> cpus_;
     std::vector<std::string> warnings_;
+    std::string readFailureHint_; // why a read may fail: truncation, a missing split part
     _kdump_ctx* ctx_ = nullptr;
     // libkdumpfile contexts are not thread-safe; reads are serialised here.
     mutable std::mutex readLock_;

@@ -66,7 +66,7 @@ Result<DumpFileFacts> inspectElf(int fd, const std::string& path, uint64_t fileS
     for (const auto& ph : phdrs)
         if (ph.p_type == PT_LOAD || ph.p_type == PT_NOTE)
             need = std::max<uint64_t>(need, ph.p_offset + ph.p_filesz);
-    DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, std::nullopt};
+    DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, false, 0, 0, std::nullopt};
     if (need > fileSize) facts.truncation = truncatedMessage(path, need, fileSize);
     return facts;
 }
@@ -117,7 +117,12 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
         pages += static_cast<uint64_t>(std::popcount(word));
     const uint64_t descEnd = descOffset + pages * sizeof(PageDescriptor);
     if (descEnd > fileSize)
-        return DumpFileFacts{DumpFormat::KdumpCompressed, "kdump-compressed", fileSize,
+        return DumpFileFacts{DumpFormat::KdumpCompressed,
+                             "kdump-compressed",
+                             fileSize,
+                             false,
+                             0,
+                             0,
                              truncatedMessage(path, descEnd, fileSize)};
 
     // Page data follows the descriptors in page order, so the last descriptors end the file.
@@ -135,8 +140,19 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
         flags |= d.flags;
     }
     DumpFileFacts facts{DumpFormat::KdumpCompressed,
-                        "kdump-compressed (" + compressionName(flags) + ")", fileSize,
+                        "kdump-compressed (" + compressionName(flags) + ")",
+                        fileSize,
+                        false,
+                        0,
+                        0,
                         std::nullopt};
+    // struct kdump_sub_header: int split at 12, start_pfn at 16, end_pfn at 24.
+    int32_t split = 0;
+    if (readAt(fd, uint64_t(blockSize) + 12, &split, 4) && split) {
+        facts.splitPart = true;
+        readAt(fd, uint64_t(blockSize) + 16, &facts.splitStart, 8);
+        readAt(fd, uint64_t(blockSize) + 24, &facts.splitEnd, 8);
+    }
     if (need > fileSize)
         facts.truncation = truncatedMessage(path, need, fileSize);
     else if (status & kStatusIncomplete)

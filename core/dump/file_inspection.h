@@ -17,6 +17,9 @@ struct DumpFileFacts {
     DumpFormat format = DumpFormat::Elf;
     std::string description; // "ELF core", "kdump-compressed (zlib)", ...
     uint64_t fileSize = 0;
+    // One part of a makedumpfile --split set: it holds only page frames [splitStart, splitEnd).
+    bool splitPart = false;
+    uint64_t splitStart = 0, splitEnd = 0;
     // Set when the headers are whole but the data they describe runs past the end of the file:
     // the dump is still usable, reads of the lost pages fail.
     std::optional<std::string> truncation;
