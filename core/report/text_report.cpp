@@ -142,6 +142,7 @@ void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::S
         } else {
             out << "(unknown)";
         }
+        if (f.module) out << " [" << *f.module << "]";
         out << " at " << hex16(f.pc);
         if (withLines && f.file) out << "  " << *f.file << ":" << f.line.value_or(0);
         out << '\n';

@@ -1,5 +1,6 @@
 #include "unwind/backtracer.h"
 
+#include "kernel/modules.h"
 #include "unwind/stack_walker.h"
 #include "unwind/stacks.h"
 
@@ -25,7 +26,30 @@ Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
     b.frameBp_ = bp->offset;
     b.frameRet_ = ret->offset;
     if (auto fork = view.address("ret_from_fork")) b.retFromFork_ = *fork;
+    b.loadModules();
     return b;
+}
+
+void Backtracer::loadModules() {
+    auto list = kernel::readModules(*view_);
+    if (!list) {
+        warnings_.push_back("modules: " + list.error().message);
+        return;
+    }
+    warnings_ = list->warnings;
+    auto format = orcFormatForRelease(vmlinux_->release());
+    for (auto& m : list->modules) {
+        ModuleCode code{m.name,     m.textBase,           m.textSize, m.initBase,
+                        m.initSize, std::move(m.symbols), {}};
+        if (format && !m.orcAddresses.empty()) {
+            std::vector<OrcEntry> entries;
+            for (size_t i = 0; i < m.orcAddresses.size(); ++i)
+                entries.push_back(decodeOrcEntry(
+                    std::span<const uint8_t, 6>(m.orcEntries.data() + 6 * i, 6), *format));
+            code.orc = OrcTable::fromRows(std::move(m.orcAddresses), std::move(entries));
+        }
+        modules_.push_back(std::move(code));
+    }
 }
 
 StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const {
@@ -71,7 +95,18 @@ StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const
 void Backtracer::symbolize(Frame& frame, bool withLines) const {
     if (frame.userMode) return;
     // A return address belongs to the call before it: look up pc - 1, print the offset of pc.
-    const uint64_t lookup = (frame.interrupted ? frame.pc : frame.pc - 1) - view_->kaslrOffset();
+    const uint64_t at = frame.interrupted ? frame.pc : frame.pc - 1;
+    for (const auto& m : modules_)
+        if (m.contains(at)) {
+            frame.module = m.name;
+            if (const symbols::Symbol* s = m.symbols.containing(at)) {
+                frame.function = s->name;
+                frame.offset = frame.pc - s->address;
+                frame.functionSize = m.symbols.kallsymsSize(*s);
+            }
+            return;
+        }
+    const uint64_t lookup = at - view_->kaslrOffset();
     const symbols::Symbol* s = vmlinux_->symbols().containing(lookup);
     if (!s) return;
     frame.function = s->name;

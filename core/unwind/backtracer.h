@@ -9,6 +9,7 @@
 #include "symbols/vmlinux.h"
 #include "unwind/entry_call_table.h"
 #include "unwind/frame.h"
+#include "unwind/module_code.h"
 #include "unwind/orc_table.h"
 
 #include <memory>
@@ -28,18 +29,24 @@ class Backtracer {
     StackTrace backtrace(const kernel::Task& task, bool withLines) const;
 
     const OrcTable* orc() const { return orc_.get(); }
+    // Modules read from the dump, and what could not be read of them.
+    const std::vector<ModuleCode>& modules() const { return modules_; }
+    const std::vector<std::string>& warnings() const { return warnings_; }
 
   private:
     Backtracer(const kernel::KernelView& view, const symbols::Vmlinux& vmlinux,
                const dump::DumpFile& dump, const kernel::PerCpu& perCpu)
         : view_(&view), vmlinux_(&vmlinux), dump_(&dump), perCpu_(&perCpu) {}
     void symbolize(Frame& frame, bool withLines) const;
+    void loadModules();
 
     const kernel::KernelView* view_;
     const symbols::Vmlinux* vmlinux_;
     const dump::DumpFile* dump_;
     const kernel::PerCpu* perCpu_;
     std::unique_ptr<OrcTable> orc_; // null on a frame-pointer kernel
+    std::vector<ModuleCode> modules_;
+    std::vector<std::string> warnings_;
     uint64_t threadSize_ = 0;
     uint64_t frameSize_ = 0, frameBp_ = 0, frameRet_ = 0; // struct inactive_task_frame
     uint64_t retFromFork_ = 0;                            // runtime address

@@ -129,8 +129,26 @@ class Walk {
         return regsFromWords(words);
     }
 
-    std::string symbolName(uint64_t runtime) const {
+    // The code at a runtime address: a module's (their ranges are exact, so they go first) or
+    // the kernel's. `function` is null outside any function.
+    struct Code {
+        const symbols::Symbol* function = nullptr;
+        const OrcTable* orc = nullptr;
+        uint64_t orcAddress = 0; // the address to look up in `orc`
+        bool inModule = false;
+    };
+    Code code(uint64_t runtime) const {
+        for (const auto& m : c_.modules)
+            if (m.contains(runtime)) {
+                const symbols::Symbol* s = m.symbols.containing(runtime);
+                return {s && s->isFunction ? s : nullptr, &m.orc, runtime, true};
+            }
         const symbols::Symbol* s = c_.symbols.containing(runtime - c_.kaslrOffset);
+        return {s && s->isFunction ? s : nullptr, c_.orc, runtime - c_.kaslrOffset, false};
+    }
+
+    std::string symbolName(uint64_t runtime) const {
+        const symbols::Symbol* s = code(runtime).function;
         return s ? s->name : hex(runtime);
     }
 
@@ -138,16 +156,17 @@ class Walk {
     // the walk ended (trace_ then has the status).
     std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
         if (!c_.orc) return framePointerStep(boundary);
-        const uint64_t lookup = (signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset;
+        const Code here = code(signal_ ? ip_ : ip_ - 1);
+        const uint64_t lookup = here.orcAddress;
         // As the kernel checks __kernel_text_address(): ORC's last row would cover any garbage.
-        const symbols::Symbol* function = c_.symbols.containing(lookup);
-        if (!function || !function->isFunction) {
+        if (!here.function) {
             finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
             return std::nullopt;
         }
-        auto orc = c_.orc->find(lookup);
+        auto orc = here.orc ? here.orc->find(lookup) : std::nullopt;
         if (!orc || orc->type == OrcType::Undefined) {
-            if (auto how = cfiStep(lookup)) return how;
+            if (!here.inModule)
+                if (auto how = cfiStep(lookup)) return how;
             if (trace_.status != WalkStatus::Complete) return std::nullopt;
             finish(WalkStatus::Unreliable, orc ? "ORC has no unwind rule for " + symbolName(ip_)
                                                : "no ORC entry for " + hex(ip_));
@@ -381,9 +400,7 @@ class Walk {
             finish(WalkStatus::Loop, "the frame pointer went down at " + symbolName(ip_));
             return std::nullopt;
         }
-        const symbols::Symbol* function =
-            c_.symbols.containing((signal_ ? ip_ : ip_ - 1) - c_.kaslrOffset);
-        if (!function || !function->isFunction) {
+        if (!code(signal_ ? ip_ : ip_ - 1).function) {
             finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
             return std::nullopt;
         }

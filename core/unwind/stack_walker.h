@@ -9,6 +9,7 @@
 #include "symbols/symbol_table.h"
 #include "unwind/entry_call_table.h"
 #include "unwind/frame.h"
+#include "unwind/module_code.h"
 #include "unwind/orc_table.h"
 #include "unwind/stacks.h"
 
@@ -31,6 +32,8 @@ struct WalkerContext {
     const EntryCallTable* entryCalls = nullptr;
     // DWARF CFI rows by link-time address, for where ORC has no rule; may be empty.
     std::function<std::optional<symbols::CfiRow>(uint64_t)> cfi;
+    // Loaded modules' code (runtime addresses).
+    std::span<const ModuleCode> modules = {};
 };
 
 inline constexpr size_t kMaxFrames = 256;

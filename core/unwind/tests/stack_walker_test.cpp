@@ -168,6 +168,35 @@ TEST_F(SyntheticStack, ACpuInUserModeHasNoKernelFrames) {
     EXPECT_TRUE(t.frames[0].userMode);
 }
 
+TEST_F(SyntheticStack, ModuleFramesUseTheModulesOwnOrcAndSymbols) {
+    // A module at runtime addresses, with its own ORC: crash_init's frame is 24 bytes.
+    std::vector<ModuleCode> modules(1);
+    modules[0].name = "crashmod";
+    modules[0].textBase = 0xffffffffc0000000;
+    modules[0].textSize = 0x1000;
+    modules[0].symbols = symbols::SymbolTable({{"crash_init", 0xffffffffc0000100, 0x80, true}});
+    modules[0].orc = OrcTable::fromRows({0xffffffffc0000100, 0xffffffffc0000180}, {call(24), {}});
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp + 8, 0xffffffffc0000120);       // leaf returns into the module
+    memory.put<uint64_t>(sp + 16 + 16, 0xffffffff81001250); // crash_init returns to bottom
+    WalkStart start;
+    start.regs.ip = 0xffffffff81001010;
+    start.regs.sp = sp;
+    start.regs.cs = 0x10;
+    WalkerContext context{memory, symbols, 0, &orc, nullptr, {}, modules};
+    auto t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    ASSERT_EQ(t.frames.size(), 3u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffffc0000120u);
+    EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+    EXPECT_EQ(t.frames[2].sp, sp + 16 + 24);
+    // An address in the module's range but in no function of it is no code.
+    memory.put<uint64_t>(sp + 8, 0xffffffffc0000900);
+    t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.status, WalkStatus::Unreliable);
+    EXPECT_EQ(t.reason, "0xffffffffc0000900 is not in kernel text");
+}
+
 TEST(OrcFormat, DecodesEachKernelsLayout) {
     // sp_reg SP(5) bp_reg PREV_SP(1), sp_offset 16, bp_offset -16
     const uint8_t v61[6] = {16, 0, 0xf0, 0xff, 0x15, 0x00}; // type CALL 0

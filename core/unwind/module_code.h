@@ -1,0 +1,23 @@
+// A loaded module's code as the unwinder needs it: its text range, symbols and ORC table, all at
+// runtime addresses (read from the dump by kernel::readModules).
+#pragma once
+
+#include "symbols/symbol_table.h"
+#include "unwind/orc_table.h"
+
+#include <string>
+
+namespace panicscope::unwind {
+
+struct ModuleCode {
+    std::string name;
+    uint64_t textBase = 0, textSize = 0, initBase = 0, initSize = 0;
+    symbols::SymbolTable symbols;
+    OrcTable orc;
+    bool contains(uint64_t a) const {
+        return (a >= textBase && a - textBase < textSize) ||
+               (a >= initBase && a - initBase < initSize);
+    }
+};
+
+} // namespace panicscope::unwind
