@@ -14,22 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-struct DumpCase {
-    const char* scenario;
-    const char* method;
-    const char* format;
-};
-
-std::vector<DumpCase> allCases() {
-    std::vector<DumpCase> cases;
-    for (const char* scenario : {"process", "irq", "nmi"}) {
-        for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
-            cases.push_back({scenario, "qemu", format});
-        cases.push_back({scenario, "kdump", "kdump-zlib"});
-    }
-    return cases;
-}
-
 // "function+0xoff" for each kernel frame of a bt --json task, as the kernel prints them.
 std::vector<std::string> kernelFrames(const json& task) {
     std::vector<std::string> out;
@@ -150,13 +134,8 @@ TEST_P(BtOracle, EveryCpuStackIsComplete) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Generated, BtOracle, ::testing::ValuesIn(allCases()),
-                         [](const ::testing::TestParamInfo<DumpCase>& info) {
-                             std::string name = std::string(info.param.scenario) + "_" +
-                                                info.param.method + "_" + info.param.format;
-                             std::replace(name.begin(), name.end(), '-', '_');
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Generated, BtOracle, ::testing::ValuesIn(generatedCases()),
+                         [](const auto& info) { return caseName(info.param); });
 
 } // namespace
 } // namespace panicscope::testing

@@ -44,6 +44,23 @@ const std::vector<DumpRow>& manifestRows() {
     return rows;
 }
 
+std::vector<DumpCase> generatedCases() {
+    std::vector<DumpCase> cases;
+    for (const char* scenario : {"process", "irq", "nmi"}) {
+        for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
+            cases.push_back({scenario, "qemu", format});
+        cases.push_back({scenario, "kdump", "kdump-zlib"});
+    }
+    return cases;
+}
+
+std::string caseName(const DumpCase& c) {
+    std::string name = std::string(c.scenario) + "_" + c.method + "_" + c.format;
+    for (char& ch : name)
+        if (ch == '-') ch = '_';
+    return name;
+}
+
 const DumpRow& manifestRow(const std::string& scenario, const std::string& method,
                            const std::string& format) {
     for (const auto& r : manifestRows())

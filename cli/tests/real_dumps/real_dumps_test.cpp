@@ -15,23 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-struct DumpCase {
-    const char* scenario;
-    const char* method;
-    const char* format;
-};
-
-// Every dump generate.sh makes for the pinned kernel (testdata/README.md).
-std::vector<DumpCase> allCases() {
-    std::vector<DumpCase> cases;
-    for (const char* scenario : {"process", "irq", "nmi"}) {
-        for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
-            cases.push_back({scenario, "qemu", format});
-        cases.push_back({scenario, "kdump", "kdump-zlib"});
-    }
-    return cases;
-}
-
 // The panic message of a scenario whose panic text never reaches the console (kdump loaded:
 // nmi_panic() kexecs before printing). It is the kernel's own string for that crash.
 std::optional<std::string> knownPanicMessage(const std::string& scenario) {
@@ -136,14 +119,8 @@ TEST_P(RealDump, LogHasEveryConsoleLineInOrder) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Generated, RealDump, ::testing::ValuesIn(allCases()),
-                         [](const ::testing::TestParamInfo<DumpCase>& info) {
-                             std::string name = std::string(info.param.scenario) + "_" +
-                                                info.param.method + "_" + info.param.format;
-                             for (char& ch : name)
-                                 if (ch == '-') ch = '_';
-                             return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Generated, RealDump, ::testing::ValuesIn(generatedCases()),
+                         [](const auto& info) { return caseName(info.param); });
 
 } // namespace
 } // namespace panicscope::testing
