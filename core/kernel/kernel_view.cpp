@@ -12,6 +12,15 @@ const symbols::Symbol* KernelView::symbolAt(uint64_t runtimeAddress) const {
     return symbols_.containing(runtimeAddress - kaslrOffset_);
 }
 
+Result<void> KernelView::memberOffset(std::string_view structName, std::string_view path,
+                                      uint64_t& offset, uint64_t* size) const {
+    auto m = layouts_.member(structName, path);
+    if (!m) return tl::unexpected(m.error());
+    offset = m->offset;
+    if (size) *size = m->size;
+    return {};
+}
+
 Result<uint64_t> KernelView::readUnsigned(uint64_t address, uint64_t size) const {
     switch (size) {
     case 1:

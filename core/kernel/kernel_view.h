@@ -31,6 +31,10 @@ class KernelView {
     Result<symbols::Member> member(std::string_view structName, std::string_view path) const {
         return layouts_.member(structName, path);
     }
+    // Stores a member's offset (and size) into `offset` (and `size`): for resolving a struct's
+    // fields into a table of offsets once, failing with the first missing one.
+    Result<void> memberOffset(std::string_view structName, std::string_view path, uint64_t& offset,
+                              uint64_t* size = nullptr) const;
 
     // Reads the member `path` of the `structName` at `object` as an unsigned integer of the
     // member's own size (1, 2, 4 or 8 bytes).

@@ -23,13 +23,7 @@ struct ModuleLayout {
 Result<ModuleLayout> resolve(const KernelView& v) {
     ModuleLayout l{};
     auto get = [&](std::string_view s, std::string_view m, uint64_t& off,
-                   uint64_t* size = nullptr) -> Result<void> {
-        auto r = v.member(s, m);
-        if (!r) return tl::unexpected(r.error());
-        off = r->offset;
-        if (size) *size = r->size;
-        return {};
-    };
+                   uint64_t* size = nullptr) { return v.memberOffset(s, m, off, size); };
     for (auto r :
          {get("module", "list", l.list), get("module", "name", l.name, &l.nameSize),
           get("module", "kallsyms", l.kallsyms), get("mod_kallsyms", "symtab", l.symtab),

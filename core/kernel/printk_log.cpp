@@ -27,11 +27,8 @@ struct Offsets {
 
 Result<Offsets> resolve(const KernelView& v) {
     Offsets o{};
-    auto off = [&](std::string_view s, std::string_view m, uint64_t& dst) -> Result<void> {
-        auto r = v.member(s, m);
-        if (!r) return tl::unexpected(r.error());
-        dst = r->offset;
-        return {};
+    auto off = [&](std::string_view s, std::string_view m, uint64_t& dst) {
+        return v.memberOffset(s, m, dst);
     };
     auto size = [&](std::string_view s, uint64_t& dst) -> Result<void> {
         auto r = v.layouts().sizeOf(s);

@@ -21,13 +21,7 @@ struct TaskLayout {
 Result<TaskLayout> resolveLayout(const KernelView& view) {
     TaskLayout l{};
     auto get = [&](std::string_view s, std::string_view m, uint64_t& off,
-                   uint64_t* size = nullptr) -> Result<void> {
-        auto r = view.member(s, m);
-        if (!r) return tl::unexpected(r.error());
-        off = r->offset;
-        if (size) *size = r->size;
-        return {};
-    };
+                   uint64_t* size = nullptr) { return view.memberOffset(s, m, off, size); };
     for (auto r :
          {get("task_struct", "tasks", l.tasks), get("task_struct", "thread_node", l.threadNode),
           get("task_struct", "signal", l.signal), get("signal_struct", "thread_head", l.threadHead),

@@ -247,13 +247,7 @@ class Walk {
             const uint64_t regsAddress = full ? sp : sp - kIretFrameOffset;
             auto r = ptRegs(regsAddress, full);
             if (!r) return std::nullopt;
-            Boundary b;
-            b.entry = symbolName(ip_);
-            b.kind = boundaryKindOfEntry(b.entry);
-            b.regsAddress = regsAddress;
-            b.fullRegs = full;
-            b.regs = *r;
-            boundary = b;
+            boundary = boundaryHere(regsAddress, full, *r);
             newRegs = *r;
             newFull = full;
             ip_ = r->ip;
@@ -288,15 +282,7 @@ class Walk {
         regs_ = newRegs;
         fullRegs_ = newFull;
         if (boundary && userMode(boundary->regs)) return FoundBy::Orc;
-        const int nextStack = stackOf(stacks_, sp_);
-        if (nextStack < 0) {
-            finish(WalkStatus::Unreliable, "stack pointer " + hex(sp_) + " is on no known stack");
-            return std::nullopt;
-        }
-        if (nextStack == prevStack && sp_ <= prevSp) {
-            finish(WalkStatus::Loop, "the stack pointer went down at " + symbolName(ip_));
-            return std::nullopt;
-        }
+        if (!progressed(prevStack, prevSp, "stack pointer")) return std::nullopt;
         return FoundBy::Orc;
     }
 
@@ -363,13 +349,7 @@ class Walk {
                 finish(WalkStatus::Complete, "end of the kernel thread's stack");
                 return std::nullopt;
             }
-            Boundary b;
-            b.entry = symbolName(ip_);
-            b.kind = boundaryKindOfEntry(b.entry);
-            b.regsAddress = *regsAddress;
-            b.fullRegs = true;
-            b.regs = *r;
-            boundary = b;
+            boundary = boundaryHere(*regsAddress, true, *r);
             regs_ = *r;
             fullRegs_ = true;
             ip_ = r->ip;
@@ -391,20 +371,38 @@ class Walk {
             regs_.reset();
             fullRegs_ = false;
         }
-        const int nextStack = stackOf(stacks_, sp_);
-        if (nextStack < 0) {
-            finish(WalkStatus::Unreliable, "stack pointer " + hex(sp_) + " is on no known stack");
-            return std::nullopt;
-        }
-        if (nextStack == prevStack && sp_ <= prevSp) {
-            finish(WalkStatus::Loop, "the frame pointer went down at " + symbolName(ip_));
-            return std::nullopt;
-        }
+        if (!progressed(prevStack, prevSp, "frame pointer")) return std::nullopt;
         if (!code(signal_ ? ip_ : ip_ - 1).function) {
             finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
             return std::nullopt;
         }
         return FoundBy::FramePointer;
+    }
+
+    // The pt_regs the code at ip_ saved: a boundary named after that entry code.
+    Boundary boundaryHere(uint64_t regsAddress, bool full, const arch::X86Registers& regs) const {
+        Boundary b;
+        b.entry = symbolName(ip_);
+        b.kind = boundaryKindOfEntry(b.entry);
+        b.regsAddress = regsAddress;
+        b.fullRegs = full;
+        b.regs = regs;
+        return b;
+    }
+
+    // After a step: the new sp must be on a known stack, and above the old one on the same stack.
+    bool progressed(int prevStack, uint64_t prevSp, const char* pointer) {
+        const int nextStack = stackOf(stacks_, sp_);
+        if (nextStack < 0) {
+            finish(WalkStatus::Unreliable, "stack pointer " + hex(sp_) + " is on no known stack");
+            return false;
+        }
+        if (nextStack == prevStack && sp_ <= prevSp) {
+            finish(WalkStatus::Loop,
+                   std::string("the ") + pointer + " went down at " + symbolName(ip_));
+            return false;
+        }
+        return true;
     }
 
     const StackRange* taskStack() const {
