@@ -13,6 +13,10 @@ Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
     // A kernel without ORC data is a frame-pointer kernel: the walker follows its bp chain.
     if (auto orc = OrcTable::fromVmlinux(vmlinux))
         b.orc_ = std::make_unique<OrcTable>(std::move(*orc));
+    if (auto table = EntryCallTable::build(vmlinux))
+        b.entryCalls_ = std::make_unique<EntryCallTable>(std::move(*table));
+    else
+        b.warnings_.push_back("entry-call table: " + table.error().message);
     auto size = threadSize(view);
     if (!size) return tl::unexpected(size.error());
     b.threadSize_ = *size;
@@ -36,7 +40,7 @@ void Backtracer::loadModules() {
         warnings_.push_back("modules: " + list.error().message);
         return;
     }
-    warnings_ = list->warnings;
+    warnings_.insert(warnings_.end(), list->warnings.begin(), list->warnings.end());
     auto format = orcFormatForRelease(vmlinux_->release());
     for (auto& m : list->modules) {
         ModuleCode code{m.name,     m.textBase,           m.textSize, m.initBase,
@@ -80,12 +84,10 @@ StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const
         start.interrupted = *ret == retFromFork_;
     }
     const auto stacks = taskStacks(*view_, *perCpu_, task, threadSize_);
-    WalkerContext context{view_->memory(),
-                          vmlinux_->symbols(),
-                          view_->kaslrOffset(),
-                          orc_ ? &*orc_ : nullptr,
-                          nullptr,
-                          [this](uint64_t address) { return vmlinux_->callFrameRow(address); }};
+    WalkerContext context{
+        view_->memory(),      vmlinux_->symbols(),
+        view_->kaslrOffset(), orc_.get(),
+        entryCalls_.get(),    [this](uint64_t address) { return vmlinux_->callFrameRow(address); }};
     StackTrace trace = walkStack(context, start, stacks);
     for (auto& frame : trace.frames)
         symbolize(frame, withLines);

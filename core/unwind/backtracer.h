@@ -44,7 +44,8 @@ class Backtracer {
     const symbols::Vmlinux* vmlinux_;
     const dump::DumpFile* dump_;
     const kernel::PerCpu* perCpu_;
-    std::unique_ptr<OrcTable> orc_; // null on a frame-pointer kernel
+    std::unique_ptr<OrcTable> orc_;              // null on a frame-pointer kernel
+    std::unique_ptr<EntryCallTable> entryCalls_; // null when the vmlinux has no entry text
     std::vector<ModuleCode> modules_;
     std::vector<std::string> warnings_;
     uint64_t threadSize_ = 0;

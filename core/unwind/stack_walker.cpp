@@ -96,6 +96,7 @@ class Walk {
     StackTrace finish(WalkStatus status, std::string reason) {
         trace_.status = status;
         trace_.reason = std::move(reason);
+        done_ = true;
         return trace_;
     }
 
@@ -155,6 +156,8 @@ class Walk {
     // One ORC step from (ip_, sp_, bp_). Returns how the next frame was found, or nullopt when
     // the walk ended (trace_ then has the status).
     std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
+        if (auto how = entryTableStep(boundary)) return how;
+        if (done_) return std::nullopt;
         if (!c_.orc) return framePointerStep(boundary);
         const Code here = code(signal_ ? ip_ : ip_ - 1);
         const uint64_t lookup = here.orcAddress;
@@ -286,6 +289,39 @@ class Walk {
         return FoundBy::Orc;
     }
 
+    // A return address into the entry code: the entry-call table says where the pt_regs that
+    // code saved lies, relative to the stack pointer after the call. Stack switches are left to
+    // the unwind data (they restore a stack pointer, not a register set). nullopt with no
+    // status set when the address is not in the table.
+    std::optional<FoundBy> entryTableStep(std::optional<Boundary>& boundary) {
+        if (signal_ || !c_.entryCalls) return std::nullopt;
+        const EntryCall* row = c_.entryCalls->find(ip_ - c_.kaslrOffset);
+        if (!row || row->kind == BoundaryKind::StackSwitch) return std::nullopt;
+        const int prevStack = stackOf(stacks_, sp_);
+        const uint64_t prevSp = sp_;
+        const uint64_t regsAddress = sp_ + row->ptRegsOffset;
+        auto r = ptRegs(regsAddress, row->fullRegs);
+        if (!r) return std::nullopt;
+        if (row->kind == BoundaryKind::User && !userMode(*r)) {
+            // ret_from_fork of a kernel thread: copy_thread()'s empty regs end the stack.
+            finish(WalkStatus::Complete, "end of the kernel thread's stack");
+            return std::nullopt;
+        }
+        boundary = boundaryHere(regsAddress, row->fullRegs, *r);
+        boundary->entry = row->entrySymbol;
+        if (row->kind != BoundaryKind::User) boundary->kind = row->kind;
+        regs_ = *r;
+        fullRegs_ = row->fullRegs;
+        ip_ = r->ip;
+        sp_ = r->sp;
+        if (row->fullRegs) bp_ = r->bp;
+        signal_ = true;
+        record_ = 0;
+        if (userMode(*r)) return FoundBy::EntryTable;
+        if (!progressed(prevStack, prevSp, "stack pointer")) return std::nullopt;
+        return FoundBy::EntryTable;
+    }
+
     // One step by the compiler's DWARF CFI: CFA = rsp or rbp + offset, the return address and
     // the caller's rbp saved at CFA + offset. nullopt when the CFI does not cover the address.
     std::optional<FoundBy> cfiStep(uint64_t lookup) {
@@ -414,6 +450,7 @@ class Walk {
     const WalkerContext& c_;
     std::span<const StackRange> stacks_;
     uint64_t ip_ = 0, sp_ = 0, bp_ = 0;
+    bool done_ = false;   // finish() was called: the step that called it ended the walk
     uint64_t record_ = 0; // frame-pointer walks: the frame record ip_ was read from (0: none)
     bool signal_ = false;
     std::optional<arch::X86Registers> regs_;
