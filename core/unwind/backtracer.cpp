@@ -2,7 +2,9 @@
 
 #include "kernel/modules.h"
 #include "unwind/stack_walker.h"
+
 #include "unwind/stacks.h"
+#include <future>
 
 namespace panicscope::unwind {
 
@@ -11,9 +13,13 @@ Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
                                       const kernel::PerCpu& perCpu) {
     Backtracer b(view, vmlinux, dump, perCpu);
     // A kernel without ORC data is a frame-pointer kernel: the walker follows its bp chain.
+    // The two tables are independent reads of the vmlinux: build the entry-call table on a
+    // second thread while ORC loads (libdw is not involved; both read mapped sections).
+    auto entryCalls =
+        std::async(std::launch::async, [&vmlinux] { return EntryCallTable::build(vmlinux); });
     if (auto orc = OrcTable::fromVmlinux(vmlinux))
         b.orc_ = std::make_unique<OrcTable>(std::move(*orc));
-    if (auto table = EntryCallTable::build(vmlinux))
+    if (auto table = entryCalls.get())
         b.entryCalls_ = std::make_unique<EntryCallTable>(std::move(*table));
     else
         b.warnings_.push_back("entry-call table: " + table.error().message);

@@ -87,14 +87,24 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
 
 OrcTable OrcTable::fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries) {
     // Sorted by address; at one address an undefined entry (a section's weak terminator) goes
-    // first so the real entry wins the lookup, as in the kernel's orc_sort_cmp().
-    std::vector<size_t> order(addresses.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    // first so the real entry wins the lookup, as in the kernel's orc_sort_cmp(). The vmlinux's
+    // table is sorted at build time already: check in one pass and sort only when needed.
+    auto before = [&](size_t a, size_t b) {
         if (addresses[a] != addresses[b]) return addresses[a] < addresses[b];
         return entries[a].type == OrcType::Undefined && entries[b].type != OrcType::Undefined;
-    });
+    };
+    bool sorted = true;
+    for (size_t i = 1; i < addresses.size() && sorted; ++i)
+        sorted = !before(i, i - 1);
     OrcTable table;
+    if (sorted) {
+        table.addresses_ = std::move(addresses);
+        table.entries_ = std::move(entries);
+        return table;
+    }
+    std::vector<size_t> order(addresses.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(), before);
     table.addresses_.reserve(order.size());
     table.entries_.reserve(order.size());
     for (size_t i : order) {
