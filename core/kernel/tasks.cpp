@@ -137,6 +137,26 @@ class TaskReader {
     std::unordered_set<uint64_t> seen_;
 };
 
+enum class CpuTask { Current, Idle };
+
+// A CPU's current or idle task. The per-CPU pointers the kernel itself uses (current_task,
+// pcpu_hot.current_task on 6.2 to 6.14, idle_threads) come first: struct rq lives only in the
+// scheduler's compilation units, and finding its layout means reading most of the DWARF.
+Result<uint64_t> cpuTask(const KernelView& view, const PerCpu& perCpu, unsigned cpu,
+                         CpuTask which) {
+    const char* direct = which == CpuTask::Current ? "current_task" : "idle_threads";
+    if (auto v = perCpu.variable(view, direct, cpu)) return view.memory().readU64(*v);
+    if (which == CpuTask::Current)
+        if (auto hot = perCpu.variable(view, "pcpu_hot", cpu))
+            if (auto m = view.member("pcpu_hot", "current_task"))
+                return view.memory().readU64(*hot + m->offset);
+    auto rq = perCpu.variable(view, "runqueues", cpu);
+    if (!rq) return tl::unexpected(rq.error());
+    auto m = view.member("rq", which == CpuTask::Current ? "curr" : "idle");
+    if (!m) return tl::unexpected(m.error());
+    return view.memory().readU64(*rq + m->offset);
+}
+
 } // namespace
 
 Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
@@ -144,11 +164,6 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
     if (!layout) return tl::unexpected(layout.error());
     auto initTask = view.address("init_task");
     if (!initTask) return tl::unexpected(initTask.error());
-    auto currOffset = view.member("rq", "curr");
-    auto idleOffset = view.member("rq", "idle");
-    if (!currOffset) return tl::unexpected(currOffset.error());
-    if (!idleOffset) return tl::unexpected(idleOffset.error());
-
     TaskList out;
     TaskReader reader(view, *layout, out);
     if (!reader.add(*initTask))
@@ -158,15 +173,13 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
     // Each CPU's current and idle task; the idle tasks other than init_task are on no list.
     out.currentByCpu.assign(perCpu.cpuIdCount(), 0);
     for (unsigned cpu : perCpu.cpus()) {
-        auto rq = perCpu.variable(view, "runqueues", cpu);
-        if (!rq) return tl::unexpected(rq.error());
-        if (auto curr = view.memory().readU64(*rq + currOffset->offset))
-            out.currentByCpu[cpu] = *curr;
+        auto current = cpuTask(view, perCpu, cpu, CpuTask::Current);
+        if (current)
+            out.currentByCpu[cpu] = *current;
         else
             out.warnings.push_back("CPU " + std::to_string(cpu) +
-                                   " runqueue: " + curr.error().message);
-        if (auto idle = view.memory().readU64(*rq + idleOffset->offset); idle && *idle)
-            reader.add(*idle);
+                                   " current task: " + current.error().message);
+        if (auto idle = cpuTask(view, perCpu, cpu, CpuTask::Idle); idle && *idle) reader.add(*idle);
     }
 
     for (uint64_t process : reader.ring(*initTask + layout->tasks, layout->tasks, "task")) {
