@@ -136,13 +136,16 @@ void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::S
         char head[64];
         std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", i, hex16(f.sp).c_str());
         out << head;
-        if (f.function) {
+        if (f.function && f.inlined) {
+            out << *f.function; // inlined: no symbol of its own, so no offset
+        } else if (f.function) {
             out << *f.function << "+" << hex(f.offset);
             if (f.functionSize) out << "/" << hex(f.functionSize);
         } else {
             out << "(unknown)";
         }
         if (f.module) out << " [" << *f.module << "]";
+        if (f.inlined) out << " (inlined)";
         out << " at " << hex16(f.pc);
         if (withLines && f.file) out << "  " << *f.file << ":" << f.line.value_or(0);
         out << '\n';

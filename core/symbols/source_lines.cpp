@@ -27,4 +27,36 @@ std::optional<SourceLocation> SourceLines::lookUp(uint64_t linkAddress) const {
     return SourceLocation{kernelSourcePath(file, compDir ? compDir : ""), line};
 }
 
+std::vector<InlinedCall> SourceLines::inlineChain(uint64_t linkAddress) const {
+    std::vector<InlinedCall> chain;
+    if (!dwarf_) return chain;
+    std::lock_guard lock(dwarf_->mutex);
+    Dwarf_Die unit;
+    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return chain;
+    Dwarf_Die* scopes = nullptr;
+    const int count = dwarf_getscopes(&unit, linkAddress, &scopes);
+    Dwarf_Files* files = nullptr;
+    size_t fileCount = 0;
+    dwarf_getsrcfiles(&unit, &files, &fileCount);
+    Dwarf_Attribute attr;
+    const char* compDir = dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr));
+    for (int i = 0; i < count; ++i) {
+        Dwarf_Die* scope = &scopes[i];
+        if (dwarf_tag(scope) != DW_TAG_inlined_subroutine) continue;
+        InlinedCall call;
+        // The name lives on the abstract instance the inlined copy points at.
+        const char* name = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_name, &attr));
+        call.function = name ? name : "?";
+        Dwarf_Word file = 0, line = 0;
+        if (files && dwarf_formudata(dwarf_attr(scope, DW_AT_call_file, &attr), &file) == 0 &&
+            dwarf_formudata(dwarf_attr(scope, DW_AT_call_line, &attr), &line) == 0 && line > 0)
+            if (const char* path = dwarf_filesrc(files, file, nullptr, nullptr))
+                call.callSite = SourceLocation{kernelSourcePath(path, compDir ? compDir : ""),
+                                               static_cast<int>(line)};
+        chain.push_back(std::move(call));
+    }
+    free(scopes); // dwarf_getscopes' array is the caller's to free
+    return chain;
+}
+
 } // namespace panicscope::symbols

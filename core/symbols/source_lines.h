@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 namespace panicscope::symbols {
 
@@ -15,6 +16,9 @@ class SourceLines {
   public:
     explicit SourceLines(DwarfHandle* dwarf) : dwarf_(dwarf) {} // null: no debug info
     std::optional<SourceLocation> find(uint64_t linkAddress) const;
+    // The functions inlined at an address, innermost first, each with the file:line it was
+    // inlined at (in the next outer function). Empty when nothing is inlined there.
+    std::vector<InlinedCall> inlineChain(uint64_t linkAddress) const;
 
   private:
     std::optional<SourceLocation> lookUp(uint64_t linkAddress) const;

@@ -97,6 +97,10 @@ std::optional<std::string> Vmlinux::readFileBytes(uint64_t linkAddress, size_t l
     return std::string(bytes->substr(0, length));
 }
 
+std::vector<InlinedCall> Vmlinux::inlineChain(uint64_t linkAddress) const {
+    return impl_->lines.inlineChain(linkAddress);
+}
+
 std::optional<CfiRow> Vmlinux::callFrameRow(uint64_t linkAddress) const {
     if (!impl_->dwarf) return std::nullopt;
     return symbols::callFrameRow(*impl_->dwarf, linkAddress);

@@ -19,6 +19,12 @@ struct SourceLocation {
     int line = 0;
 };
 
+// A function the compiler inlined: its name and where its caller called it.
+struct InlinedCall {
+    std::string function;
+    std::optional<SourceLocation> callSite;
+};
+
 class Vmlinux {
   public:
     // Errc::Io when the file cannot be read, Errc::VmlinuxMissing (message naming the file) when it
@@ -43,6 +49,8 @@ class Vmlinux {
     // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS
     // section). Used to compare .rodata/.text with the dump and, later, to disassemble.
     std::optional<std::string> readFileBytes(uint64_t linkAddress, size_t length) const;
+    // The functions inlined at a link-time address, innermost first (see source_lines.h).
+    std::vector<InlinedCall> inlineChain(uint64_t linkAddress) const;
     // The DWARF CFI row at a link-time address (see call_frame_info.h).
     std::optional<CfiRow> callFrameRow(uint64_t linkAddress) const;
 

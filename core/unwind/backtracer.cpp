@@ -90,14 +90,52 @@ StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const
         start.interrupted = *ret == retFromFork_;
     }
     const auto stacks = taskStacks(*view_, *perCpu_, task, threadSize_);
-    WalkerContext context{
-        view_->memory(),      vmlinux_->symbols(),
-        view_->kaslrOffset(), orc_.get(),
-        entryCalls_.get(),    [this](uint64_t address) { return vmlinux_->callFrameRow(address); }};
+    WalkerContext context{view_->memory(),
+                          vmlinux_->symbols(),
+                          view_->kaslrOffset(),
+                          orc_.get(),
+                          entryCalls_.get(),
+                          [this](uint64_t address) { return vmlinux_->callFrameRow(address); },
+                          modules_};
     StackTrace trace = walkStack(context, start, stacks);
     for (auto& frame : trace.frames)
         symbolize(frame, withLines);
+    if (withLines) expandInlines(trace.frames);
     return trace;
+}
+
+void Backtracer::expandInlines(std::vector<Frame>& frames) const {
+    std::vector<Frame> out;
+    out.reserve(frames.size());
+    for (auto& frame : frames) {
+        const bool kernelCode = !frame.userMode && !frame.module && frame.function;
+        const auto chain =
+            kernelCode ? vmlinux_->inlineChain((frame.interrupted ? frame.pc : frame.pc - 1) -
+                                               view_->kaslrOffset())
+                       : std::vector<symbols::InlinedCall>{};
+        // Innermost first: the line table's location belongs to the innermost inlined function,
+        // and each function further out is at the call site of the one inside it.
+        std::optional<std::string> file = frame.file;
+        std::optional<int> line = frame.line;
+        for (size_t i = 0; i < chain.size(); ++i) {
+            Frame inlined = frame;
+            inlined.function = chain[i].function;
+            inlined.inlined = true;
+            inlined.file = file;
+            inlined.line = line;
+            if (i > 0) inlined.boundary.reset();
+            out.push_back(std::move(inlined));
+            file = chain[i].callSite ? std::optional(chain[i].callSite->file) : std::nullopt;
+            line = chain[i].callSite ? std::optional(chain[i].callSite->line) : std::nullopt;
+        }
+        if (!chain.empty()) {
+            frame.file = file;
+            frame.line = line;
+            frame.boundary.reset(); // it is on the innermost frame
+        }
+        out.push_back(std::move(frame));
+    }
+    frames = std::move(out);
 }
 
 void Backtracer::symbolize(Frame& frame, bool withLines) const {

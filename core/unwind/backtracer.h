@@ -25,7 +25,8 @@ class Backtracer {
                                      const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
                                      const kernel::PerCpu& perCpu);
 
-    // `withLines`: also file:line for every frame (slower: reads .debug_line).
+    // `withLines`: also file:line for every frame and a frame for every inlined function
+    // (slower: reads .debug_line and the DWARF scopes).
     StackTrace backtrace(const kernel::Task& task, bool withLines) const;
 
     const OrcTable* orc() const { return orc_.get(); }
@@ -39,6 +40,9 @@ class Backtracer {
         : view_(&view), vmlinux_(&vmlinux), dump_(&dump), perCpu_(&perCpu) {}
     void symbolize(Frame& frame, bool withLines) const;
     void loadModules();
+    // Adds a frame for each function inlined at a frame's pc, innermost first (with lines only:
+    // it reads the DWARF scopes).
+    void expandInlines(std::vector<Frame>& frames) const;
 
     const kernel::KernelView* view_;
     const symbols::Vmlinux* vmlinux_;

@@ -18,7 +18,7 @@ using nlohmann::json;
 std::vector<std::string> kernelFrames(const json& task) {
     std::vector<std::string> out;
     for (const auto& f : task["frames"]) {
-        if (f["user"].get<bool>()) continue;
+        if (f["user"].get<bool>() || f["inline"].get<bool>()) continue; // the kernel prints neither
         std::ostringstream s;
         s << (f["function"].is_null() ? std::string("?") : f["function"].get<std::string>())
           << "+0x" << std::hex << f["offset"].get<uint64_t>();
