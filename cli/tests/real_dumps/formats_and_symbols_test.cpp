@@ -161,3 +161,37 @@ TEST(LogJson, RecordsCarryTheConsolesText) {
 
 } // namespace
 } // namespace panicscope::testing
+
+namespace panicscope::testing {
+namespace {
+
+// crash_setup_regs() is a static inline in asm/kexec.h that __crash_kexec() calls to take the
+// panic CPU's registers, and proc_reg_write() inlines pde_write(): both must show as inline
+// frames, innermost first, each at its own source line.
+TEST(InlineFrames, KdumpPanicCpuStartsInInlinedCrashSetupRegs) {
+    const auto& row = manifestRow("process", "kdump", "kdump-zlib");
+    const auto r = runCli({"bt", "--json", row.dump, "--vmlinux", row.vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json frames = json::parse(r.out)["tasks"][0]["frames"];
+    ASSERT_GE(frames.size(), 2u);
+    EXPECT_EQ(frames[0]["function"], "crash_setup_regs");
+    EXPECT_EQ(frames[0]["inline"], true);
+    EXPECT_EQ(frames[0]["file"], "arch/x86/include/asm/kexec.h");
+    EXPECT_EQ(frames[1]["function"], "__crash_kexec");
+    EXPECT_EQ(frames[1]["inline"], false);
+    EXPECT_EQ(frames[1]["file"], "kernel/kexec_core.c");
+    EXPECT_EQ(frames[0]["pc"], frames[1]["pc"]);
+    bool pdeWrite = false;
+    for (size_t i = 0; i + 1 < frames.size(); ++i)
+        if (frames[i]["function"] == "pde_write") {
+            pdeWrite = true;
+            EXPECT_EQ(frames[i]["inline"], true);
+            EXPECT_EQ(frames[i]["file"], "fs/proc/inode.c");
+            EXPECT_EQ(frames[i + 1]["function"], "proc_reg_write");
+            EXPECT_EQ(frames[i + 1]["inline"], false);
+        }
+    EXPECT_TRUE(pdeWrite);
+}
+
+} // namespace
+} // namespace panicscope::testing
