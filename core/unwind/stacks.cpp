@@ -3,10 +3,14 @@
 namespace panicscope::unwind {
 
 Result<uint64_t> threadSize(const kernel::KernelView& view) {
-    // The linker script places init_task's stack between these symbols, THREAD_SIZE apart.
-    const auto* start = view.symbols().byName("__start_init_task");
-    const auto* end = view.symbols().byName("__end_init_task");
-    if (start && end && end->address > start->address) return end->address - start->address;
+    // The linker script places init_task's stack between these symbols, THREAD_SIZE apart
+    // (renamed from *_init_task to *_init_stack in 6.8).
+    for (auto [first, last] : {std::pair{"__start_init_task", "__end_init_task"},
+                               std::pair{"__start_init_stack", "__end_init_stack"}}) {
+        const auto* start = view.symbols().byName(first);
+        const auto* end = view.symbols().byName(last);
+        if (start && end && end->address > start->address) return end->address - start->address;
+    }
     return view.layouts().sizeOf("thread_union");
 }
 

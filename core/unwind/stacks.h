@@ -21,8 +21,8 @@ struct StackRange {
     }
 };
 
-// THREAD_SIZE: the init stack's extent (__start_init_task..__end_init_task), else
-// sizeof(union thread_union).
+// THREAD_SIZE: the init stack's extent (__start_init_task..__end_init_task, *_init_stack from 6.8),
+// else sizeof(union thread_union).
 Result<uint64_t> threadSize(const kernel::KernelView& view);
 
 // A CPU's IRQ stack and exception stacks (what exists on this kernel).
