@@ -7,6 +7,7 @@ Subcommands:
   modules MODDIR OUTDIR NAME...
                           copy the named kernel modules and their dependencies
                           (uncompressed) into OUTDIR and write OUTDIR/load-order
+  modinfo FILE KEY        print a module's .modinfo values for KEY (e.g. vermagic)
 """
 
 import gzip
@@ -178,6 +179,11 @@ def main(argv):
             fix_elf_phdrs(argv[1], argv[2])
         elif len(argv) == 2 and argv[0] == "kdump-compression":
             print(kdump_compression(argv[1]))
+        elif len(argv) == 3 and argv[0] == "modinfo":
+            values = _modinfo(_decompressed(argv[1])).get(argv[2])
+            if not values:
+                raise Error(f"{argv[1]}: no {argv[2]} in .modinfo")
+            print("\n".join(values))
         elif len(argv) >= 3 and argv[0] == "modules":
             copy_modules(argv[1], argv[2], argv[3:])
         else:
