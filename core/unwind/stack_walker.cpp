@@ -35,7 +35,11 @@ int stackOf(std::span<const StackRange> stacks, uint64_t address, uint64_t size 
 
 class Walk {
   public:
-    Walk(const WalkerContext& c, std::span<const StackRange> stacks) : c_(c), stacks_(stacks) {}
+    Walk(const WalkerContext& c, std::span<const StackRange> stacks) : c_(c), stacks_(stacks) {
+        const auto* start = c.symbols.byName("__entry_text_start");
+        const auto* end = c.symbols.byName("__entry_text_end");
+        if (start && end) entryText_ = {start->address, end->address};
+    }
 
     StackTrace run(const WalkStart& start) {
         ip_ = start.regs.ip;
@@ -295,7 +299,12 @@ class Walk {
     // status set when the address is not in the table.
     std::optional<FoundBy> entryTableStep(std::optional<Boundary>& boundary) {
         if (signal_ || !c_.entryCalls) return std::nullopt;
-        const EntryCall* row = c_.entryCalls->find(ip_ - c_.kaslrOffset);
+        // Only the entry text saves pt_regs for its callees; a C function named like entry code
+        // (6.12's ret_from_fork, called from ret_from_fork_asm) is unwound like any other.
+        const uint64_t link = ip_ - c_.kaslrOffset;
+        if (!entryText_ || link < entryText_->first || link >= entryText_->second)
+            return std::nullopt;
+        const EntryCall* row = c_.entryCalls->find(link);
         if (!row || row->kind == BoundaryKind::StackSwitch) return std::nullopt;
         const int prevStack = stackOf(stacks_, sp_);
         const uint64_t prevSp = sp_;
@@ -450,6 +459,7 @@ class Walk {
     const WalkerContext& c_;
     std::span<const StackRange> stacks_;
     uint64_t ip_ = 0, sp_ = 0, bp_ = 0;
+    std::optional<std::pair<uint64_t, uint64_t>> entryText_; // link-time [start, end)
     bool done_ = false;   // finish() was called: the step that called it ended the walk
     uint64_t record_ = 0; // frame-pointer walks: the frame record ip_ was read from (0: none)
     bool signal_ = false;

@@ -36,6 +36,14 @@ struct ConsoleOracle {
     // frames included, user-mode RIPs not): each sysrq-t task's by pid, and the panic's.
     std::map<int, std::vector<std::string>> sysrqTraces;
     std::vector<std::string> panicTrace;
+    // The first oops report ("... [#1] ..."): its first line ("BUG: kernel NULL pointer
+    // dereference, ...", "kernel BUG at ..."), its CPU line, and its RIP: frame with the call
+    // trace under it.
+    std::optional<std::string> oopsHead;
+    std::optional<unsigned> oopsCpu;
+    std::optional<int> oopsPid;
+    std::optional<std::string> oopsComm;
+    std::vector<std::string> oopsTrace;
 };
 
 // Throws std::runtime_error when the file cannot be read or has no kernel banner.

@@ -1,5 +1,6 @@
 #include "dump_manifest.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -46,27 +47,42 @@ const std::vector<DumpRow>& manifestRows() {
 
 std::vector<DumpCase> generatedCases() {
     std::vector<DumpCase> cases;
-    for (const char* scenario : {"process", "irq", "nmi"}) {
-        for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
-            cases.push_back({scenario, "qemu", format});
-        cases.push_back({scenario, "kdump", "kdump-zlib"});
+    for (const char* kernel : kKernels) {
+        for (const char* scenario : {"process", "irq", "nmi"}) {
+            for (const char* format : {"elf", "qemu-kdump-zlib", "mdf-zlib", "mdf-lzo", "mdf-none"})
+                cases.push_back({kernel, scenario, "qemu", format});
+            cases.push_back({kernel, scenario, "kdump", "kdump-zlib"});
+        }
+        for (const char* mode : {"mod-null", "mod-bug", "mod-timer", "mod-hrtimer",
+                                 "mod-softlockup", "mod-hungtask", "mod-overflow"})
+            cases.push_back({kernel, mode, "kdump", "kdump-zlib"});
     }
     return cases;
 }
 
 std::string caseName(const DumpCase& c) {
-    std::string name = std::string(c.scenario) + "_" + c.method + "_" + c.format;
+    // "6.12.117+deb12-cloud-amd64" -> "k6_12": the kernel's major.minor is enough to tell.
+    std::string kernel = c.kernel;
+    kernel = kernel.substr(0, kernel.find('.', kernel.find('.') + 1));
+    std::string name = "k" + kernel + "_" + c.scenario + "_" + c.method + "_" + c.format;
     for (char& ch : name)
-        if (ch == '-') ch = '_';
+        if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
     return name;
+}
+
+const DumpRow& manifestRow(const std::string& kernel, const std::string& scenario,
+                           const std::string& method, const std::string& format) {
+    for (const auto& r : manifestRows())
+        if (r.kernel == kernel && r.scenario == scenario && r.method == method &&
+            r.format == format)
+            return r;
+    throw std::runtime_error("the dump manifest has no " + kernel + " " + scenario + "-" + method +
+                             " " + format + " dump");
 }
 
 const DumpRow& manifestRow(const std::string& scenario, const std::string& method,
                            const std::string& format) {
-    for (const auto& r : manifestRows())
-        if (r.scenario == scenario && r.method == method && r.format == format) return r;
-    throw std::runtime_error("the dump manifest has no " + scenario + "-" + method + " " + format +
-                             " dump");
+    return manifestRow(kMainKernel, scenario, method, format);
 }
 
 } // namespace panicscope::testing

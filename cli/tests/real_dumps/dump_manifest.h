@@ -18,20 +18,31 @@ const std::vector<DumpRow>& manifestRows();
 
 // One generated dump: what the tests are parametrized by.
 struct DumpCase {
+    const char* kernel;
     const char* scenario;
     const char* method;
     const char* format;
 };
 
-// Every dump generate.sh makes for the pinned kernel by default (testdata/README.md): each
-// scenario's QEMU capture in each format, and its real kdump capture.
+// The kernels generate.sh boots by default (testdata/README.md), the first one the main one.
+inline constexpr const char* kMainKernel = "6.1.0-56-cloud-amd64";
+inline constexpr const char* kKernels[] = {kMainKernel, "6.12.117+deb12-cloud-amd64"};
+
+// Every dump generate.sh makes by default: for each kernel, each sysrq scenario's QEMU capture
+// in each format and its real kdump capture, and each test-module crash mode by kdump.
 std::vector<DumpCase> generatedCases();
 
-// A gtest parameter name for a case: "irq_qemu_mdf_zlib".
+// A gtest parameter name for a case: "k6_1_irq_qemu_mdf_zlib".
 std::string caseName(const DumpCase& c);
 
 // The row for one generated dump; throws std::runtime_error naming it when absent.
+const DumpRow& manifestRow(const std::string& kernel, const std::string& scenario,
+                           const std::string& method, const std::string& format);
+// The same on the main kernel.
 const DumpRow& manifestRow(const std::string& scenario, const std::string& method,
                            const std::string& format);
+inline const DumpRow& manifestRow(const DumpCase& c) {
+    return manifestRow(c.kernel, c.scenario, c.method, c.format);
+}
 
 } // namespace panicscope::testing
