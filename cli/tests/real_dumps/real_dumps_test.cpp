@@ -102,7 +102,9 @@ TEST_P(RealDump, PsHasEveryTaskSysrqTPrinted) {
         auto before = console.switchesBefore.find(expected.pid);
         if (sleeping && before != console.switchesBefore.end() &&
             t["nvcsw"] == before->second.voluntary && t["nivcsw"] == before->second.involuntary) {
-            if (t["state"] != "R") EXPECT_EQ(t["state"], std::string(1, expected.state));
+            if (t["state"] != "R") {
+                EXPECT_EQ(t["state"], std::string(1, expected.state));
+            }
             ++statesCompared;
         }
     }
