@@ -45,10 +45,10 @@ class KernelView {
                                         std::string_view path) const;
     // Reads the global `symbol` as an unsigned integer of `size` bytes.
     Result<uint64_t> readGlobal(std::string_view symbol, size_t size = 8) const;
-
-  private:
+    // Reads an unsigned integer of `size` bytes (1, 2, 4 or 8: a field's own size).
     Result<uint64_t> readUnsigned(uint64_t address, uint64_t size) const;
 
+  private:
     const dump::Memory& memory_;
     const symbols::SymbolTable& symbols_;
     const symbols::Layouts& layouts_;

@@ -81,10 +81,7 @@ Result<ModuleList> readModules(const KernelView& view) {
         m.address = *next - l->list;
         auto name = mem.readCString(m.address + l->name, l->nameSize);
         auto base = mem.readU64(m.address + l->textBase);
-        auto size =
-            l->textSizeBytes == 4
-                ? mem.readU32(m.address + l->textSize).map([](uint32_t v) { return uint64_t(v); })
-                : mem.readU64(m.address + l->textSize);
+        auto size = view.readUnsigned(m.address + l->textSize, l->textSizeBytes);
         if (!name || !base || !size) {
             out.warnings.push_back("module at " + hex(m.address) +
                                    ": cannot read its name or text");
@@ -94,10 +91,7 @@ Result<ModuleList> readModules(const KernelView& view) {
         m.textBase = *base;
         m.textSize = *size;
         auto initBase = mem.readU64(m.address + l->initBase);
-        auto initSize =
-            l->textSizeBytes == 4
-                ? mem.readU32(m.address + l->initSize).map([](uint32_t v) { return uint64_t(v); })
-                : mem.readU64(m.address + l->initSize);
+        auto initSize = view.readUnsigned(m.address + l->initSize, l->textSizeBytes);
         if (initBase && initSize && *initBase) {
             m.initBase = *initBase;
             m.initSize = *initSize;

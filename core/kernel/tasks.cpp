@@ -85,12 +85,6 @@ class TaskReader {
     bool seen(uint64_t address) const { return seen_.contains(address); }
 
   private:
-    Result<uint64_t> u(uint64_t address, uint64_t size) const {
-        if (size == 2) return mem_.readValue<uint16_t>(address);
-        if (size == 4) return mem_.readU32(address);
-        return mem_.readU64(address);
-    }
-
     Result<Task> read(uint64_t a) const {
         Task t;
         t.address = a;
@@ -98,10 +92,10 @@ class TaskReader {
         auto tgid = mem_.readU32(a + l_.tgid);
         auto parent = mem_.readU64(a + l_.realParent);
         auto comm = mem_.readCString(a + l_.comm, l_.commSize);
-        auto state = u(a + l_.state, l_.stateSize);
+        auto state = view_.readUnsigned(a + l_.state, l_.stateSize);
         auto exitState = mem_.readU32(a + l_.exitState);
         auto flags = mem_.readU32(a + l_.flags);
-        auto cpu = u(a + l_.cpu, l_.cpuSize);
+        auto cpu = view_.readUnsigned(a + l_.cpu, l_.cpuSize);
         for (const Result<uint64_t>* r : {&parent})
             if (!*r) return tl::unexpected(r->error());
         for (const Result<uint32_t>* r : {&pid, &tgid, &exitState, &flags})
