@@ -162,7 +162,14 @@ class Walk {
     std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
         if (auto how = entryTableStep(boundary)) return how;
         if (done_) return std::nullopt;
-        if (!c_.orc) return framePointerStep(boundary);
+        if (!c_.orc) {
+            // An interrupted function may not have built its frame record yet (an NMI at
+            // do_syscall_64+0x0): its CFI is exact at every instruction, the chain is not.
+            if (signal_ && !code(ip_).inModule)
+                if (auto how = cfiStep(ip_ - c_.kaslrOffset)) return how;
+            if (done_) return std::nullopt;
+            return framePointerStep(boundary);
+        }
         const Code here = code(signal_ ? ip_ : ip_ - 1);
         const uint64_t lookup = here.orcAddress;
         // As the kernel checks __kernel_text_address(): ORC's last row would cover any garbage.

@@ -197,6 +197,39 @@ TEST_F(SyntheticStack, ModuleFramesUseTheModulesOwnOrcAndSymbols) {
     EXPECT_EQ(t.reason, "0xffffffffc0000900 is not in kernel text");
 }
 
+TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet) {
+    // No ORC. An NMI stopped `middle` at its first instruction: rbp still holds the caller's
+    // value (0 here, as entry code leaves it), the return address is at sp. CFI knows that;
+    // the frame-pointer chain alone would end the walk at `middle`.
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp, 0xffffffff81001250); // middle returns to bottom
+    WalkStart start;
+    start.regs.ip = 0xffffffff81001100; // middle+0x0
+    start.regs.sp = sp;
+    start.regs.bp = 0;
+    start.regs.cs = 0x10;
+    WalkerContext context{memory, symbols, 0, nullptr, nullptr, {}};
+    context.cfi = [](uint64_t address) -> std::optional<symbols::CfiRow> {
+        if (address != 0xffffffff81001100) return std::nullopt;
+        symbols::CfiRow row;
+        row.cfaRegister = 7; // rsp
+        row.cfaOffset = 8;
+        row.returnAddress = {symbols::CfiRule::Kind::AtCfaOffset, -8};
+        row.bp = {symbols::CfiRule::Kind::SameValue, 0};
+        return row;
+    };
+    auto t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    ASSERT_EQ(t.frames.size(), 2u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001250u);
+    EXPECT_EQ(t.frames[1].sp, sp + 8);
+    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Cfi);
+    // The frame-pointer chain alone loses `bottom`: rbp 0 reads as the end of the stack.
+    context.cfi = nullptr;
+    t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.frames.size(), 1u);
+}
+
 TEST(OrcFormat, DecodesEachKernelsLayout) {
     // sp_reg SP(5) bp_reg PREV_SP(1), sp_offset 16, bp_offset -16
     const uint8_t v61[6] = {16, 0, 0xf0, 0xff, 0x15, 0x00}; // type CALL 0
