@@ -50,10 +50,10 @@ int runBt(model::Session& session, const Options& options, std::ostream& out, st
     if (!backtracer) return reportError(err, backtracer.error());
     const bool lines = options.lines || options.json;
     if (options.json) {
-        nlohmann::ordered_json all = nlohmann::ordered_json::array();
+        report::StreamedJsonArray all(out, "tasks");
         for (const auto* t : *tasks)
-            all.push_back(report::taskBacktraceJson(*t, (*backtracer)->backtrace(*t, lines)));
-        out << nlohmann::ordered_json{{"tasks", all}}.dump(2) << '\n';
+            all.add(report::taskBacktraceJson(*t, (*backtracer)->backtrace(*t, lines)));
+        all.finish();
         return 0;
     }
     for (size_t i = 0; i < tasks->size(); ++i) {

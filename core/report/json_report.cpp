@@ -125,4 +125,23 @@ ordered_json taskBacktraceJson(const kernel::Task& task, const unwind::StackTrac
             {"reason", trace.reason},    {"frames", frames}};
 }
 
+StreamedJsonArray::StreamedJsonArray(std::ostream& out, std::string_view key) : out_(out) {
+    out_ << "{\n  " << nlohmann::ordered_json(key).dump() << ": [";
+}
+
+void StreamedJsonArray::add(const nlohmann::ordered_json& element) {
+    // dump(2) of the element alone, indented two levels deeper as it is inside the document.
+    const std::string text = element.dump(2);
+    out_ << (empty_ ? "\n    " : ",\n    ");
+    for (char c : text) {
+        out_ << c;
+        if (c == '\n') out_ << "    ";
+    }
+    empty_ = false;
+}
+
+void StreamedJsonArray::finish() {
+    out_ << (empty_ ? "]" : "\n  ]") << "\n}\n";
+}
+
 } // namespace panicscope::report

@@ -10,6 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <ostream>
+#include <string_view>
+
 namespace panicscope::report {
 
 nlohmann::ordered_json infoJson(const model::DumpInfo& info);
@@ -18,5 +21,18 @@ nlohmann::ordered_json logJson(const kernel::KernelLog& log);
 nlohmann::ordered_json symJson(const model::SymbolInfo& symbol);
 // One task of `bt --json`: {"pid","tgid","comm","state","cpu","on_cpu","status","frames":[...]}.
 nlohmann::ordered_json taskBacktraceJson(const kernel::Task& task, const unwind::StackTrace& trace);
+
+// Writes {"<key>": [elements...]} one element at a time, byte for byte what dump(2) of the whole
+// document gives: `bt --all --json` on thousands of tasks then never holds them all in memory.
+class StreamedJsonArray {
+  public:
+    StreamedJsonArray(std::ostream& out, std::string_view key);
+    void add(const nlohmann::ordered_json& element);
+    void finish(); // closes the document (and ends the line)
+
+  private:
+    std::ostream& out_;
+    bool empty_ = true;
+};
 
 } // namespace panicscope::report

@@ -28,9 +28,16 @@ std::optional<SourceLocation> SourceLines::lookUp(uint64_t linkAddress) const {
 }
 
 std::vector<InlinedCall> SourceLines::inlineChain(uint64_t linkAddress) const {
-    std::vector<InlinedCall> chain;
-    if (!dwarf_) return chain;
+    if (!dwarf_) return {};
     std::lock_guard lock(dwarf_->mutex);
+    auto it = inlineCache_.find(linkAddress);
+    if (it == inlineCache_.end())
+        it = inlineCache_.emplace(linkAddress, lookUpInlineChain(linkAddress)).first;
+    return it->second;
+}
+
+std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) const {
+    std::vector<InlinedCall> chain;
     Dwarf_Die unit;
     if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return chain;
     Dwarf_Die* scopes = nullptr;
