@@ -136,6 +136,8 @@ void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::S
         char head[64];
         std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", i, hex16(f.sp).c_str());
         out << head;
+        // As the kernel marks what it only found by scanning the stack.
+        if (f.foundBy == unwind::FoundBy::Scan) out << "? ";
         if (f.function && f.inlined) {
             out << *f.function; // inlined: no symbol of its own, so no offset
         } else if (f.function) {

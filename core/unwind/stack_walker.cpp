@@ -42,6 +42,17 @@ class Walk {
     }
 
     StackTrace run(const WalkStart& start) {
+        walkFrom(start);
+        // A walk that needed the scan is a guess from there on, however it ended.
+        if (scanned_ && trace_.status == WalkStatus::Complete) {
+            trace_.status = WalkStatus::Unreliable;
+            trace_.reason += " (frames marked scan are guesses: " + scanReason_ + ")";
+        }
+        return std::move(trace_);
+    }
+
+  private:
+    void walkFrom(const WalkStart& start) {
         ip_ = start.regs.ip;
         sp_ = start.regs.sp;
         bp_ = start.regs.bp;
@@ -71,7 +82,8 @@ class Walk {
             if (regs_ && fullRegs_ && userMode(*regs_) && !trace_.frames.back().boundary)
                 return finish(WalkStatus::Complete, "user mode");
             auto next = step(boundary);
-            if (!next) return trace_;
+            if (!next && trace_.status == WalkStatus::Unreliable) next = scanStep();
+            if (!next) return;
             how = *next;
             if (boundary && userMode(boundary->regs)) {
                 // The walk reached the user-mode registers the entry code saved.
@@ -84,7 +96,6 @@ class Walk {
         }
     }
 
-  private:
     Frame frameHere(FoundBy how) const {
         Frame f;
         f.pc = ip_;
@@ -97,11 +108,10 @@ class Walk {
         return f;
     }
 
-    StackTrace finish(WalkStatus status, std::string reason) {
+    void finish(WalkStatus status, std::string reason) {
         trace_.status = status;
         trace_.reason = std::move(reason);
         done_ = true;
-        return trace_;
     }
 
     // Reads a stack word; fails the walk when it is outside every known stack or unreadable.
@@ -162,6 +172,7 @@ class Walk {
     std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
         if (auto how = entryTableStep(boundary)) return how;
         if (done_) return std::nullopt;
+        if (signal_ && ip_ == 0) return nullCallStep();
         if (!c_.orc) {
             // An interrupted function may not have built its frame record yet (an NMI at
             // do_syscall_64+0x0): its CFI is exact at every instruction, the chain is not.
@@ -338,6 +349,76 @@ class Walk {
         return FoundBy::EntryTable;
     }
 
+    // Interrupted at address 0: a call through a NULL function pointer faulted on its first
+    // fetch, so the call's return address is still on top of the stack (the kernel's ORC
+    // unwinder has the same rule, null_orc_entry).
+    std::optional<FoundBy> nullCallStep() {
+        const int prevStack = stackOf(stacks_, sp_);
+        const uint64_t prevSp = sp_;
+        auto ret = word(sp_);
+        if (!ret) return std::nullopt;
+        ip_ = *ret;
+        sp_ += 8;
+        signal_ = false;
+        regs_.reset();
+        fullRegs_ = false;
+        record_ = 0;
+        if (!progressed(prevStack, prevSp, "stack pointer")) return std::nullopt;
+        if (!code(ip_ - 1).function) {
+            finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
+            return std::nullopt;
+        }
+        return c_.orc ? FoundBy::Orc : FoundBy::FramePointer;
+    }
+
+    // The last resort when the unwind data gave up: look up the stack, from the last frame's sp
+    // and at most kScanWords words on the same stack, for a word that is a return address (it
+    // points into code right after a call instruction) and go on from there. At most kMaxScans
+    // times per walk; the frames found so are marked, and the walk counts as unreliable.
+    static constexpr uint64_t kScanWords = 512;
+    static constexpr int kMaxScans = 4;
+    std::optional<FoundBy> scanStep() {
+        if (scans_ >= kMaxScans || trace_.frames.empty()) return std::nullopt;
+        ++scans_;
+        const uint64_t from = trace_.frames.back().sp & ~uint64_t(7);
+        const int stack = stackOf(stacks_, from);
+        if (stack < 0) return std::nullopt;
+        const uint64_t end =
+            std::min(stacks_[static_cast<size_t>(stack)].end, from + kScanWords * 8);
+        for (uint64_t a = from; a + 8 <= end; a += 8) {
+            auto v = c_.memory.readU64(a);
+            if (!v) return std::nullopt; // the stack's page is missing: nothing to scan
+            if (!isReturnAddress(*v) || seen_.count({*v, a + 8})) continue;
+            if (!scanned_) scanReason_ = trace_.reason;
+            scanned_ = true;
+            trace_.status = WalkStatus::Complete;
+            trace_.reason.clear();
+            done_ = false;
+            ip_ = *v;
+            sp_ = a + 8;
+            signal_ = false;
+            regs_.reset();
+            fullRegs_ = false;
+            record_ = 0;
+            return FoundBy::Scan;
+        }
+        return std::nullopt;
+    }
+
+    // `address` is in a function and right after a call: call rel32 (e8), or an indirect call
+    // through a register (ff /2, optionally REX-prefixed) or through memory (ff 15, ff 14 25).
+    bool isReturnAddress(uint64_t address) const {
+        if (address < 8 || !code(address - 1).function) return false;
+        uint8_t b[7];
+        if (!c_.memory.read(address - 7, std::as_writable_bytes(std::span(b)))) return false;
+        auto callModRm = [](uint8_t modrm) { return (modrm & 0xf8) == 0xd0; }; // mod 3, reg 2
+        return b[2] == 0xe8 ||                                                 // e8 rel32
+               (b[5] == 0xff && callModRm(b[6])) ||                            // ff d0+r
+               (b[4] == 0x41 && b[5] == 0xff && callModRm(b[6])) ||            // 41 ff d0+r
+               (b[1] == 0xff && b[2] == 0x15) ||                               // ff 15 rip32
+               (b[0] == 0xff && b[1] == 0x14 && b[2] == 0x25);                 // ff 14 25 abs32
+    }
+
     // One step by the compiler's DWARF CFI: CFA = rsp or rbp + offset, the return address and
     // the caller's rbp saved at CFA + offset. nullopt when the CFI does not cover the address.
     std::optional<FoundBy> cfiStep(uint64_t lookup) {
@@ -472,6 +553,9 @@ class Walk {
     bool signal_ = false;
     std::optional<arch::X86Registers> regs_;
     bool fullRegs_ = false;
+    int scans_ = 0;
+    bool scanned_ = false;
+    std::string scanReason_; // why the walk needed its first scan
     std::set<std::pair<uint64_t, uint64_t>> seen_;
     StackTrace trace_;
 };

@@ -230,6 +230,53 @@ TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet
     EXPECT_EQ(t.frames.size(), 1u);
 }
 
+TEST_F(SyntheticStack, ACallThroughANullFunctionPointerContinuesAtItsReturnAddress) {
+    // The fault at RIP 0 left the call's return address (into middle) on top of the stack.
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp, 0xffffffff81001150);
+    memory.put<uint64_t>(sp + 8, 0xffffffff81001250); // middle: CFA = its sp + 8
+    auto t = walk(0, sp);
+    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    ASSERT_EQ(t.frames.size(), 3u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
+    EXPECT_EQ(t.frames[1].sp, sp + 8);
+    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
+    EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+}
+
+TEST_F(SyntheticStack, WhereTheUnwindDataGivesUpAStackScanFindsTheNextReturnAddress) {
+    // leaf's ORC points at garbage; further up lies a return address into bottom, right after
+    // a call rel32. The scan takes it, marks it, and the walk counts as unreliable.
+    memory.mapZeros(0xffffffff81001000, 0x300); // the functions' code
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp + 8, 0xdeadbeefdeadbeef);
+    memory.put<uint64_t>(sp + 0x20, 0xffffffff81001120); // into middle, but not after a call
+    memory.put<uint64_t>(sp + 0x40, 0xffffffff81001250); // into bottom, after a call
+    memory.put<uint8_t>(0xffffffff81001250 - 5, 0xe8);
+    auto t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.status, WalkStatus::Unreliable);
+    EXPECT_EQ(t.reason, "end of stack (frames marked scan are guesses: 0xdeadbeefdeadbeef is not "
+                        "in kernel text)");
+    ASSERT_EQ(t.frames.size(), 3u);
+    EXPECT_EQ(t.frames[1].pc, 0xdeadbeefdeadbeefu);
+    EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+    EXPECT_EQ(t.frames[2].sp, sp + 0x48);
+    EXPECT_EQ(t.frames[2].foundBy, FoundBy::Scan);
+    // Other call forms count too: call *%rax (ff d0) and call *%r11 (41 ff d3).
+    memory.put<uint8_t>(0xffffffff81001250 - 5, 0);
+    memory.put<uint16_t>(0xffffffff81001250 - 2, 0xd0ff);
+    EXPECT_EQ(walk(0xffffffff81001010, sp).frames.back().foundBy, FoundBy::Scan);
+    memory.put<uint16_t>(0xffffffff81001250 - 2, 0);
+    memory.putBytes(0xffffffff81001250 - 3, "\x41\xff\xd3", 3);
+    EXPECT_EQ(walk(0xffffffff81001010, sp).frames.back().foundBy, FoundBy::Scan);
+    // Nothing that follows a call within the scan's reach: the first reason stands.
+    memory.putBytes(0xffffffff81001250 - 3, "\0\0\0", 3);
+    t = walk(0xffffffff81001010, sp);
+    EXPECT_EQ(t.status, WalkStatus::Unreliable);
+    EXPECT_EQ(t.reason, "0xdeadbeefdeadbeef is not in kernel text");
+    EXPECT_EQ(t.frames.size(), 2u);
+}
+
 TEST(OrcFormat, DecodesEachKernelsLayout) {
     // sp_reg SP(5) bp_reg PREV_SP(1), sp_offset 16, bp_offset -16
     const uint8_t v61[6] = {16, 0, 0xf0, 0xff, 0x15, 0x00}; // type CALL 0
