@@ -51,10 +51,11 @@ class Session {
     Result<const unwind::Backtracer*> backtracer();
     // An address (hex) or a symbol name; Errc::NoSymbol when neither resolves.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
+    // Which CPUs exist and where their per-CPU data lies (read on first use).
+    Result<const kernel::PerCpu*> perCpu();
 
   private:
     Session() = default;
-    Result<const kernel::PerCpu*> perCpu();
 
     std::unique_ptr<dump::DumpFile> dump_;
     std::unique_ptr<symbols::Vmlinux> vmlinux_;

@@ -51,6 +51,16 @@ std::vector<StackRange> cpuStacks(const kernel::KernelView& view, const kernel::
         if (auto m = view.member("cea_exception_stacks", member); m && m->size)
             out.push_back(
                 {*base + m->offset, *base + m->offset + m->size, StackKind::Exception, name});
+    // The entry (trampoline) stack, where the CPU lands from user mode (TSS sp0) before the
+    // entry code moves to the task stack. It lies in the same cpu_entry_area as the exception
+    // stacks; their address gives the area's, whatever its placement (randomized since 6.2).
+    auto estacks = view.member("cpu_entry_area", "estacks");
+    auto entry = view.member("cpu_entry_area", "entry_stack_page");
+    if (estacks && entry && entry->size && *base >= estacks->offset) {
+        const uint64_t area = *base - estacks->offset;
+        out.push_back({area + entry->offset, area + entry->offset + entry->size, StackKind::Entry,
+                       "entry stack"});
+    }
     return out;
 }
 

@@ -1,5 +1,6 @@
 // The stacks a walk may visit: the task's own stack and, for a task on a CPU, that CPU's IRQ
-// stack and IST exception stacks. Every read the walker makes must fall in one of them.
+// stack, IST exception stacks and entry stack. Every read the walker makes must fall in one of
+// them.
 #pragma once
 
 #include "kernel/kernel_view.h"
@@ -25,7 +26,7 @@ struct StackRange {
 // else sizeof(union thread_union).
 Result<uint64_t> threadSize(const kernel::KernelView& view);
 
-// A CPU's IRQ stack and exception stacks (what exists on this kernel).
+// A CPU's IRQ stack, exception stacks and entry stack (what exists on this kernel).
 std::vector<StackRange> cpuStacks(const kernel::KernelView& view, const kernel::PerCpu& perCpu,
                                   unsigned cpu, uint64_t stackSize);
 
