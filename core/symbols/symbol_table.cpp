@@ -66,7 +66,9 @@ const Symbol* SymbolTable::containing(uint64_t linkAddress) const {
     for (size_t i = first; i <= last; ++i) {
         const Symbol& s = sorted_[i];
         if (contains(s, linkAddress) && (!sized || s.size < sized->size)) sized = &s;
-        if (s.size == 0 && !sizeless) sizeless = &s;
+        // ... but the last symbol of all ends nowhere: only its own address is in it.
+        if (s.size == 0 && !sizeless && (upper != sorted_.end() || linkAddress == s.address))
+            sizeless = &s;
     }
     if (sized) return sized;
     if (sizeless) return sizeless;

@@ -44,10 +44,20 @@ TEST(SymbolTable, SizelessLabelRunsToTheAddressAndBeatsItsEnclosingFunction) {
     EXPECT_STREQ(nameAt(table, kEntry + 0x200), "next_function");
 }
 
+TEST(SymbolTable, TheLastSizelessSymbolEndsAtItself) {
+    // The linker's end markers (__init_scratch_end, _end, ...) sort last: an address far beyond
+    // them (RIP 0 minus the KASLR offset) is in no symbol.
+    SymbolTable table({{"f", 0x1000, 0x10, true}, {"_end", 0x2000, 0, false}});
+    EXPECT_STREQ(nameAt(table, 0x2000), "_end");
+    EXPECT_STREQ(nameAt(table, 0x2001), "(none)");
+    EXPECT_STREQ(nameAt(table, ~uint64_t(0) - 0x40000000), "(none)");
+}
+
 TEST(SymbolTable, SizedAliasWinsOverSizelessLabelAtTheSameAddress) {
     // _stext (sizeless) and startup_64 (104 bytes) share the kernel's first text address.
-    SymbolTable table(
-        {{"_stext", 0xffffffff81000000, 0, false}, {"startup_64", 0xffffffff81000000, 104, true}});
+    SymbolTable table({{"_stext", 0xffffffff81000000, 0, false},
+                       {"startup_64", 0xffffffff81000000, 104, true},
+                       {"secondary_startup_64", 0xffffffff81000070, 0x10, true}});
     EXPECT_STREQ(nameAt(table, 0xffffffff81000000), "startup_64");
     EXPECT_STREQ(nameAt(table, 0xffffffff81000067), "startup_64");
     // Past startup_64's end only the label is left.
