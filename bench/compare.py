@@ -8,8 +8,11 @@ the dump's KASLR offset, crash's "at ADDR", drgn's and panicscope's pc. Consecut
 addresses (drgn's inline frames) are folded. A task counts for the oracle when sysrq-t printed it
 sleeping and its context-switch counts did not move since (the generator's PSCTX lines).
 
+The "scale" scenario (3000 extra sleeping processes, no sysrq-t) has no oracle: it shows how
+each tool's time grows with the number of tasks.
+
 Usage: bench/compare.py [--panicscope BIN] [--manifest FILE] [--formats kdump-zlib,mdf-zlib]
-                        [--runs 3]
+                        [--scenarios process,scale] [--kernels K1,K2] [--runs 3]
 """
 import argparse
 import json
@@ -94,6 +97,8 @@ def main():
     ap.add_argument("--panicscope", default=os.path.join(HERE, "..", "build", "cli", "panicscope"))
     ap.add_argument("--manifest")
     ap.add_argument("--formats", default="kdump-zlib,mdf-zlib")
+    ap.add_argument("--scenarios", default="process,scale")
+    ap.add_argument("--kernels", help="manifest kernel names (default: all)")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool; the fastest counts")
     args = ap.parse_args()
     manifest = args.manifest or subprocess.run(
@@ -105,10 +110,14 @@ def main():
         for line in f:
             rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
     formats = args.formats.split(",")
+    scenarios = args.scenarios.split(",")
+    kernels = args.kernels.split(",") if args.kernels else None
     print(f"{'dump':34} {'tool':10} {'tasks':>5} {'time s':>8} {'x':>6} {'peak MiB':>9} "
           f"{'oracle':>9}")
     for row in rows:
-        if row["format"] not in formats:
+        if row["format"] not in formats or row["scenario"] not in scenarios:
+            continue
+        if kernels and row["kernel"] not in kernels:
             continue
         dump, vmlinux = row["dump"], row["vmlinux"]
         name = f"{row['kernel'][:14]} {row['scenario']}-{row['method']} {row['format']}"

@@ -11,6 +11,8 @@
  * crashes as MODE says:
  *
  *   null        NULL pointer store in the writing task (page fault, oops)
+ *   nullcall    a call through a NULL function pointer in the writing
+ *               task (instruction fetch fault at RIP 0, oops)
  *   bug         BUG() in the writing task (invalid opcode, oops)
  *   timer       arms a timer_list; its callback stores through NULL in
  *               softirq context
@@ -39,10 +41,12 @@
 
 static char *mode = "";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "null, bug, timer, hrtimer, softlockup, hungtask or overflow");
+MODULE_PARM_DESC(mode, "null, nullcall, bug, timer, hrtimer, softlockup, hungtask or overflow");
 
 /* Always NULL; volatile so that the compiler must really load and store. */
 static int *volatile psc_null_ptr;
+/* Always NULL too: a callback somebody forgot to set. */
+static void (*volatile psc_null_fn)(void);
 static struct timer_list psc_timer;
 static struct hrtimer psc_hrtimer;
 static struct proc_dir_entry *psc_proc;
@@ -52,6 +56,13 @@ static volatile int psc_fired;
 static noinline void psc_null_store(void)
 {
 	*psc_null_ptr = 0x5053; /* "PS" */
+}
+
+/* Not a tail call (psc_fired is written after it): the return address stays. */
+static noinline void psc_null_call(void)
+{
+	psc_null_fn();
+	psc_fired = 1;
 }
 
 static noinline void psc_bug(void)
@@ -108,6 +119,8 @@ static ssize_t psc_write(struct file *file, const char __user *buf, size_t len, 
 	pr_emerg("panicscope_crash: crashing, mode=%s\n", mode);
 	if (!strcmp(mode, "null")) {
 		psc_null_store();
+	} else if (!strcmp(mode, "nullcall")) {
+		psc_null_call();
 	} else if (!strcmp(mode, "bug")) {
 		psc_bug();
 	} else if (!strcmp(mode, "timer")) {
@@ -131,7 +144,7 @@ static const struct proc_ops psc_proc_ops = {
 static int __init psc_init(void)
 {
 	static const char *const modes[] = {
-		"null", "bug", "timer", "hrtimer", "softlockup", "hungtask", "overflow",
+		"null", "nullcall", "bug", "timer", "hrtimer", "softlockup", "hungtask", "overflow",
 	};
 	int i;
 

@@ -240,7 +240,7 @@ def main():
     p.add_argument("--initrd", required=True)
     p.add_argument("--append", required=True)
     p.add_argument("--scenario", required=True,
-                   help="process, irq, nmi, or mod-MODE (the guest loads panicscope_crash.ko)")
+                   help="process, irq, nmi, scale, or mod-MODE (the guest loads panicscope_crash.ko)")
     p.add_argument("--method", required=True, choices=("qemu", "kdump"))
     p.add_argument("--outdir", required=True, help="gets console.log (and the QEMU dumps)")
     p.add_argument("--disk", help="raw file attached as virtio disk (kdump target)")
@@ -248,7 +248,7 @@ def main():
     p.add_argument("--mem", type=int, default=512)
     p.add_argument("--smp", type=int, default=2)
     a = p.parse_args()
-    if a.scenario not in ("process", "irq", "nmi") and not re.fullmatch(r"mod-[a-z]+", a.scenario):
+    if a.scenario not in ("process", "irq", "nmi", "scale") and not re.fullmatch(r"mod-[a-z]+", a.scenario):
         p.error(f"unknown scenario {a.scenario!r}")
 
     def on_signal(signum, _frame):

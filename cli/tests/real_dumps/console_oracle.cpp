@@ -18,7 +18,10 @@ ConsoleOracle readConsole(const std::string& path) {
     static const std::regex psctx(R"(PSCTX (before|after) pid=(\d+) vol=(\d+) nonvol=(\d+))");
     // "function+0xoff/0xsize", with " [module]" for module code (compared without it).
     static const std::regex frameLine(R"(^ +(\S+\+0x[0-9a-f]+)/0x[0-9a-f]+( \[\S+\])?$)");
-    static const std::regex ripLine(R"(^RIP: 0010:(\S+\+0x[0-9a-f]+)/0x[0-9a-f]+( \[\S+\])?$)");
+    // "RIP: 0010:" and a frame like those, or the bare address of one in no symbol
+    // ("RIP: 0010:0x0" after a call through a NULL function pointer).
+    static const std::regex ripLine(
+        R"(^RIP: 0010:(\S+\+0x[0-9a-f]+(?=/)|0x[0-9a-f]+$)(/0x[0-9a-f]+( \[\S+\])?)?$)");
     const std::string panicPrefix = "Kernel panic - not syncing: ";
     std::vector<std::string>* trace = nullptr; // the trace being collected
     // Adds a trace line to `trace`; false when the line ends it.

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 namespace panicscope::testing {
 
@@ -53,7 +54,8 @@ std::vector<DumpCase> generatedCases() {
                 cases.push_back({kernel, scenario, "qemu", format});
             cases.push_back({kernel, scenario, "kdump", "kdump-zlib"});
         }
-        for (const char* mode : {"mod-null", "mod-bug", "mod-timer", "mod-hrtimer",
+        if (kernel == std::string_view(kFramePointerKernel)) continue; // built without modules
+        for (const char* mode : {"mod-null", "mod-nullcall", "mod-bug", "mod-timer", "mod-hrtimer",
                                  "mod-softlockup", "mod-hungtask", "mod-overflow"})
             cases.push_back({kernel, mode, "kdump", "kdump-zlib"});
     }
@@ -61,10 +63,12 @@ std::vector<DumpCase> generatedCases() {
 }
 
 std::string caseName(const DumpCase& c) {
-    // "6.12.117+deb12-cloud-amd64" -> "k6_12": the kernel's major.minor is enough to tell.
+    // "6.12.117+deb12-cloud-amd64" -> "k6_12": the kernel's major.minor is enough to tell the
+    // Debian kernels apart; the frame-pointer kernel is "fp6_1".
     std::string kernel = c.kernel;
     kernel = kernel.substr(0, kernel.find('.', kernel.find('.') + 1));
-    std::string name = "k" + kernel + "_" + c.scenario + "_" + c.method + "_" + c.format;
+    const char* prefix = c.kernel == std::string_view(kFramePointerKernel) ? "fp" : "k";
+    std::string name = prefix + kernel + "_" + c.scenario + "_" + c.method + "_" + c.format;
     for (char& ch : name)
         if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
     return name;

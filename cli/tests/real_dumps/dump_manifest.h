@@ -26,13 +26,17 @@ struct DumpCase {
 
 // The kernels generate.sh boots by default (testdata/README.md), the first one the main one.
 inline constexpr const char* kMainKernel = "6.1.0-56-cloud-amd64";
-inline constexpr const char* kKernels[] = {kMainKernel, "6.12.117+deb12-cloud-amd64"};
+// The frame-pointer kernel generate.sh builds from Debian's linux-source-6.1 (no ORC, no modules).
+inline constexpr const char* kFramePointerKernel = "6.1.192";
+inline constexpr const char* kKernels[] = {kMainKernel, "6.12.117+deb12-cloud-amd64",
+                                           kFramePointerKernel};
 
 // Every dump generate.sh makes by default: for each kernel, each sysrq scenario's QEMU capture
-// in each format and its real kdump capture, and each test-module crash mode by kdump.
+// in each format and its real kdump capture, and (kernels with modules) each test-module crash
+// mode by kdump.
 std::vector<DumpCase> generatedCases();
 
-// A gtest parameter name for a case: "k6_1_irq_qemu_mdf_zlib".
+// A gtest parameter name for a case: "k6_1_irq_qemu_mdf_zlib", "fp6_1_nmi_kdump_kdump_zlib".
 std::string caseName(const DumpCase& c);
 
 // The row for one generated dump; throws std::runtime_error naming it when absent.
