@@ -1,54 +1,25 @@
 #include "dump/file_inspection.h"
 
+#include "dump/raw_file.h"
+
 #include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
 #include <elf.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <vector>
 
 namespace panicscope::dump {
 namespace {
-
-// Closes the descriptor on every path out.
-class Fd {
-  public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-  private:
-    int fd_;
-};
-
-// Reads exactly out.size() bytes at `offset`; false on a short read.
-bool readAt(int fd, uint64_t offset, void* out, size_t size) {
-    auto* p = static_cast<char*>(out);
-    while (size > 0) {
-        ssize_t n = ::pread(fd, p, size, static_cast<off_t>(offset));
-        if (n <= 0) return false;
-        p += n;
-        offset += static_cast<uint64_t>(n);
-        size -= static_cast<size_t>(n);
-    }
-    return true;
-}
 
 std::string truncatedMessage(const std::string& path, uint64_t need, uint64_t have) {
     return path + ": dump is truncated: it needs " + std::to_string(need) +
            " bytes but the file has " + std::to_string(have);
 }
 
-Result<DumpFileFacts> inspectElf(int fd, const std::string& path, uint64_t fileSize) {
+Result<DumpFileFacts> inspectElf(const RawFile& file, const std::string& path, uint64_t fileSize) {
     Elf64_Ehdr eh;
-    if (!readAt(fd, 0, &eh, sizeof eh))
+    if (!file.readAt(0, &eh, sizeof eh))
         return fail(Errc::Truncated, truncatedMessage(path, sizeof eh, fileSize));
     if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_machine != EM_X86_64)
         return fail(Errc::NotADump, path + ": ELF file is not a 64-bit x86-64 core dump");
@@ -60,7 +31,7 @@ Result<DumpFileFacts> inspectElf(int fd, const std::string& path, uint64_t fileS
     const uint64_t phdrEnd = eh.e_phoff + uint64_t(eh.e_phnum) * sizeof(Elf64_Phdr);
     if (phdrEnd > fileSize) return fail(Errc::Truncated, truncatedMessage(path, phdrEnd, fileSize));
     std::vector<Elf64_Phdr> phdrs(eh.e_phnum);
-    if (!readAt(fd, eh.e_phoff, phdrs.data(), phdrs.size() * sizeof(Elf64_Phdr)))
+    if (!file.readAt(eh.e_phoff, phdrs.data(), phdrs.size() * sizeof(Elf64_Phdr)))
         return fail(Errc::Io, path + ": cannot read the ELF program headers");
     uint64_t need = phdrEnd;
     for (const auto& ph : phdrs)
@@ -91,13 +62,14 @@ std::string compressionName(uint32_t flags) {
     return "uncompressed";
 }
 
-Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fileSize) {
+Result<DumpFileFacts> inspectKdump(const RawFile& file, const std::string& path,
+                                   uint64_t fileSize) {
     uint32_t status = 0;
     int32_t blockSize = 0, subHdrSize = 0;
     uint32_t bitmapBlocks = 0;
-    if (!readAt(fd, kStatusOffset, &status, 4) || !readAt(fd, kBlockSizeOffset, &blockSize, 4) ||
-        !readAt(fd, kSubHdrSizeOffset, &subHdrSize, 4) ||
-        !readAt(fd, kBitmapBlocksOffset, &bitmapBlocks, 4))
+    if (!file.readAt(kStatusOffset, &status, 4) || !file.readAt(kBlockSizeOffset, &blockSize, 4) ||
+        !file.readAt(kSubHdrSizeOffset, &subHdrSize, 4) ||
+        !file.readAt(kBitmapBlocksOffset, &bitmapBlocks, 4))
         return fail(Errc::Truncated, truncatedMessage(path, kBitmapBlocksOffset + 4, fileSize));
     if (blockSize <= 0 || !std::has_single_bit(uint32_t(blockSize)) || subHdrSize < 0 ||
         bitmapBlocks == 0 || bitmapBlocks % 2 != 0)
@@ -110,7 +82,7 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
     if (descOffset > fileSize)
         return fail(Errc::Truncated, truncatedMessage(path, descOffset, fileSize));
     std::vector<uint64_t> bitmap2(bitmapBytes / 2 / 8);
-    if (!readAt(fd, bitmapOffset + bitmapBytes / 2, bitmap2.data(), bitmap2.size() * 8))
+    if (!file.readAt(bitmapOffset + bitmapBytes / 2, bitmap2.data(), bitmap2.size() * 8))
         return fail(Errc::Io, path + ": cannot read the kdump page bitmap");
     uint64_t pages = 0;
     for (uint64_t word : bitmap2)
@@ -129,8 +101,8 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
     // (The shared zero page comes first.) Look at the tail to find where the data should end.
     const uint64_t tail = std::min<uint64_t>(pages, 1024);
     std::vector<PageDescriptor> descs(tail);
-    if (tail && !readAt(fd, descEnd - tail * sizeof(PageDescriptor), descs.data(),
-                        tail * sizeof(PageDescriptor)))
+    if (tail && !file.readAt(descEnd - tail * sizeof(PageDescriptor), descs.data(),
+                             tail * sizeof(PageDescriptor)))
         return fail(Errc::Io, path + ": cannot read the kdump page descriptors");
     uint64_t need = descEnd;
     uint32_t flags = 0;
@@ -148,10 +120,10 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
                         std::nullopt};
     // struct kdump_sub_header: int split at 12, start_pfn at 16, end_pfn at 24.
     int32_t split = 0;
-    if (readAt(fd, uint64_t(blockSize) + 12, &split, 4) && split) {
+    if (file.readAt(uint64_t(blockSize) + 12, &split, 4) && split) {
         facts.splitPart = true;
-        readAt(fd, uint64_t(blockSize) + 16, &facts.splitStart, 8);
-        readAt(fd, uint64_t(blockSize) + 24, &facts.splitEnd, 8);
+        file.readAt(uint64_t(blockSize) + 16, &facts.splitStart, 8);
+        file.readAt(uint64_t(blockSize) + 24, &facts.splitEnd, 8);
     }
     if (need > fileSize)
         facts.truncation = truncatedMessage(path, need, fileSize);
@@ -164,20 +136,17 @@ Result<DumpFileFacts> inspectKdump(int fd, const std::string& path, uint64_t fil
 } // namespace
 
 Result<DumpFileFacts> inspectDumpFile(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-    if (fd.get() < 0) return fail(Errc::Io, path + ": cannot open: " + std::strerror(errno));
-    struct stat st;
-    if (::fstat(fd.get(), &st) != 0)
-        return fail(Errc::Io, path + ": cannot stat: " + std::strerror(errno));
-    if (S_ISDIR(st.st_mode)) return fail(Errc::Io, path + ": is a directory, not a dump file");
-    const auto fileSize = static_cast<uint64_t>(st.st_size);
+    auto file = RawFile::open(path);
+    if (!file) return tl::unexpected(file.error());
+    if (file->isDirectory()) return fail(Errc::Io, path + ": is a directory, not a dump file");
+    const uint64_t fileSize = file->size();
 
     char magic[16] = {};
     if (fileSize == 0) return fail(Errc::NotADump, path + ": file is empty, not a dump");
-    if (!readAt(fd.get(), 0, magic, std::min<uint64_t>(sizeof magic, fileSize)))
+    if (!file->readAt(0, magic, std::min<uint64_t>(sizeof magic, fileSize)))
         return fail(Errc::Io, path + ": cannot read: " + std::strerror(errno));
-    if (std::memcmp(magic, ELFMAG, SELFMAG) == 0) return inspectElf(fd.get(), path, fileSize);
-    if (std::memcmp(magic, "KDUMP   ", 8) == 0) return inspectKdump(fd.get(), path, fileSize);
+    if (std::memcmp(magic, ELFMAG, SELFMAG) == 0) return inspectElf(*file, path, fileSize);
+    if (std::memcmp(magic, "KDUMP   ", 8) == 0) return inspectKdump(*file, path, fileSize);
     if (std::memcmp(magic, "makedumpfile", 12) == 0)
         return fail(Errc::NotADump, path +
                                         ": is in makedumpfile's flattened format; convert it "

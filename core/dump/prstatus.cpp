@@ -1,9 +1,9 @@
 #include "dump/prstatus.h"
 
 #include "dump/dump_file.h"
+#include "dump/raw_file.h"
 
 #include <cstring>
-#include <fstream>
 
 namespace panicscope::dump {
 
@@ -39,11 +39,10 @@ std::optional<CpuState> decodePrstatus(std::span<const std::byte> d, unsigned cp
 }
 
 std::vector<CpuState> readKdumpPrstatus(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
+    auto file = RawFile::open(path);
+    if (!file) return {};
     auto read = [&](uint64_t offset, void* out, size_t size) {
-        in.seekg(static_cast<std::streamoff>(offset));
-        in.read(static_cast<char*>(out), static_cast<std::streamsize>(size));
-        return static_cast<size_t>(in.gcount()) == size;
+        return file->readAt(offset, out, size);
     };
     int32_t blockSize = 0;
     uint64_t noteOffset = 0, noteSize = 0;
