@@ -31,12 +31,12 @@ Result<std::vector<const kernel::Task*>> chooseTasks(model::Session& session,
             if (chosen.size() == before) return fail(Errc::Usage, "no task with pid " + arg);
         }
     } else {
-        auto info = session.info();
-        if (!info) return tl::unexpected(info.error());
-        if (!info->crashingTask)
+        auto crashing = session.crashingTask();
+        if (!crashing) return tl::unexpected(crashing.error());
+        if (!*crashing)
             return fail(Errc::Usage, "the crashing task is unknown; name a pid, or use -a");
         for (const auto& t : tasks)
-            if (t.address == info->crashingTask->address) chosen.push_back(&t);
+            if (t.address == (*crashing)->address) chosen.push_back(&t);
     }
     return chosen;
 }

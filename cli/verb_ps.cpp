@@ -11,9 +11,9 @@ int runPs(model::Session& session, const Options& options, std::ostream& out, st
         out << report::psJson(**tasks).dump(2) << '\n';
         return 0;
     }
-    auto info = session.info();
+    auto task = session.crashingTask();
     std::optional<uint64_t> crashing;
-    if (info && info->crashingTask) crashing = info->crashingTask->address;
+    if (task && *task) crashing = (*task)->address;
     report::printTasks(out, **tasks, crashing);
     return 0;
 }

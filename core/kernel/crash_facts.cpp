@@ -65,7 +65,7 @@ std::string panicMessageFromLog(const KernelLog& log) {
     return "";
 }
 
-CrashFacts readCrashFacts(const KernelView& view, const TaskList& tasks, const KernelLog* log) {
+CrashFacts readCrashingTask(const KernelView& view, const TaskList& tasks, const KernelLog* log) {
     CrashFacts facts;
     // panic_cpu is an atomic_t; PANIC_CPU_INVALID (-1) until panic() or crash_kexec() runs.
     if (auto cpu = view.readGlobal("panic_cpu", 4);
@@ -76,6 +76,11 @@ CrashFacts readCrashFacts(const KernelView& view, const TaskList& tasks, const K
     if (facts.panicCpu && *facts.panicCpu < tasks.currentByCpu.size() &&
         tasks.currentByCpu[*facts.panicCpu] != 0)
         facts.crashingTask = tasks.currentByCpu[*facts.panicCpu];
+    return facts;
+}
+
+CrashFacts readCrashFacts(const KernelView& view, const TaskList& tasks, const KernelLog* log) {
+    CrashFacts facts = readCrashingTask(view, tasks, log);
     if (log) facts.panicMessage = panicMessageFromLog(*log);
     // The timekeeper stops at the last tick; records printed after it (the panic) are later.
     facts.uptimeSeconds = uptimeFromTimekeeper(view);

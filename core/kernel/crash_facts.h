@@ -24,4 +24,9 @@ std::string panicMessageFromLog(const KernelLog& log);
 
 CrashFacts readCrashFacts(const KernelView& view, const TaskList& tasks, const KernelLog* log);
 
+// Only the panic CPU and its current task, from panic_cpu, falling back to the log's panic
+// records when it is unset: cheap when the log is not needed (ps and bt mark the crashing task
+// without reading an 8 MB ring buffer). `log` may be null.
+CrashFacts readCrashingTask(const KernelView& view, const TaskList& tasks, const KernelLog* log);
+
 } // namespace panicscope::kernel

@@ -125,6 +125,19 @@ Result<const unwind::Backtracer*> Session::backtracer() {
     return &*backtracer_;
 }
 
+Result<std::optional<TaskRef>> Session::crashingTask() {
+    auto taskList = tasks();
+    if (!taskList) return tl::unexpected(taskList.error());
+    auto facts = kernel::readCrashingTask(*view_, **taskList, nullptr);
+    if (!facts.panicCpu)
+        if (auto kernelLog = log())
+            facts = kernel::readCrashingTask(*view_, **taskList, *kernelLog);
+    if (facts.crashingTask)
+        for (const auto& t : (*taskList)->tasks)
+            if (t.address == *facts.crashingTask) return TaskRef{t.pid, t.comm, t.address};
+    return std::nullopt;
+}
+
 Result<DumpInfo> Session::info() {
     DumpInfo info;
     info.dumpPath = dump_->path();

@@ -45,6 +45,9 @@ class Session {
 
     // Not thread-safe: a front end calls these from one thread at a time.
     Result<DumpInfo> info();
+    // The crashing task (the panic CPU's current one) without the rest of info(): the kernel log
+    // is read only when panic_cpu is unset. nullopt when unknown.
+    Result<std::optional<TaskRef>> crashingTask();
     Result<const kernel::TaskList*> tasks();
     Result<const kernel::KernelLog*> log();
     // The unwinder for this dump (built on first use: reads the ORC table).

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace panicscope::symbols {
@@ -22,11 +21,6 @@ class SymbolTable {
   public:
     SymbolTable() = default;
     explicit SymbolTable(std::vector<Symbol> symbols);
-    // The name index views the symbols' strings, so a copy rebuilds it.
-    SymbolTable(const SymbolTable& other);
-    SymbolTable& operator=(const SymbolTable& other);
-    SymbolTable(SymbolTable&&) = default;
-    SymbolTable& operator=(SymbolTable&&) = default;
 
     // The symbol an address falls in: the nearest symbol at or below it that contains it, or, for
     // a sizeless symbol, that is the last one before the address. nullptr if none.
@@ -38,12 +32,15 @@ class SymbolTable {
     // ELF size for the last symbol.
     uint64_t kallsymsSize(const Symbol& symbol) const;
     size_t size() const { return sorted_.size(); }
+    // Every symbol, by address.
+    const std::vector<Symbol>& all() const { return sorted_; }
 
   private:
     void reindex();
 
     std::vector<Symbol> sorted_; // by address, then larger size first
-    std::unordered_map<std::string_view, size_t> byName_;
+    static constexpr uint32_t kEmpty = UINT32_MAX;
+    std::vector<uint32_t> byName_; // hash table of indices into sorted_ (see reindex)
     std::vector<uint64_t> maxEnd_; // [i]: the highest end of sorted_[0..i], bounds containing()
 };
 

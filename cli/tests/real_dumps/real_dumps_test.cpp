@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <set>
+#include <sstream>
 
 namespace panicscope::testing {
 namespace {
@@ -78,6 +79,32 @@ TEST_P(RealDump, InfoMatchesTheConsole) {
         EXPECT_EQ((*dump)->cpus()[cpu].prstatusPid, info["crashing_task"]["pid"].get<uint64_t>());
     }
     EXPECT_GT(info["uptime_s"].get<double>(), 1.0);
+}
+
+TEST_P(RealDump, PsMarksTheCrashingTaskAndBtShowsItByDefault) {
+    // ps and bt find the crashing task without info's work (the log): it must be info's.
+    const auto info = run("info", true);
+    ASSERT_EQ(info.status, 0) << info.err;
+    const json crashing = json::parse(info.out)["crashing_task"];
+    ASSERT_TRUE(crashing.is_object());
+    const auto ps = run("ps", false);
+    ASSERT_EQ(ps.status, 0) << ps.err;
+    std::istringstream lines(ps.out);
+    std::vector<std::string> marked;
+    for (std::string line; std::getline(lines, line);)
+        if (line.starts_with("*")) marked.push_back(line);
+    ASSERT_EQ(marked.size(), 1u) << ps.out;
+    std::istringstream fields(marked[0].substr(1));
+    int pid = -1;
+    fields >> pid;
+    EXPECT_EQ(pid, crashing["pid"]);
+    EXPECT_NE(marked[0].find(crashing["task"].get<std::string>().substr(2)), std::string::npos);
+    const auto bt = run("bt", false);
+    ASSERT_EQ(bt.status, 0) << bt.err;
+    EXPECT_TRUE(bt.out.starts_with("PID: " + std::to_string(crashing["pid"].get<int>()) +
+                                   "  TASK: " + crashing["task"].get<std::string>().substr(2) +
+                                   "  "))
+        << bt.out.substr(0, 200);
 }
 
 TEST_P(RealDump, PsHasEveryTaskSysrqTPrinted) {
