@@ -23,13 +23,23 @@ ConsoleOracle readConsole(const std::string& path) {
     static const std::regex ripLine(
         R"(^RIP: 0010:(\S+\+0x[0-9a-f]+(?=/)|0x[0-9a-f]+$)(/0x[0-9a-f]+( \[\S+\])?)?$)");
     const std::string panicPrefix = "Kernel panic - not syncing: ";
+    // "? function+0xoff/0xsize": a return address the kernel only found by scanning.
+    static const std::regex guessLine(R"(^ +\? (\S+\+0x[0-9a-f]+)/0x[0-9a-f]+( \[\S+\])?$)");
     std::vector<std::string>* trace = nullptr; // the trace being collected
+    bool afterRip = false; // only "?" lines (and registers) since the last RIP: frame
     // Adds a trace line to `trace`; false when the line ends it.
     auto traceLine = [&](const std::string& text) {
         std::smatch f;
         if (text.find("</TASK>") != std::string::npos) return false;
-        if (std::regex_match(text, f, frameLine) || std::regex_match(text, f, ripLine))
+        if (std::regex_match(text, f, ripLine)) {
             trace->push_back(f[1]);
+            afterRip = true;
+        } else if (std::regex_match(text, f, frameLine)) {
+            trace->push_back(f[1]);
+            afterRip = false;
+        } else if (afterRip && std::regex_match(text, f, guessLine)) {
+            trace->push_back("?" + f[1].str());
+        }
         return true;
     };
 
@@ -81,6 +91,7 @@ ConsoleOracle readConsole(const std::string& path) {
         } else if (inOops && c.oopsTrace.empty() && std::regex_match(text, m, ripLine)) {
             c.oopsTrace.push_back(m[1]);
             trace = &c.oopsTrace;
+            afterRip = true;
             inOops = false;
         }
         recent.push_back(text);
@@ -88,15 +99,31 @@ ConsoleOracle readConsole(const std::string& path) {
         if (sawBefore && !sawAfter && std::regex_search(text, m, task)) {
             c.sysrqTasks.push_back({m[1], m[2].str()[0], std::stoi(m[3]), std::stoi(m[4])});
             trace = &c.sysrqTraces[std::stoi(m[3])];
+            afterRip = false;
         }
         if (text.starts_with(panicPrefix)) {
             c.panicMessage = text.substr(panicPrefix.size());
             panicked = true;
             trace = &c.panicTrace;
+            afterRip = false;
         }
     }
     if (c.release.empty()) throw std::runtime_error(path + " has no 'Linux version' banner");
     return c;
+}
+
+bool sameFrames(std::span<const std::string> ours, std::span<const std::string> kernel) {
+    size_t j = 0;
+    for (const std::string& k : kernel) {
+        if (k.starts_with("?")) {
+            if (j < ours.size() && ours[j] == std::string_view(k).substr(1)) ++j;
+        } else if (j < ours.size() && ours[j] == k) {
+            ++j;
+        } else {
+            return false;
+        }
+    }
+    return j == ours.size();
 }
 
 } // namespace panicscope::testing

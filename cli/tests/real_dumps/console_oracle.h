@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,11 @@ struct ConsoleOracle {
     std::optional<int> panicPid;
     std::optional<std::string> panicComm;
     std::map<int, ContextSwitches> switchesBefore, switchesAfter; // by pid
-    // The kernel's own reliable frames ("function+0xoff", no "?" lines; "RIP: 0010:" interrupted
-    // frames included, user-mode RIPs not): each sysrq-t task's by pid, and the panic's.
+    // The kernel's own reliable frames ("function+0xoff"; "RIP: 0010:" interrupted frames
+    // included, user-mode RIPs not): each sysrq-t task's by pid, and the panic's. A "?" line is
+    // kept (as "?function+0xoff") only right after a RIP: frame: a frame-pointer kernel cannot
+    // tell whether an interrupted function had built its frame, so the caller of one that had
+    // not is only a guess to it (panicscope knows it from the CFI).
     std::map<int, std::vector<std::string>> sysrqTraces;
     std::vector<std::string> panicTrace;
     // The first oops report ("... [#1] ..."): its first line ("BUG: kernel NULL pointer
@@ -48,5 +52,8 @@ struct ConsoleOracle {
 
 // Throws std::runtime_error when the file cannot be read or has no kernel banner.
 ConsoleOracle readConsole(const std::string& path);
+
+// Whether our frames are the kernel's, where each "?" entry of the kernel's may be ours or not.
+bool sameFrames(std::span<const std::string> ours, std::span<const std::string> kernel);
 
 } // namespace panicscope::testing
