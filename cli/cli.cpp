@@ -33,6 +33,10 @@ constexpr const char* kOptionsHelp =
     "                   /usr/lib/debug/lib/modules/RELEASE/vmlinux, /boot/vmlinux-RELEASE and\n"
     "                   /lib/modules/RELEASE/build/vmlinux\n"
     "  --debug-dir DIR  look for the vmlinux in DIR first (repeatable)\n"
+    "  --module-dir DIR searched recursively for MODULE.ko with debug info, for file:line and\n"
+    "                   inline frames of module frames (bt -l / --json); plain .ko files only\n"
+    "                   (not .ko.xz/.ko.zst); a .ko of another build is ignored with a warning\n"
+    "                   (repeatable)\n"
     "  --split FILE     another part of a makedumpfile --split dump set (repeatable)\n"
     "  --json           print one JSON document on stdout (schema: docs/json-schema.md)\n"
     "  -a, --all, -l    bt: every CPU's current task, every task, file:line per frame\n"
@@ -103,6 +107,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     sessionOptions.dumpPaths = options->dumpPaths;
     sessionOptions.vmlinuxPath = options->vmlinux;
     sessionOptions.debugDirs = options->debugDirs;
+    sessionOptions.moduleDirs = options->moduleDirs;
     if (showProgress)
         sessionOptions.progress = [&err](const std::string& step) {
             err << "\r\033[Kpanicscope: " << step << "..." << std::flush;

@@ -28,13 +28,16 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
             o.allTasks = true;
         } else if (a == "-l") {
             o.lines = true;
-        } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir") {
+        } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir" ||
+                   a == "--module-dir") {
             auto v = value(a.c_str());
             if (!v) return tl::unexpected(v.error());
             if (a == "--vmlinux")
                 o.vmlinux = *v;
             else if (a == "--split")
                 o.dumpPaths.push_back(*v);
+            else if (a == "--module-dir")
+                o.moduleDirs.push_back(*v);
             else
                 o.debugDirs.push_back(*v);
         } else if (auto v = valueAfterEquals("--vmlinux")) {
@@ -43,6 +46,8 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
             o.dumpPaths.push_back(*v);
         } else if (auto v = valueAfterEquals("--debug-dir")) {
             o.debugDirs.push_back(*v);
+        } else if (auto v = valueAfterEquals("--module-dir")) {
+            o.moduleDirs.push_back(*v);
         } else if (a == "--") {
             positional.insert(positional.end(), argv.begin() + i + 1, argv.end());
             break;

@@ -15,6 +15,7 @@ struct Options {
     std::vector<std::string> dumpPaths;
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
+    std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
     bool json = false;
     bool activeTasks = false; // bt -a: the current task of every CPU
     bool allTasks = false;    // bt --all: every task

@@ -54,13 +54,16 @@ int runBt(model::Session& session, const Options& options, std::ostream& out, st
         for (const auto* t : *tasks)
             all.add(report::taskBacktraceJson(*t, (*backtracer)->backtrace(*t, lines)));
         all.finish();
-        return 0;
+    } else {
+        for (size_t i = 0; i < tasks->size(); ++i) {
+            if (i) out << '\n';
+            const auto* t = (*tasks)[i];
+            report::printBacktrace(out, *t, (*backtracer)->backtrace(*t, lines), lines);
+        }
     }
-    for (size_t i = 0; i < tasks->size(); ++i) {
-        if (i) out << '\n';
-        const auto* t = (*tasks)[i];
-        report::printBacktrace(out, *t, (*backtracer)->backtrace(*t, lines), lines);
-    }
+    // After the traces: the walks find which modules' .ko files are missing or of another build.
+    for (const auto& warning : (*backtracer)->warnings())
+        err << "panicscope: warning: " << warning << '\n';
     return 0;
 }
 

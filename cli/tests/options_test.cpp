@@ -22,6 +22,18 @@ TEST(Options, SplitPartsFollowTheMainDump) {
     EXPECT_EQ(o->debugDirs, std::vector<std::string>{"/dbg"});
 }
 
+TEST(Options, ModuleDirsAreRepeatable) {
+    auto o =
+        parseOptions({"bt", "--module-dir", "/ko", "--json", "--module-dir=/build/ko", "vmcore"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->moduleDirs, (std::vector<std::string>{"/ko", "/build/ko"}));
+    EXPECT_TRUE(o->debugDirs.empty());
+    EXPECT_EQ(o->dumpPaths, std::vector<std::string>{"vmcore"});
+    EXPECT_TRUE(o->args.empty());
+    EXPECT_EQ(parseOptions({"bt", "vmcore", "--module-dir"}).error().message,
+              "--module-dir needs a value");
+}
+
 TEST(Options, UsageErrorsSayWhatIsWrong) {
     EXPECT_EQ(parseOptions({}).error().message, "no command given");
     EXPECT_EQ(parseOptions({"info"}).error().message, "info: no dump file given");

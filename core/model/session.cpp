@@ -40,6 +40,7 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
         if (options.progress) options.progress(what);
     };
     std::unique_ptr<Session> s(new Session());
+    s->moduleDirs_ = options.moduleDirs;
     progress("opening the dump");
     auto dump = dump::DumpFile::open(options.dumpPaths);
     if (!dump) return tl::unexpected(dump.error());
@@ -118,7 +119,7 @@ Result<const unwind::Backtracer*> Session::backtracer() {
     if (!backtracer_) {
         auto cpus = perCpu();
         if (!cpus) return tl::unexpected(cpus.error());
-        auto b = unwind::Backtracer::create(*view_, *vmlinux_, *dump_, **cpus);
+        auto b = unwind::Backtracer::create(*view_, *vmlinux_, *dump_, **cpus, moduleDirs_);
         if (!b) return tl::unexpected(b.error());
         backtracer_ = std::move(*b);
     }

@@ -26,6 +26,8 @@ struct SessionOptions {
     std::vector<std::string> dumpPaths;     // one file, or the parts of a split dump
     std::optional<std::string> vmlinuxPath; // found from the dump's release when absent
     std::vector<std::string> debugDirs;     // extra places to look for the vmlinux
+    // Searched recursively for MODULE.ko with debug info (file:line of module frames).
+    std::vector<std::string> moduleDirs;
     // Called with a short description before each slow step (opening the vmlinux, ...).
     std::function<void(const std::string&)> progress;
 };
@@ -64,6 +66,7 @@ class Session {
     std::unique_ptr<symbols::Vmlinux> vmlinux_;
     kernel::KaslrOffset kaslr_;
     std::vector<std::string> openWarnings_;
+    std::vector<std::string> moduleDirs_;
     std::unique_ptr<kernel::KernelView> view_;
     std::optional<kernel::PerCpu> perCpu_;
     std::optional<kernel::TaskList> tasks_;

@@ -1,5 +1,6 @@
-// The vmlinux's DWARF through libdw, shared by the layout and source-line lookups. libdw fills its
-// caches lazily and is not thread-safe, so every use of `dwarf` holds `mutex`.
+// The vmlinux's DWARF through libdw (or a .ko's, borrowed from libdwfl), shared by the layout and
+// source-line lookups. libdw fills its caches lazily and is not thread-safe, so every use of
+// `dwarf` holds `mutex`.
 #pragma once
 
 #include <elfutils/libdw.h>
@@ -14,9 +15,15 @@ struct DwarfHandle {
     static std::unique_ptr<DwarfHandle> open(Elf* elf) {
         Dwarf* dwarf = dwarf_begin_elf(elf, DWARF_C_READ, nullptr);
         if (!dwarf) return nullptr;
-        return std::unique_ptr<DwarfHandle>(new DwarfHandle(dwarf));
+        return std::unique_ptr<DwarfHandle>(new DwarfHandle(dwarf, true));
     }
-    ~DwarfHandle() { dwarf_end(dwarf); }
+    // A Dwarf that stays its owner's (libdwfl's, for a .ko): only the mutex is the handle's.
+    static std::unique_ptr<DwarfHandle> borrow(Dwarf* dwarf) {
+        return std::unique_ptr<DwarfHandle>(new DwarfHandle(dwarf, false));
+    }
+    ~DwarfHandle() {
+        if (owned_) dwarf_end(dwarf);
+    }
     DwarfHandle(const DwarfHandle&) = delete;
     DwarfHandle& operator=(const DwarfHandle&) = delete;
 
@@ -24,7 +31,8 @@ struct DwarfHandle {
     std::mutex mutex;
 
   private:
-    explicit DwarfHandle(Dwarf* d) : dwarf(d) {}
+    DwarfHandle(Dwarf* d, bool owned) : dwarf(d), owned_(owned) {}
+    const bool owned_;
 };
 
 } // namespace panicscope::symbols

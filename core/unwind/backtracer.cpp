@@ -5,13 +5,38 @@
 
 #include "unwind/stacks.h"
 #include <future>
+#include <mutex>
+#include <unordered_map>
 
 namespace panicscope::unwind {
 
+struct Backtracer::ModuleFiles {
+    std::vector<std::string> dirs;
+    std::mutex mutex; // guards everything below
+    // Canonical module name -> .ko path, from one search of `dirs` on first use.
+    std::optional<std::unordered_map<std::string, std::string>> paths;
+    // Loaded module name -> its .ko, null when there is none or it is another build.
+    std::unordered_map<std::string, std::unique_ptr<symbols::ModuleDebugInfo>> opened;
+    std::vector<std::string> warnings;
+};
+
+Backtracer::Backtracer(const kernel::KernelView& view, const symbols::Vmlinux& vmlinux,
+                       const dump::DumpFile& dump, const kernel::PerCpu& perCpu,
+                       std::vector<std::string> moduleDirs)
+    : view_(&view), vmlinux_(&vmlinux), dump_(&dump), perCpu_(&perCpu),
+      moduleFiles_(std::make_unique<ModuleFiles>()) {
+    moduleFiles_->dirs = std::move(moduleDirs);
+}
+
+Backtracer::~Backtracer() = default;
+Backtracer::Backtracer(Backtracer&&) noexcept = default;
+Backtracer& Backtracer::operator=(Backtracer&&) noexcept = default;
+
 Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
                                       const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
-                                      const kernel::PerCpu& perCpu) {
-    Backtracer b(view, vmlinux, dump, perCpu);
+                                      const kernel::PerCpu& perCpu,
+                                      std::vector<std::string> moduleDirs) {
+    Backtracer b(view, vmlinux, dump, perCpu, std::move(moduleDirs));
     // A kernel without ORC data is a frame-pointer kernel: the walker follows its bp chain.
     // The two tables are independent reads of the vmlinux: build the entry-call table on a
     // second thread while ORC loads (libdw is not involved; both read mapped sections).
@@ -62,6 +87,50 @@ void Backtracer::loadModules() {
     }
 }
 
+std::vector<std::string> Backtracer::warnings() const {
+    std::vector<std::string> all = warnings_;
+    if (moduleFiles_) {
+        std::lock_guard lock(moduleFiles_->mutex);
+        all.insert(all.end(), moduleFiles_->warnings.begin(), moduleFiles_->warnings.end());
+    }
+    return all;
+}
+
+const symbols::ModuleDebugInfo* Backtracer::moduleDebugInfo(const std::string& module) const {
+    ModuleFiles& files = *moduleFiles_;
+    if (files.dirs.empty()) return nullptr;
+    std::lock_guard lock(files.mutex);
+    if (auto it = files.opened.find(module); it != files.opened.end()) return it->second.get();
+    auto& slot = files.opened[module]; // null until a matching .ko is found: asked once
+    if (!files.paths) files.paths = symbols::findModuleFiles(files.dirs, files.warnings);
+    const auto path = files.paths->find(symbols::canonicalModuleName(module));
+    const std::string noLines = ": no file:line for its frames";
+    if (path == files.paths->end()) {
+        files.warnings.push_back("no " + module + ".ko in the module directories" + noLines);
+        return nullptr;
+    }
+    auto file = symbols::ModuleDebugInfo::open(path->second);
+    if (!file) {
+        files.warnings.push_back(file.error().message + ": module " + module + noLines);
+        return nullptr;
+    }
+    const ModuleCode* loaded = nullptr;
+    for (const auto& m : modules_)
+        if (m.name == module) loaded = &m;
+    // Where struct module keeps its name, for a .ko without .modinfo's name= (before 5.3).
+    auto nameMember = view_->member("module", "name");
+    const uint64_t nameOffset = nameMember ? nameMember->offset : ~uint64_t(0);
+    if (auto mismatch =
+            symbols::moduleBuildMismatch(**file, module, nameOffset, vmlinux_->release(),
+                                         loaded ? loaded->symbols : symbols::SymbolTable())) {
+        files.warnings.push_back(path->second + " does not match the loaded module " + module +
+                                 " (" + *mismatch + ")" + noLines);
+        return nullptr;
+    }
+    slot = std::move(*file);
+    return slot.get();
+}
+
 StackTrace Backtracer::backtrace(const kernel::Task& task, bool withLines) const {
     WalkStart start;
     const auto& cpus = dump_->cpus();
@@ -108,11 +177,17 @@ void Backtracer::expandInlines(std::vector<Frame>& frames) const {
     std::vector<Frame> out;
     out.reserve(frames.size());
     for (auto& frame : frames) {
-        const bool kernelCode = !frame.userMode && !frame.module && frame.function;
-        const auto chain =
-            kernelCode ? vmlinux_->inlineChain((frame.interrupted ? frame.pc : frame.pc - 1) -
-                                               view_->kaslrOffset())
-                       : std::vector<symbols::InlinedCall>{};
+        // A return address belongs to the call before it: look up pc - 1.
+        const uint64_t at = frame.interrupted ? frame.pc : frame.pc - 1;
+        std::vector<symbols::InlinedCall> chain;
+        if (!frame.userMode && frame.function && !frame.module) {
+            chain = vmlinux_->inlineChain(at - view_->kaslrOffset());
+        } else if (!frame.userMode && frame.function) {
+            // A module's .ko is looked up by function: the offset from its runtime start.
+            const uint64_t start = frame.pc - frame.offset;
+            if (const auto* debug = moduleDebugInfo(*frame.module); debug && at >= start)
+                chain = debug->inlineChain(*frame.function, at - start);
+        }
         // Innermost first: the line table's location belongs to the innermost inlined function,
         // and each function further out is at the call site of the one inside it.
         std::optional<std::string> file = frame.file;
@@ -149,6 +224,12 @@ void Backtracer::symbolize(Frame& frame, bool withLines) const {
                 frame.function = s->name;
                 frame.offset = frame.pc - s->address;
                 frame.functionSize = m.symbols.kallsymsSize(*s);
+                if (withLines)
+                    if (const auto* debug = moduleDebugInfo(m.name))
+                        if (auto loc = debug->sourceLocation(s->name, at - s->address)) {
+                            frame.file = loc->file;
+                            frame.line = loc->line;
+                        }
             }
             return;
         }
