@@ -127,7 +127,13 @@ void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::S
         if (f.boundary) {
             out << " === " << unwind::boundaryKindKey(f.boundary->kind) << ": " << f.boundary->entry
                 << (f.userMode ? " (from user mode)" : "") << " ===\n";
-            printRegs(out, f, *f.boundary);
+            // RIP names the symbol there, as the kernel prints it: the real function, not one
+            // inlined into it (the boundary sits on the innermost inline frame of its pc).
+            const unwind::Frame* named = &f;
+            for (size_t j = i + 1; j < trace.frames.size() && named->inlined; ++j)
+                if (trace.frames[j].pc == f.pc && !trace.frames[j].inlined)
+                    named = &trace.frames[j];
+            printRegs(out, *named, *f.boundary);
         }
         if (f.userMode) {
             if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";

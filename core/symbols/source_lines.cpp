@@ -40,15 +40,26 @@ std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) co
     std::vector<InlinedCall> chain;
     Dwarf_Die unit;
     if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return chain;
+    // dwarf_getscopes finds the innermost inlined instance at the address, but past it lists the
+    // scopes of that function's abstract definition, not the code it was inlined into. The
+    // concrete callers are that instance's parents: dwarf_getscopes_die (as eu-addr2line -i).
     Dwarf_Die* scopes = nullptr;
     const int count = dwarf_getscopes(&unit, linkAddress, &scopes);
+    Dwarf_Die* concrete = nullptr;
+    int concreteCount = 0;
+    for (int i = 0; i < count; ++i)
+        if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
+            concreteCount = dwarf_getscopes_die(&scopes[i], &concrete);
+            break;
+        }
+    free(scopes); // the arrays are the caller's to free
     Dwarf_Files* files = nullptr;
     size_t fileCount = 0;
     dwarf_getsrcfiles(&unit, &files, &fileCount);
     Dwarf_Attribute attr;
     const char* compDir = dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr));
-    for (int i = 0; i < count; ++i) {
-        Dwarf_Die* scope = &scopes[i];
+    for (int i = 0; i < concreteCount; ++i) {
+        Dwarf_Die* scope = &concrete[i];
         if (dwarf_tag(scope) != DW_TAG_inlined_subroutine) continue;
         InlinedCall call;
         // The name lives on the abstract instance the inlined copy points at.
@@ -62,7 +73,7 @@ std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) co
                                                static_cast<int>(line)};
         chain.push_back(std::move(call));
     }
-    free(scopes); // dwarf_getscopes' array is the caller's to free
+    free(concrete);
     return chain;
 }
 

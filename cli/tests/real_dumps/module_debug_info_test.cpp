@@ -169,6 +169,43 @@ TEST_P(ModuleDebugInfo, WithoutModuleDirModuleFramesHaveNoLines) {
     }
 }
 
+TEST_P(ModuleDebugInfo, NestedInlineFramesEachSitAtTheirCallSite) {
+    // mod-softlockup spins in psc_softlockup's cpu_relax(), which inlines rep_nop(): the timer
+    // interrupt's pc is in all three. Innermost first, each outer one at its call of the inner.
+    const DumpRow& row = manifestRow(GetParam(), "mod-softlockup", "kdump", "kdump-zlib");
+    int cpuRelaxCall = 0;
+    const auto lines = readLines(kModuleSource);
+    for (size_t i = 0; i < lines.size(); ++i)
+        if (trimmed(lines[i]) == "cpu_relax();") cpuRelaxCall = static_cast<int>(i) + 1;
+    ASSERT_NE(cpuRelaxCall, 0) << kModuleSource;
+    const auto r = runCli(
+        {"bt", "--json", row.dump, "--vmlinux", row.vmlinux, "--module-dir", moduleDir(row)});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto frames = moduleFrames(r.out);
+    ASSERT_GE(frames.size(), 3u) << r.out;
+    EXPECT_EQ(frames[0]["function"], "rep_nop");
+    EXPECT_EQ(frames[0]["inline"], true);
+    EXPECT_EQ(frames[1]["function"], "cpu_relax");
+    EXPECT_EQ(frames[1]["inline"], true);
+    ASSERT_TRUE(frames[1]["file"].is_string()) << frames[1];
+    EXPECT_EQ(fs::path(frames[1]["file"].get<std::string>()).filename(), "processor.h");
+    EXPECT_EQ(frames[2]["function"], "psc_softlockup");
+    EXPECT_EQ(frames[2]["inline"], false);
+    EXPECT_EQ(frames[2]["line"], cpuRelaxCall) << frames[2];
+    for (size_t i = 1; i < 3; ++i)
+        EXPECT_EQ(frames[i]["pc"], frames[0]["pc"]);
+    // The register block names the real symbol at RIP, as the kernel's oops report does.
+    const std::string console = readFile(row.console);
+    const size_t rip = console.find("RIP: 0010:psc_softlockup+");
+    ASSERT_NE(rip, std::string::npos) << row.console;
+    const std::string kernelRip = console.substr(rip, console.find_first_of(" \n", rip + 5) - rip);
+    const auto text =
+        runCli({"bt", "-l", row.dump, "--vmlinux", row.vmlinux, "--module-dir", moduleDir(row)});
+    ASSERT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("    " + kernelRip + "\n"), std::string::npos) << kernelRip << "\n"
+                                                                           << text.out;
+}
+
 INSTANTIATE_TEST_SUITE_P(Kernels, ModuleDebugInfo, ::testing::Values(kKernel61, kKernel612),
                          [](const auto& info) {
                              return std::string(info.param) == kKernel61 ? "k6_1" : "k6_12";
