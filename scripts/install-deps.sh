@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev
-          qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev)
+          qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
+          valgrind)
 [ "${1:-}" = "--gui-check" ] && packages+=(xvfb xauth)
 
 missing=()
