@@ -76,7 +76,7 @@ int reportError(std::ostream& err, const Error& error) {
 }
 
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-        bool showProgress) {
+        bool showProgress, bool processExitsAfter) {
     auto options = parseOptions(args);
     if (!options) return usageError(err, options.error().message);
     const Verb* verb = nullptr;
@@ -117,7 +117,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (!session) return reportError(err, session.error());
     for (const auto& warning : (*session)->warnings())
         err << "panicscope: warning: " << warning << " (results may be partial)\n";
-    return verb->run(**session, *options, out, err);
+    const int status = verb->run(**session, *options, out, err);
+    if (processExitsAfter) (void)session->release(); // see cli.h
+    return status;
 }
 
 } // namespace panicscope::cli

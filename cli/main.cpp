@@ -7,5 +7,11 @@
 int main(int argc, char** argv) {
     std::ios::sync_with_stdio(false);
     const std::vector<std::string> args(argv + 1, argv + argc);
-    return panicscope::cli::run(args, std::cout, std::cerr, ::isatty(STDERR_FILENO) == 1);
+#ifdef __SANITIZE_ADDRESS__
+    constexpr bool exitsAfter = false; // LeakSanitizer would report what the exit frees
+#else
+    constexpr bool exitsAfter = true;
+#endif
+    return panicscope::cli::run(args, std::cout, std::cerr, ::isatty(STDERR_FILENO) == 1,
+                                exitsAfter);
 }
