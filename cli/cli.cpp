@@ -108,6 +108,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     sessionOptions.vmlinuxPath = options->vmlinux;
     sessionOptions.debugDirs = options->debugDirs;
     sessionOptions.moduleDirs = options->moduleDirs;
+    sessionOptions.prepareUnwinding = options->verb == "bt";
     if (showProgress)
         sessionOptions.progress = [&err](const std::string& step) {
             err << "\r\033[Kpanicscope: " << step << "..." << std::flush;

@@ -64,6 +64,9 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto vmlinux = symbols::Vmlinux::open(vmlinuxPath);
     if (!vmlinux) return tl::unexpected(vmlinux.error());
     s->vmlinux_ = std::move(*vmlinux);
+    if (options.prepareUnwinding)
+        s->unwindTables_ = std::async(
+            std::launch::async, [v = s->vmlinux_.get()] { return unwind::UnwindTables::load(*v); });
 
     // A release mismatch is the most common mistake: say so before KASLR can fail confusingly.
     const auto& vmcoreinfo = s->dump_->vmcoreinfo();
@@ -119,7 +122,10 @@ Result<const unwind::Backtracer*> Session::backtracer() {
     if (!backtracer_) {
         auto cpus = perCpu();
         if (!cpus) return tl::unexpected(cpus.error());
-        auto b = unwind::Backtracer::create(*view_, *vmlinux_, *dump_, **cpus, moduleDirs_);
+        std::optional<unwind::UnwindTables> tables;
+        if (unwindTables_.valid()) tables = unwindTables_.get();
+        auto b = unwind::Backtracer::create(*view_, *vmlinux_, *dump_, **cpus, moduleDirs_,
+                                            std::move(tables));
         if (!b) return tl::unexpected(b.error());
         backtracer_ = std::move(*b);
     }

@@ -15,6 +15,7 @@
 #include "util/result.h"
 
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +31,10 @@ struct SessionOptions {
     std::vector<std::string> moduleDirs;
     // Called with a short description before each slow step (opening the vmlinux, ...).
     std::function<void(const std::string&)> progress;
+    // Start loading the unwind tables (ORC, entry-call table) on a second thread as soon as the
+    // vmlinux is open, for a caller that will ask for backtracer() (bt), so that they load
+    // while the task list is read.
+    bool prepareUnwinding = false;
 };
 
 class Session {
@@ -67,6 +72,8 @@ class Session {
     kernel::KaslrOffset kaslr_;
     std::vector<std::string> openWarnings_;
     std::vector<std::string> moduleDirs_;
+    // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
+    std::future<unwind::UnwindTables> unwindTables_;
     std::unique_ptr<kernel::KernelView> view_;
     std::optional<kernel::PerCpu> perCpu_;
     std::optional<kernel::TaskList> tasks_;

@@ -5,6 +5,8 @@
 #include "symbols/elf_file.h"
 #include "symbols/source_lines.h"
 
+#include <future>
+
 namespace panicscope::symbols {
 
 namespace {
@@ -50,14 +52,28 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
         (header.e_type != ET_EXEC && header.e_type != ET_DYN) || !elf->hasSymbolTable())
         return notKernel();
 
-    SymbolTable symbols(elf->symbols());
+    auto impl = std::make_unique<Impl>(path, std::move(*elf));
+    // While this thread builds the symbol table, another one does the first, slowest DWARF work
+    // every session needs next: the address ranges of all units (file:line, inline frames) and
+    // the type index up to task_struct (struct layouts). libdw calls hold the handle's mutex.
+    auto warmUp = std::async(std::launch::async, [&impl] {
+        if (!impl->dwarf) return;
+        {
+            std::lock_guard lock(impl->dwarf->mutex);
+            Dwarf_Aranges* aranges = nullptr;
+            size_t count = 0;
+            dwarf_getaranges(impl->dwarf->dwarf, &aranges, &count);
+        }
+        (void)impl->layouts.sizeOf("task_struct");
+    });
+    SymbolTable symbols(impl->elf.symbols());
+    warmUp.wait();
     // Every kernel has linux_banner (init/version.c); a user-space program does not.
     const Symbol* bannerSymbol = symbols.byName("linux_banner");
-    auto bannerBytes = bannerSymbol ? elf->bytesFrom(bannerSymbol->address) : std::nullopt;
+    auto bannerBytes = bannerSymbol ? impl->elf.bytesFrom(bannerSymbol->address) : std::nullopt;
     if (!bannerBytes) return notKernel();
     if (bannerSymbol->size != 0) *bannerBytes = bannerBytes->substr(0, bannerSymbol->size);
 
-    auto impl = std::make_unique<Impl>(path, std::move(*elf));
     impl->banner = std::string(bannerBytes->substr(0, bannerBytes->find('\0')));
     impl->release = releaseOf(impl->banner);
     impl->buildId = impl->elf.buildId();
@@ -91,10 +107,10 @@ std::optional<SourceLocation> Vmlinux::sourceLocation(uint64_t linkAddress) cons
     return impl_->lines.find(linkAddress);
 }
 
-std::optional<std::string> Vmlinux::readFileBytes(uint64_t linkAddress, size_t length) const {
+std::optional<std::string_view> Vmlinux::readFileBytes(uint64_t linkAddress, size_t length) const {
     auto bytes = impl_->elf.bytesFrom(linkAddress);
     if (!bytes || bytes->size() < length) return std::nullopt;
-    return std::string(bytes->substr(0, length));
+    return bytes->substr(0, length);
 }
 
 std::vector<InlinedCall> Vmlinux::inlineChain(uint64_t linkAddress) const {

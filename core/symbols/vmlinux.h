@@ -47,8 +47,9 @@ class Vmlinux {
     // file:line for a link-time address, from .debug_line; nullopt if none.
     std::optional<SourceLocation> sourceLocation(uint64_t linkAddress) const;
     // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS
-    // section). Used to compare .rodata/.text with the dump and, later, to disassemble.
-    std::optional<std::string> readFileBytes(uint64_t linkAddress, size_t length) const;
+    // section): a view into the mapped file, valid as long as this Vmlinux (no copy: the
+    // entry-call table reads the whole kernel text).
+    std::optional<std::string_view> readFileBytes(uint64_t linkAddress, size_t length) const;
     // The functions inlined at a link-time address, innermost first (see source_lines.h).
     std::vector<InlinedCall> inlineChain(uint64_t linkAddress) const;
     // The DWARF CFI row at a link-time address (see call_frame_info.h).

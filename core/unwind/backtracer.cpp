@@ -4,7 +4,6 @@
 #include "unwind/stack_walker.h"
 
 #include "unwind/stacks.h"
-#include <future>
 #include <mutex>
 #include <unordered_map>
 
@@ -35,19 +34,14 @@ Backtracer& Backtracer::operator=(Backtracer&&) noexcept = default;
 Result<Backtracer> Backtracer::create(const kernel::KernelView& view,
                                       const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
                                       const kernel::PerCpu& perCpu,
-                                      std::vector<std::string> moduleDirs) {
+                                      std::vector<std::string> moduleDirs,
+                                      std::optional<UnwindTables> tables) {
     Backtracer b(view, vmlinux, dump, perCpu, std::move(moduleDirs));
     // A kernel without ORC data is a frame-pointer kernel: the walker follows its bp chain.
-    // The two tables are independent reads of the vmlinux: build the entry-call table on a
-    // second thread while ORC loads (libdw is not involved; both read mapped sections).
-    auto entryCalls =
-        std::async(std::launch::async, [&vmlinux] { return EntryCallTable::build(vmlinux); });
-    if (auto orc = OrcTable::fromVmlinux(vmlinux))
-        b.orc_ = std::make_unique<OrcTable>(std::move(*orc));
-    if (auto table = entryCalls.get())
-        b.entryCalls_ = std::make_unique<EntryCallTable>(std::move(*table));
-    else
-        b.warnings_.push_back("entry-call table: " + table.error().message);
+    if (!tables) tables = UnwindTables::load(vmlinux);
+    b.orc_ = std::move(tables->orc);
+    b.entryCalls_ = std::move(tables->entryCalls);
+    b.warnings_ = std::move(tables->warnings);
     auto size = threadSize(view);
     if (!size) return tl::unexpected(size.error());
     b.threadSize_ = *size;

@@ -12,6 +12,7 @@
 #include "unwind/frame.h"
 #include "unwind/module_code.h"
 #include "unwind/orc_table.h"
+#include "unwind/unwind_tables.h"
 
 #include <memory>
 #include <optional>
@@ -29,7 +30,8 @@ class Backtracer {
     static Result<Backtracer> create(const kernel::KernelView& view,
                                      const symbols::Vmlinux& vmlinux, const dump::DumpFile& dump,
                                      const kernel::PerCpu& perCpu,
-                                     std::vector<std::string> moduleDirs = {});
+                                     std::vector<std::string> moduleDirs = {},
+                                     std::optional<UnwindTables> tables = std::nullopt);
     ~Backtracer();
     Backtracer(Backtracer&&) noexcept;
     Backtracer& operator=(Backtracer&&) noexcept;

@@ -111,15 +111,12 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
         previous = s;
         if (auto c = classifyEntry(s->name)) input.entryPoints.push_back({a, c->kind, c->frame});
     }
-    std::vector<std::string> textCode; // keeps the bytes the regions view
-    textCode.reserve(kTextEntries.size());
     for (const TextEntry& e : kTextEntries) {
         const symbols::Symbol* s = symbols.byName(e.name);
         if (!s || s->size == 0) continue;
         auto bytes = vmlinux.readFileBytes(s->address, s->size);
         if (!bytes) continue;
-        textCode.push_back(std::move(*bytes));
-        input.regions.push_back({s->address, textCode.back()});
+        input.regions.push_back({s->address, *bytes});
         input.entryPoints.push_back({s->address, BoundaryKind::User, e.frame});
     }
     if (const symbols::Symbol* thunk = symbols.byName("__x86_return_thunk"))

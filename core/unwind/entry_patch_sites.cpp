@@ -78,8 +78,7 @@ PatchSites readPatchSites(const symbols::Vmlinux& vmlinux, const std::vector<Cod
         if (!wanted) continue;
         auto replacement = vmlinux.readFileBytes(e.replacementAddress, e.replacementLength);
         if (!replacement) continue;
-        out.bytes.push_back(std::move(*replacement));
-        out.sites.push_back({e.address, e.length, e.replacementAddress, out.bytes.back()});
+        out.sites.push_back({e.address, e.length, e.replacementAddress, *replacement});
     }
     return out;
 }

@@ -7,16 +7,14 @@
 #include "symbols/vmlinux.h"
 #include "unwind/entry_decoder.h"
 
-#include <deque>
 #include <string>
 #include <vector>
 
 namespace panicscope::unwind::entry {
 
 struct PatchSites {
-    std::vector<PatchSite> sites;
-    std::deque<std::string> bytes; // the replacements the sites view
-    std::string note;              // why there are none, when there are none
+    std::vector<PatchSite> sites; // their replacement bytes view the vmlinux file
+    std::string note;             // why there are none, when there are none
 };
 
 // The alternatives whose original code lies in one of `regions`. The entry layout of
