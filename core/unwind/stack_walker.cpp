@@ -349,6 +349,17 @@ class Walk {
         return FoundBy::EntryTable;
     }
 
+    // Continues in the caller of the current frame: at return address `ip`, with the stack
+    // pointer after the return; nothing but bp is known of its registers.
+    void toCaller(uint64_t ip, uint64_t sp) {
+        ip_ = ip;
+        sp_ = sp;
+        signal_ = false;
+        regs_.reset();
+        fullRegs_ = false;
+        record_ = 0;
+    }
+
     // Interrupted at address 0: a call through a NULL function pointer faulted on its first
     // fetch, so the call's return address is still on top of the stack (the kernel's ORC
     // unwinder has the same rule, null_orc_entry).
@@ -357,12 +368,7 @@ class Walk {
         const uint64_t prevSp = sp_;
         auto ret = word(sp_);
         if (!ret) return std::nullopt;
-        ip_ = *ret;
-        sp_ += 8;
-        signal_ = false;
-        regs_.reset();
-        fullRegs_ = false;
-        record_ = 0;
+        toCaller(*ret, sp_ + 8);
         if (!progressed(prevStack, prevSp, "stack pointer")) return std::nullopt;
         if (!code(ip_ - 1).function) {
             finish(WalkStatus::Unreliable, hex(ip_) + " is not in kernel text");
@@ -394,12 +400,7 @@ class Walk {
             trace_.status = WalkStatus::Complete;
             trace_.reason.clear();
             done_ = false;
-            ip_ = *v;
-            sp_ = a + 8;
-            signal_ = false;
-            regs_.reset();
-            fullRegs_ = false;
-            record_ = 0;
+            toCaller(*v, a + 8);
             return FoundBy::Scan;
         }
         return std::nullopt;
@@ -443,11 +444,7 @@ class Walk {
             if (!bp) return std::nullopt;
             bp_ = *bp;
         }
-        ip_ = *ret;
-        sp_ = cfa;
-        signal_ = false;
-        regs_.reset();
-        fullRegs_ = false;
+        toCaller(*ret, cfa);
         if (stackOf(stacks_, sp_) != prevStack || sp_ <= prevSp) {
             finish(WalkStatus::Unreliable, "DWARF CFI led off the stack at " + symbolName(ip_));
             return std::nullopt;
@@ -496,13 +493,9 @@ class Walk {
             if (!callerBp) return std::nullopt;
             auto ret = word(bp_ + 8);
             if (!ret) return std::nullopt;
+            toCaller(*ret, bp_ + 16);
             record_ = bp_;
-            sp_ = bp_ + 16;
-            ip_ = *ret;
             bp_ = *callerBp;
-            signal_ = false;
-            regs_.reset();
-            fullRegs_ = false;
         }
         if (!progressed(prevStack, prevSp, "frame pointer")) return std::nullopt;
         if (!code(signal_ ? ip_ : ip_ - 1).function) {
