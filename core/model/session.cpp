@@ -27,6 +27,13 @@ Error blameDamage(Error e, const dump::DumpFile& dump) {
     if (!dump.warnings().empty()) e.message = dump.warnings().front() + "; " + e.message;
     return e;
 }
+// The task at a task_struct address, when the task list has it.
+std::optional<TaskRef> taskAt(const kernel::TaskList& tasks, uint64_t address) {
+    for (const auto& t : tasks.tasks)
+        if (t.address == address) return TaskRef{t.pid, t.comm, t.address};
+    return std::nullopt;
+}
+
 } // namespace
 
 std::vector<std::string> Session::warnings() const {
@@ -139,10 +146,8 @@ Result<std::optional<TaskRef>> Session::crashingTask() {
     if (!facts.panicCpu)
         if (auto kernelLog = log())
             facts = kernel::readCrashingTask(*view_, **taskList, *kernelLog);
-    if (facts.crashingTask)
-        for (const auto& t : (*taskList)->tasks)
-            if (t.address == *facts.crashingTask) return TaskRef{t.pid, t.comm, t.address};
-    return std::nullopt;
+    if (!facts.crashingTask) return std::nullopt;
+    return taskAt(**taskList, *facts.crashingTask);
 }
 
 Result<DumpInfo> Session::info() {
@@ -181,9 +186,7 @@ Result<DumpInfo> Session::info() {
     info.panicCpu = facts.panicCpu;
     info.uptimeSeconds = facts.uptimeSeconds;
     if (facts.crashingTask) {
-        for (const auto& t : (*taskList)->tasks)
-            if (t.address == *facts.crashingTask)
-                info.crashingTask = TaskRef{t.pid, t.comm, t.address};
+        info.crashingTask = taskAt(**taskList, *facts.crashingTask);
         if (!info.crashingTask)
             info.warnings.push_back("the crashing task " + hex(*facts.crashingTask) +
                                     " is not in the task list");
