@@ -641,6 +641,33 @@ prepare_runroot() {
 	mv -f "$RUNROOT/.kernel-inputs.txt.tmp" "$RUNROOT/kernel-inputs.txt"
 }
 
+# resolve_dependency "PKG [(OP VERSION)]" PREFERRED: prints PKG=VERSION for
+# apt-get download. PREFERRED (the kernel's own version) when the archive has
+# it and it satisfies the relation; else the newest version that does. A
+# package whose name carries no ABI (linux-kbuild-6.1: "(>= 6.1.192-2)") is
+# replaced in the archive by each upload of the source, so its exact version
+# can vanish while the kernel's stays.
+resolve_dependency() {
+	local pkg op= want= v chosen=
+	read -r pkg op want <<< "$(echo "$1" | tr -d '()')"
+	local versions
+	versions=$(apt-cache madison "$pkg" 2> /dev/null | awk -F'|' '{ gsub(/ /, "", $2); print $2 }')
+	satisfies() { [ -z "$op" ] || dpkg --compare-versions "$1" "$op" "$want"; }
+	if echo "$versions" | grep -qxF -- "$2" && satisfies "$2"; then
+		chosen=$2
+	else
+		for v in $versions; do
+			satisfies "$v" || continue
+			if [ -z "$chosen" ] || dpkg --compare-versions "$v" gt "$chosen"; then chosen=$v; fi
+		done
+	fi
+	if [ -z "$chosen" ]; then
+		echo "apt knows no version of $pkg ${op:+$op $want} (it has: $(echo $versions)); try apt-get update"
+		return 1
+	fi
+	echo "$pkg=$chosen"
+}
+
 # Builds module/panicscope_crash.c against Debian's linux-headers package of
 # the current kernel (plus its -common and linux-kbuild dependencies, same
 # version) into $RUNROOT/panicscope_crash.ko.
@@ -657,10 +684,13 @@ build_module() {
 	deb=$(echo "$w/debs/${hdr}_"*.deb)
 	[ -f "$deb" ] || die "$KERNEL: module: download" "no $hdr .deb" "$logf"
 	# linux-headers-X-common and linux-kbuild-*, built from the same source.
-	deps=$(dpkg-deb -f "$deb" Depends | tr ',|' '\n' | sed 's/^ *//; s/ .*//' |
-		grep -E '^linux-(headers-.*-common|kbuild-.*)$' | sort -u | sed "s/\$/=$KVER/")
+	deps=$(dpkg-deb -f "$deb" Depends | tr ',|' '\n' | sed 's/^ *//' |
+		grep -E '^linux-(headers-[^ ]*-common|kbuild-[^ ]*)( |$)' | sort -u |
+		while read -r dep; do resolve_dependency "$dep" "$KVER" || exit 1; done) ||
+		die "$KERNEL: module: headers" "$(echo "$deps" | tail -n 1)" "$logf"
 	[ "$(echo "$deps" | wc -w)" = 2 ] ||
 		die "$KERNEL: module: headers" "expected a -common and a kbuild dependency of $hdr, got: $deps" "$logf"
+	echo "module build dependencies: $deps" >> "$logf"
 	# shellcheck disable=SC2086 # two package=version words
 	apt_download "$w/debs" "$logf" $deps
 	for deb in "$w/debs"/*.deb; do
