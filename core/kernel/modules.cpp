@@ -103,8 +103,10 @@ Result<ModuleList> readModules(const KernelView& view) {
         auto count = ks ? mem.readU32(*ks + l->numSymtab) : tl::unexpected(ks.error());
         auto strtab = ks ? mem.readU64(*ks + l->strtab) : ks;
         std::vector<symbols::Symbol> syms;
+        std::vector<std::string> names; // what syms' names view until the table copies them
         if (ks && symtab && count && strtab && *count < kMaxSymbols) {
             std::vector<std::byte> raw(size_t(*count) * kSymSize);
+            names.reserve(*count); // no reallocation: the views stay valid
             if (mem.read(*symtab, raw)) {
                 for (uint32_t i = 0; i < *count; ++i) {
                     const std::byte* s = raw.data() + size_t(i) * kSymSize;
@@ -118,7 +120,8 @@ Result<ModuleList> readModules(const KernelView& view) {
                     if (!value || !nameOff) continue;
                     auto symName = mem.readCString(*strtab + nameOff, 256);
                     if (!symName || symName->empty()) continue;
-                    syms.push_back({*symName, value, symSize, (info & 0xf) == kSttFunc});
+                    names.push_back(std::move(*symName));
+                    syms.push_back({names.back(), value, symSize, (info & 0xf) == kSttFunc});
                 }
             } else {
                 out.warnings.push_back("module " + m.name +

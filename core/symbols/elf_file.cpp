@@ -82,26 +82,38 @@ void ElfFile::readSections() {
 
 std::vector<Symbol> ElfFile::symbols() const {
     std::vector<Symbol> out;
-    if (!symtab_) return out;
+    if (!symtab_ || !isElf64()) return out;
     GElf_Shdr shdr;
     Elf_Data* data = elf_getdata(symtab_, nullptr);
-    if (!gelf_getshdr(symtab_, &shdr) || !data || shdr.sh_entsize == 0) return out;
-    Elf_Data* indices = symtabIndices_ ? elf_getdata(symtabIndices_, nullptr) : nullptr;
-    const size_t count = shdr.sh_size / shdr.sh_entsize;
+    if (!gelf_getshdr(symtab_, &shdr) || !data || !data->d_buf || shdr.sh_entsize == 0) return out;
+    Elf_Scn* strtab = elf_getscn(elf(), shdr.sh_link);
+    Elf_Data* strings = strtab ? elf_getdata(strtab, nullptr) : nullptr;
+    if (!strings || !strings->d_buf) return out;
+    // libelf hands out the section in memory order (a view into the mapping for a native file):
+    // reading the arrays directly costs a fraction of gelf_getsymshndx() and elf_strptr() (which
+    // checks each name's terminator anew) per symbol.
+    const auto* syms = static_cast<const Elf64_Sym*>(data->d_buf);
+    const size_t count = data->d_size / sizeof(Elf64_Sym);
+    Elf_Data* indexData = symtabIndices_ ? elf_getdata(symtabIndices_, nullptr) : nullptr;
+    const auto* indices = indexData ? static_cast<const Elf32_Word*>(indexData->d_buf) : nullptr;
+    const size_t indexCount = indexData ? indexData->d_size / sizeof(Elf32_Word) : 0;
+    const char* names = static_cast<const char*>(strings->d_buf);
+    const size_t namesSize = strings->d_size;
     out.reserve(count);
     for (size_t i = 1; i < count; ++i) {
-        GElf_Sym sym;
-        Elf32_Word extendedIndex = 0;
-        if (!gelf_getsymshndx(data, indices, static_cast<int>(i), &sym, &extendedIndex)) continue;
-        const int type = GELF_ST_TYPE(sym.st_info);
+        const Elf64_Sym& sym = syms[i];
+        const int type = ELF64_ST_TYPE(sym.st_info);
         if (type != STT_FUNC && type != STT_OBJECT && type != STT_NOTYPE) continue;
-        size_t section = sym.st_shndx == SHN_XINDEX ? extendedIndex : sym.st_shndx;
+        size_t section = sym.st_shndx;
+        if (section == SHN_XINDEX) section = i < indexCount ? indices[i] : SHN_UNDEF;
         if (section == SHN_UNDEF || section == SHN_ABS || section == SHN_COMMON) continue;
-        if (section >= sections_.size() || sym.st_value == 0) continue;
-        const char* name = elf_strptr(elf(), shdr.sh_link, sym.st_name);
-        if (!name || !*name) continue;
+        if (section >= sections_.size() || sym.st_value == 0 || sym.st_name >= namesSize) continue;
+        const char* name = names + sym.st_name;
+        const size_t length = strnlen(name, namesSize - sym.st_name);
+        if (length == 0 || length == namesSize - sym.st_name) continue; // empty, or unterminated
         const bool codeLabel = type == STT_NOTYPE && sections_[section].executable;
-        out.push_back(Symbol{name, sym.st_value, sym.st_size, type == STT_FUNC || codeLabel});
+        out.push_back(Symbol{std::string_view(name, length), sym.st_value, sym.st_size,
+                             type == STT_FUNC || codeLabel});
     }
     return out;
 }

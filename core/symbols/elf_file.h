@@ -39,7 +39,8 @@ class ElfFile {
     const GElf_Ehdr& header() const { return header_; }
     bool hasSymbolTable() const { return symtab_ != nullptr; }
     // The defined symbols of .symtab that name an address: no section/file symbols, nothing
-    // undefined or absolute (assembler constants), nothing at address 0.
+    // undefined or absolute (assembler constants), nothing at address 0. Their names view the
+    // file's mapped string table (valid while this ElfFile lives; SymbolTable copies them).
     std::vector<Symbol> symbols() const;
     // NT_GNU_BUILD_ID as lower-case hex, empty if none.
     std::string buildId() const;

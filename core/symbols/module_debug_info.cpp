@@ -196,10 +196,10 @@ std::optional<std::string> moduleBuildMismatch(const ModuleDebugInfo& file, std:
     for (const Symbol& s : loaded.all()) {
         if (!s.isFunction || s.size == 0) continue;
         const auto sizes = file.functionSizes(s.name);
-        if (sizes.empty()) return s.name + " is in the dump, not in the file";
+        if (sizes.empty()) return std::string(s.name) + " is in the dump, not in the file";
         if (std::find(sizes.begin(), sizes.end(), s.size) == sizes.end())
-            return s.name + " is " + hex(s.size) + " bytes in the dump, " + hex(sizes.front()) +
-                   " in the file";
+            return std::string(s.name) + " is " + hex(s.size) + " bytes in the dump, " +
+                   hex(sizes.front()) + " in the file";
         ++compared;
     }
     if (fileName.empty() && compared == 0)

@@ -14,25 +14,69 @@ bool contains(const Symbol& s, uint64_t address) {
     return s.size != 0 && address >= s.address && address - s.address < s.size;
 }
 
+// Indices of `symbols` by address, then larger size first, then index. A stable LSD radix sort
+// of (address, index) keys in 16-bit digits, twice as fast as a comparison sort on a kernel's
+// ~120,000 symbols; then the few runs of one address are ordered by size.
+std::vector<uint32_t> addressOrder(const std::vector<Symbol>& symbols) {
+    struct Key {
+        uint64_t address;
+        uint32_t index;
+    };
+    const size_t n = symbols.size();
+    std::vector<Key> keys(n), scratch(n);
+    for (uint32_t i = 0; i < n; ++i)
+        keys[i] = {symbols[i].address, i};
+    constexpr unsigned kBits = 16;
+    constexpr size_t kBuckets = size_t(1) << kBits;
+    std::vector<uint32_t> start(kBuckets + 1);
+    for (unsigned shift = 0; shift < 64; shift += kBits) {
+        auto digit = [shift](const Key& k) { return (k.address >> shift) & (kBuckets - 1); };
+        std::fill(start.begin(), start.end(), 0);
+        for (const Key& k : keys)
+            ++start[digit(k) + 1];
+        if (n == 0 || start[digit(keys[0]) + 1] == n) continue; // one digit everywhere
+        for (size_t b = 1; b <= kBuckets; ++b)
+            start[b] += start[b - 1];
+        for (const Key& k : keys)
+            scratch[start[digit(k)]++] = k;
+        keys.swap(scratch);
+    }
+    std::vector<uint32_t> order(n);
+    for (size_t i = 0; i < n; ++i)
+        order[i] = keys[i].index;
+    for (size_t first = 0; first < n;) {
+        size_t last = first + 1;
+        while (last < n && keys[last].address == keys[first].address)
+            ++last;
+        if (last - first > 1)
+            std::stable_sort(
+                order.begin() + first, order.begin() + last,
+                [&](uint32_t a, uint32_t b) { return symbols[a].size > symbols[b].size; });
+        first = last;
+    }
+    return order;
+}
+
 } // namespace
 
 SymbolTable::SymbolTable(std::vector<Symbol> symbols) {
     // By address, then larger size first; aliases of one address and size keep the order of the
-    // ELF symbol table. Sorting indices and moving each symbol once is several times faster than
-    // sorting the symbols themselves (a kernel has ~150,000).
-    std::vector<uint32_t> order(symbols.size());
-    for (uint32_t i = 0; i < order.size(); ++i)
-        order[i] = i;
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-        const Symbol& x = symbols[a];
-        const Symbol& y = symbols[b];
-        if (x.address != y.address) return x.address < y.address;
-        if (x.size != y.size) return x.size > y.size;
-        return a < b;
-    });
+    // ELF symbol table.
+    const std::vector<uint32_t> order = addressOrder(symbols);
+    size_t nameBytes = 0;
+    for (const Symbol& s : symbols)
+        nameBytes += s.name.size();
+    auto names = std::make_shared<std::string>(nameBytes, '\0');
     sorted_.reserve(symbols.size());
-    for (uint32_t i : order)
-        sorted_.push_back(std::move(symbols[i]));
+    char* at = names->data();
+    for (uint32_t i : order) {
+        Symbol s = symbols[i];
+        std::copy(s.name.begin(), s.name.end(), at);
+        s.name = std::string_view(at, s.name.size());
+        at += s.name.size();
+        sorted_.push_back(s);
+    }
+    names_ = std::move(names);
     reindex();
 }
 

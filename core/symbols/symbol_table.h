@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,7 +11,9 @@
 namespace panicscope::symbols {
 
 struct Symbol {
-    std::string name;
+    // In a SymbolTable: a view into the table's own copy of the names, valid while any copy of
+    // that table lives. Given to the constructor: any storage that lives until it returns.
+    std::string_view name;
     uint64_t address = 0;    // link-time
     uint64_t size = 0;       // 0 when the ELF symbol has none (many asm labels)
     bool isFunction = false; // STT_FUNC, or a code label (NOTYPE in an executable section)
@@ -20,6 +22,8 @@ struct Symbol {
 class SymbolTable {
   public:
     SymbolTable() = default;
+    // Copies the names into one block the table owns (a kernel has ~120,000 symbols: one
+    // allocation instead of one per name). Copies of the table share it.
     explicit SymbolTable(std::vector<Symbol> symbols);
 
     // The symbol an address falls in: the nearest symbol at or below it that contains it, or, for
@@ -38,7 +42,8 @@ class SymbolTable {
   private:
     void reindex();
 
-    std::vector<Symbol> sorted_; // by address, then larger size first
+    std::shared_ptr<const std::string> names_; // every name, back to back; sorted_ views it
+    std::vector<Symbol> sorted_;               // by address, then larger size first
     static constexpr uint32_t kEmpty = UINT32_MAX;
     std::vector<uint32_t> byName_; // hash table of indices into sorted_ (see reindex)
     std::vector<uint64_t> maxEnd_; // [i]: the highest end of sorted_[0..i], bounds containing()

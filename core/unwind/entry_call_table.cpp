@@ -73,8 +73,8 @@ constexpr std::array<std::string_view, 3> kRegsReturning = {"sync_regs", "fixup_
 std::string symbolName(const symbols::SymbolTable& symbols, uint64_t address) {
     const symbols::Symbol* s = symbols.containing(address);
     if (!s) return hex(address);
-    if (s->address == address) return s->name;
-    return s->name + "+" + hex(address - s->address);
+    if (s->address == address) return std::string(s->name);
+    return std::string(s->name) + "+" + hex(address - s->address);
 }
 
 // A call through a retpoline thunk (`call __x86_indirect_thunk_rbx`) may be rewritten at boot to
@@ -158,7 +158,7 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
             row.ptRegsOffset = c.savedSpOffset;
             row.kind = BoundaryKind::StackSwitch;
             const symbols::Symbol* function = symbols.containing(c.callAddress);
-            row.entrySymbol = function ? function->name : hex(c.callAddress);
+            row.entrySymbol = function ? std::string(function->name) : hex(c.callAddress);
             row.callee = c.target ? symbolName(symbols, c.target) : std::string();
             rows.push_back(std::move(row));
         }
@@ -167,7 +167,7 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
     EntryCallTable table = fromRows(std::move(rows));
     for (const entry::DecodeProblem& p : decoded.problems) {
         const symbols::Symbol* s = symbols.containing(p.address);
-        table.problems_.push_back({p.address, s ? s->name : std::string(), p.reason});
+        table.problems_.push_back({p.address, s ? std::string(s->name) : std::string(), p.reason});
     }
     return table;
 }

@@ -164,7 +164,7 @@ class Walk {
 
     std::string symbolName(uint64_t runtime) const {
         const symbols::Symbol* s = code(runtime).function;
-        return s ? s->name : hex(runtime);
+        return s ? std::string(s->name) : hex(runtime);
     }
 
     // One ORC step from (ip_, sp_, bp_). Returns how the next frame was found, or nullopt when
