@@ -4,6 +4,8 @@
 
 #include <dwarf.h>
 
+#include <algorithm>
+
 namespace panicscope::symbols {
 
 std::optional<SourceLocation> SourceLines::find(uint64_t linkAddress) const {
@@ -36,31 +38,55 @@ std::vector<InlinedCall> SourceLines::inlineChain(uint64_t linkAddress) const {
     return it->second;
 }
 
+namespace {
+
+// The DIEs that may hold code, and so inlined calls, below them.
+bool isCodeScope(int tag) {
+    return tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+           tag == DW_TAG_inlined_subroutine || tag == DW_TAG_try_block ||
+           tag == DW_TAG_catch_block || tag == DW_TAG_with_stmt || tag == DW_TAG_entry_point ||
+           tag == DW_TAG_module;
+}
+
+// The inlined_subroutine DIEs whose code contains `address`, innermost first: at each level the
+// first child scope that contains it, as dwarf_getscopes' first walk finds it. (dwarf_getscopes
+// then walks the abstract origin's whole unit again for scopes we do not use; that walk was
+// most of the time `bt --json` spent on file:line.)
+std::vector<Dwarf_Die> inlinedScopesAt(Dwarf_Die unit, uint64_t address) {
+    std::vector<Dwarf_Die> inlined;
+    Dwarf_Die scope = unit;
+    for (bool deeper = true; deeper;) {
+        deeper = false;
+        Dwarf_Die child;
+        if (dwarf_child(&scope, &child) != 0) break;
+        do {
+            const int tag = dwarf_tag(&child);
+            if (!isCodeScope(tag) || dwarf_haspc(&child, address) <= 0) continue;
+            if (tag == DW_TAG_inlined_subroutine) inlined.push_back(child);
+            scope = child;
+            deeper = true;
+            break;
+        } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    std::reverse(inlined.begin(), inlined.end());
+    return inlined;
+}
+
+} // namespace
+
 std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) const {
     std::vector<InlinedCall> chain;
     Dwarf_Die unit;
     if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return chain;
-    // dwarf_getscopes finds the innermost inlined instance at the address, but past it lists the
-    // scopes of that function's abstract definition, not the code it was inlined into. The
-    // concrete callers are that instance's parents: dwarf_getscopes_die (as eu-addr2line -i).
-    Dwarf_Die* scopes = nullptr;
-    const int count = dwarf_getscopes(&unit, linkAddress, &scopes);
-    Dwarf_Die* concrete = nullptr;
-    int concreteCount = 0;
-    for (int i = 0; i < count; ++i)
-        if (dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
-            concreteCount = dwarf_getscopes_die(&scopes[i], &concrete);
-            break;
-        }
-    free(scopes); // the arrays are the caller's to free
+    std::vector<Dwarf_Die> concrete = inlinedScopesAt(unit, linkAddress);
+    if (concrete.empty()) return chain;
     Dwarf_Files* files = nullptr;
     size_t fileCount = 0;
     dwarf_getsrcfiles(&unit, &files, &fileCount);
     Dwarf_Attribute attr;
     const char* compDir = dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr));
-    for (int i = 0; i < concreteCount; ++i) {
-        Dwarf_Die* scope = &concrete[i];
-        if (dwarf_tag(scope) != DW_TAG_inlined_subroutine) continue;
+    for (Dwarf_Die& die : concrete) {
+        Dwarf_Die* scope = &die;
         InlinedCall call;
         // The name lives on the abstract instance the inlined copy points at.
         const char* name = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_name, &attr));
@@ -73,7 +99,6 @@ std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) co
                                                static_cast<int>(line)};
         chain.push_back(std::move(call));
     }
-    free(concrete);
     return chain;
 }
 

@@ -26,8 +26,8 @@ class SourceLines {
     std::vector<InlinedCall> lookUpInlineChain(uint64_t linkAddress) const;
 
     DwarfHandle* dwarf_;
-    // Both under the DwarfHandle's mutex. dwarf_getscopes walks a whole unit's DIE tree: without
-    // its cache, `bt --all --json` on thousands of tasks spends seconds on the same addresses.
+    // Both under the DwarfHandle's mutex. Each lookup reads the unit's top-level DIEs and its
+    // line table: `bt --all --json` on thousands of tasks asks about the same addresses.
     mutable std::unordered_map<uint64_t, std::optional<SourceLocation>> cache_;
     mutable std::unordered_map<uint64_t, std::vector<InlinedCall>> inlineCache_;
 };
