@@ -72,39 +72,43 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
     auto orcs = vmlinux.readFileBytes(orcStart->address, count * 6);
     if (!ips || !orcs) return fail(Errc::Corrupt, vmlinux.path() + ": cannot read the ORC tables");
 
-    std::vector<uint64_t> addresses(count);
-    std::vector<OrcEntry> entries(count);
-    for (uint64_t i = 0; i < count; ++i) {
-        int32_t rel;
-        std::memcpy(&rel, ips->data() + i * 4, 4);
-        addresses[i] = ipStart->address + i * 4 + static_cast<int64_t>(rel);
-        entries[i] = decodeOrcEntry(
-            std::span<const uint8_t, 6>(reinterpret_cast<const uint8_t*>(orcs->data()) + i * 6, 6),
-            *format);
+    OrcTable table;
+    table.size_ = count;
+    table.relativeIps_ = reinterpret_cast<const uint8_t*>(ips->data());
+    table.packed_ = reinterpret_cast<const uint8_t*>(orcs->data());
+    table.ipBase_ = ipStart->address;
+    table.format_ = *format;
+    // The kernel sorts its table at build time (scripts/sorttable); a lookup in place needs that
+    // order, so check it (one pass over the addresses) and decode and sort a table without it.
+    for (size_t i = 1; i < count; ++i) {
+        const uint64_t a = table.address(i - 1), b = table.address(i);
+        if (b > a) continue;
+        if (b == a && !(table.entry(i).type == OrcType::Undefined &&
+                        table.entry(i - 1).type != OrcType::Undefined))
+            continue;
+        std::vector<uint64_t> addresses(count);
+        std::vector<OrcEntry> entries(count);
+        for (size_t j = 0; j < count; ++j) {
+            addresses[j] = table.address(j);
+            entries[j] = table.entry(j);
+        }
+        return fromRows(std::move(addresses), std::move(entries));
     }
-    return fromRows(std::move(addresses), std::move(entries));
+    return table;
 }
 
 OrcTable OrcTable::fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries) {
     // Sorted by address; at one address an undefined entry (a section's weak terminator) goes
-    // first so the real entry wins the lookup, as in the kernel's orc_sort_cmp(). The vmlinux's
-    // table is sorted at build time already: check in one pass and sort only when needed.
+    // first so the real entry wins the lookup, as in the kernel's orc_sort_cmp().
     auto before = [&](size_t a, size_t b) {
         if (addresses[a] != addresses[b]) return addresses[a] < addresses[b];
         return entries[a].type == OrcType::Undefined && entries[b].type != OrcType::Undefined;
     };
-    bool sorted = true;
-    for (size_t i = 1; i < addresses.size() && sorted; ++i)
-        sorted = !before(i, i - 1);
-    OrcTable table;
-    if (sorted) {
-        table.addresses_ = std::move(addresses);
-        table.entries_ = std::move(entries);
-        return table;
-    }
     std::vector<size_t> order(addresses.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), before);
+    OrcTable table;
+    table.size_ = order.size();
     table.addresses_.reserve(order.size());
     table.entries_.reserve(order.size());
     for (size_t i : order) {
@@ -114,10 +118,30 @@ OrcTable OrcTable::fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntr
     return table;
 }
 
+uint64_t OrcTable::address(size_t i) const {
+    if (!relativeIps_) return addresses_[i];
+    int32_t rel;
+    std::memcpy(&rel, relativeIps_ + i * 4, 4);
+    return ipBase_ + i * 4 + static_cast<int64_t>(rel);
+}
+
+OrcEntry OrcTable::entry(size_t i) const {
+    if (!packed_) return entries_[i];
+    return decodeOrcEntry(std::span<const uint8_t, 6>(packed_ + i * 6, 6), format_);
+}
+
 std::optional<OrcEntry> OrcTable::find(uint64_t address) const {
-    auto it = std::upper_bound(addresses_.begin(), addresses_.end(), address);
-    if (it == addresses_.begin()) return std::nullopt;
-    return entries_[static_cast<size_t>(it - addresses_.begin()) - 1];
+    // The first entry above the address; the one before it is in force.
+    size_t low = 0, high = size_;
+    while (low < high) {
+        const size_t mid = low + (high - low) / 2;
+        if (this->address(mid) <= address)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    if (low == 0) return std::nullopt;
+    return entry(low - 1);
 }
 
 } // namespace panicscope::unwind

@@ -43,7 +43,9 @@ OrcEntry decodeOrcEntry(std::span<const uint8_t, 6> raw, OrcFormat format);
 class OrcTable {
   public:
     OrcTable() = default;
-    // Errc::Unsupported when the vmlinux has no ORC data (a frame-pointer kernel).
+    // Errc::Unsupported when the vmlinux has no ORC data (a frame-pointer kernel). The table
+    // views the vmlinux's mapped sections (valid while the Vmlinux lives) and decodes an entry
+    // when it is looked up: a walk reads a few hundred of a kernel's ~400,000.
     static Result<OrcTable> fromVmlinux(const symbols::Vmlinux& vmlinux);
     // From already-resolved addresses and packed entries (module tables read from memory, tests).
     static OrcTable fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries);
@@ -51,13 +53,21 @@ class OrcTable {
     // The entry in force at a link-time address: the last one at or below it. nullopt when the
     // address is before the table (or the table is empty).
     std::optional<OrcEntry> find(uint64_t address) const;
-    size_t size() const { return addresses_.size(); }
-    std::span<const uint64_t> addresses() const { return addresses_; }
-    std::span<const OrcEntry> entries() const { return entries_; }
+    size_t size() const { return size_; }
+    // The i-th entry by address (i < size()) and where it starts.
+    uint64_t address(size_t i) const;
+    OrcEntry entry(size_t i) const;
 
   private:
-    std::vector<uint64_t> addresses_; // sorted
+    size_t size_ = 0;
+    // Decoded rows (fromRows), or else the vmlinux's own tables: .orc_unwind_ip (s32 offsets,
+    // each from its own address at ipBase_ + 4 * i) and .orc_unwind (6-byte entries, format_).
+    std::vector<uint64_t> addresses_;
     std::vector<OrcEntry> entries_;
+    const uint8_t* relativeIps_ = nullptr;
+    const uint8_t* packed_ = nullptr;
+    uint64_t ipBase_ = 0;
+    OrcFormat format_ = OrcFormat::V6_1;
 };
 
 } // namespace panicscope::unwind

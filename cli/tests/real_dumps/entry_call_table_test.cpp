@@ -117,16 +117,14 @@ TEST(EntryCallTable, FindsEveryStackSwitchOrcKnows) {
     std::vector<uint64_t> switches;
     for (const EntryCall& row : table->rows())
         if (row.kind == BoundaryKind::StackSwitch) switches.push_back(row.returnAddress - 1);
-    const auto addresses = orc->addresses();
-    const auto entries = orc->entries();
     size_t indirect = 0;
-    for (size_t i = 0; i + 1 < addresses.size(); ++i) {
-        if (entries[i].spReg != OrcReg::SpIndirect) continue;
+    for (size_t i = 0; i + 1 < orc->size(); ++i) {
+        if (orc->entry(i).spReg != OrcReg::SpIndirect) continue;
         ++indirect;
-        const auto it = std::lower_bound(switches.begin(), switches.end(), addresses[i]);
-        EXPECT_TRUE(it != switches.end() && *it < addresses[i + 1])
-            << "no stack-switch row in ORC's SP_INDIRECT range " << hex(addresses[i]) << ".."
-            << hex(addresses[i + 1]);
+        const uint64_t from = orc->address(i), to = orc->address(i + 1);
+        const auto it = std::lower_bound(switches.begin(), switches.end(), from);
+        EXPECT_TRUE(it != switches.end() && *it < to)
+            << "no stack-switch row in ORC's SP_INDIRECT range " << hex(from) << ".." << hex(to);
     }
     EXPECT_GT(indirect, 10u);
 }
