@@ -351,5 +351,26 @@ TEST(EntryStackSwitch, FindsTheCallsBetweenSwitchAndPop) {
     EXPECT_EQ(calls[1].savedSpOffset, 0);
 }
 
+// The scan tests 16 positions at a time: a switch is found wherever it starts, across the lanes
+// and at the very ends of the text.
+TEST(EntryStackSwitch, FindsASwitchAtEveryOffset) {
+    const std::initializer_list<uint8_t> kSwitch = {
+        0x49, 0x89, 0x23,             // mov %rsp,(%r11)
+        0x4c, 0x89, 0xdc,             // mov %r11,%rsp
+        0xe8, 0x00, 0x00, 0x00, 0x00, // call (the next instruction)
+        0x5c,                         // pop %rsp
+    };
+    for (size_t offset = 0; offset < 40; ++offset) {
+        for (size_t tail : {size_t(0), size_t(1), size_t(17)}) {
+            Code code;
+            code.at(offset, kSwitch);
+            code.bytes.append(tail, '\xcc');
+            const auto calls = entry::findStackSwitchCalls(code.bytes, kBase);
+            ASSERT_EQ(calls.size(), 1u) << "switch at " << offset << ", " << tail << " bytes after";
+            EXPECT_EQ(calls[0].returnAddress, kBase + offset + 11);
+        }
+    }
+}
+
 } // namespace
 } // namespace panicscope::unwind
