@@ -51,11 +51,15 @@ void ElfFile::readSections() {
     size_t count = 0;
     if (elf_getshdrnum(elf(), &count) != 0) return;
     sections_.resize(count);
+    size_t namesIndex = 0;
+    const bool haveNames = elf_getshdrstrndx(elf(), &namesIndex) == 0;
     for (Elf_Scn* scn = elf_nextscn(elf(), nullptr); scn; scn = elf_nextscn(elf(), scn)) {
         GElf_Shdr shdr;
         size_t index = elf_ndxscn(scn);
         if (!gelf_getshdr(scn, &shdr) || index >= count) continue;
         ElfSection& s = sections_[index];
+        if (const char* name = haveNames ? elf_strptr(elf(), namesIndex, shdr.sh_name) : nullptr)
+            s.name = name;
         s.address = shdr.sh_addr;
         s.size = shdr.sh_size;
         s.allocated = (shdr.sh_flags & SHF_ALLOC) != 0;
@@ -149,6 +153,12 @@ std::optional<std::string_view> ElfFile::bytesFrom(uint64_t address) const {
         if (address >= s.address && address - s.address < s.bytes.size())
             return s.bytes.substr(address - s.address);
     }
+    return std::nullopt;
+}
+
+std::optional<std::string_view> ElfFile::sectionBytes(std::string_view name) const {
+    for (const ElfSection& s : sections_)
+        if (s.name == name && !s.bytes.empty()) return s.bytes;
     return std::nullopt;
 }
 

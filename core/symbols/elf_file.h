@@ -19,6 +19,7 @@
 namespace panicscope::symbols {
 
 struct ElfSection {
+    std::string_view name; // from the section header string table
     uint64_t address = 0;
     uint64_t size = 0;
     bool allocated = false;  // SHF_ALLOC: part of the loaded image
@@ -46,6 +47,8 @@ class ElfFile {
     std::string buildId() const;
     // The bytes of an allocated SHT_PROGBITS section from `address` to the section's end.
     std::optional<std::string_view> bytesFrom(uint64_t address) const;
+    // The bytes of the allocated SHT_PROGBITS section `name` (".BTF"); nullopt when none.
+    std::optional<std::string_view> sectionBytes(std::string_view name) const;
 
   private:
     class UniqueFd {

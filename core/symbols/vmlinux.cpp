@@ -1,5 +1,6 @@
 #include "symbols/vmlinux.h"
 
+#include "symbols/btf_layouts.h"
 #include "symbols/dwarf_handle.h"
 #include "symbols/dwarf_layouts.h"
 #include "symbols/elf_file.h"
@@ -24,14 +25,20 @@ std::string releaseOf(std::string_view banner) {
 struct Vmlinux::Impl {
     Impl(std::string p, ElfFile e)
         : path(std::move(p)), elf(std::move(e)), dwarf(DwarfHandle::open(elf.elf())),
-          layouts(dwarf.get(), path), lines(dwarf.get()) {}
+          dwarfLayouts(dwarf.get(), path), lines(dwarf.get()) {
+        if (auto btf = elf.sectionBytes(".BTF")) btfLayouts.emplace(*btf, dwarfLayouts);
+    }
+    const Layouts& layouts() const {
+        return btfLayouts ? static_cast<const Layouts&>(*btfLayouts) : dwarfLayouts;
+    }
 
     // Members are destroyed in reverse order: the DWARF users before libdw's handle, the handle
     // before the ELF mapping it reads.
     std::string path;
     ElfFile elf;
     std::unique_ptr<DwarfHandle> dwarf;
-    DwarfLayouts layouts;
+    DwarfLayouts dwarfLayouts;
+    std::optional<BtfLayouts> btfLayouts; // when the kernel carries BTF (CONFIG_DEBUG_INFO_BTF)
     SourceLines lines;
     SymbolTable symbols;
     std::string banner;
@@ -55,7 +62,8 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
     auto impl = std::make_unique<Impl>(path, std::move(*elf));
     // While this thread builds the symbol table, another one does the first, slowest DWARF work
     // every session needs next: the address ranges of all units (file:line, inline frames) and
-    // the type index up to task_struct (struct layouts). libdw calls hold the handle's mutex.
+    // the struct layouts up to task_struct (BTF's index, or DWARF's type index on a kernel
+    // without BTF). libdw calls hold the handle's mutex.
     auto warmUp = std::async(std::launch::async, [&impl] {
         if (!impl->dwarf) return;
         {
@@ -64,7 +72,7 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
             size_t count = 0;
             dwarf_getaranges(impl->dwarf->dwarf, &aranges, &count);
         }
-        (void)impl->layouts.sizeOf("task_struct");
+        (void)impl->layouts().sizeOf("task_struct");
     });
     SymbolTable symbols(impl->elf.symbols());
     warmUp.wait();
@@ -91,7 +99,7 @@ const SymbolTable& Vmlinux::symbols() const {
     return impl_->symbols;
 }
 const Layouts& Vmlinux::layouts() const {
-    return impl_->layouts;
+    return impl_->layouts();
 }
 const std::string& Vmlinux::banner() const {
     return impl_->banner;

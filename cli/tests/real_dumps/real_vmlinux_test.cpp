@@ -1,6 +1,10 @@
 // The symbols layer on the generated dumps' real 6.1 vmlinux (the values below hold for any
 // x86-64 6.1 vmlinux with DWARF, whatever the config).
 #include "dump_manifest.h"
+#include "symbols/btf_layouts.h"
+#include "symbols/dwarf_handle.h"
+#include "symbols/dwarf_layouts.h"
+#include "symbols/elf_file.h"
 #include "symbols/vmlinux.h"
 
 #include <gtest/gtest.h>
@@ -69,6 +73,93 @@ TEST(RealVmlinux, Kernel61SymbolsLayoutsAndLines) {
     ASSERT_TRUE(bytes.has_value());
     EXPECT_EQ(bytes->size(), 4u);
 }
+
+// The names a layout question can use in an aggregate: its named members, and those of its
+// anonymous struct and union members.
+void memberNames(const BtfTypes& btf, uint32_t aggregate, std::vector<std::string_view>& out) {
+    for (const BtfMember& m : btf.members(aggregate)) {
+        const uint32_t type = btf.resolved(m.type);
+        if (!m.name.empty())
+            out.push_back(m.name);
+        else if (btf.kind(type) == BtfKind::Struct || btf.kind(type) == BtfKind::Union)
+            memberNames(btf, type, out);
+    }
+}
+
+std::string describe(const Result<Member>& r) {
+    return r ? std::to_string(r->offset) + "/" + std::to_string(r->size) : r.error().message;
+}
+
+// BTF answers every layout question as the DWARF it was made from: for each struct and union BTF
+// defines once (it leaves the others to DWARF), its size and each member by name, and one level
+// deeper ("thread.sp") through each named member that is a struct or union.
+class BtfLayoutsOnARealKernel : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BtfLayoutsOnARealKernel, AnswerAsDwarfDoes) {
+    const std::string path =
+        testing::manifestRow(GetParam(), "process", "kdump", "kdump-zlib").vmlinux;
+    auto elf = ElfFile::open(path);
+    ASSERT_TRUE(elf.has_value()) << elf.error().message;
+    const auto section = elf->sectionBytes(".BTF");
+    ASSERT_TRUE(section.has_value()) << path << " has no .BTF";
+    auto dwarf = DwarfHandle::open(elf->elf());
+    ASSERT_NE(dwarf, nullptr);
+    DwarfLayouts fromDwarf(dwarf.get(), path);
+    BtfLayouts fromBtf(*section, fromDwarf);
+    const BtfTypes* btf = fromBtf.types();
+    ASSERT_NE(btf, nullptr);
+
+    size_t aggregates = 0, questions = 0, onlyInBtf = 0;
+    for (std::string_view name : btf->aggregateNames()) {
+        if (btf->aggregatesNamed(name).size() != 1) continue;
+        ++aggregates;
+        const auto size = fromBtf.sizeOf(name), dwarfSize = fromDwarf.sizeOf(name);
+        EXPECT_TRUE(size.has_value()) << name << ": " << size.error().message;
+        // A struct defined inside a function (struct h_misc in hmac_add_misc) is a child of the
+        // function's DIE, where the DWARF index, reading only each unit's top level, does not look.
+        if (!dwarfSize) {
+            ++onlyInBtf;
+            continue;
+        }
+        EXPECT_EQ(size.value_or(~0ull), *dwarfSize) << name;
+        const uint32_t id = btf->aggregatesNamed(name).front();
+        std::vector<std::string_view> names;
+        memberNames(*btf, id, names);
+        for (std::string_view m : names) {
+            std::vector<std::string> paths = {std::string(m)};
+            auto inner = fromBtf.member(name, m);
+            // One level deeper through a named struct or union member.
+            for (const BtfMember& candidate : btf->members(id)) {
+                const uint32_t type = btf->resolved(candidate.type);
+                if (candidate.name != m ||
+                    (btf->kind(type) != BtfKind::Struct && btf->kind(type) != BtfKind::Union))
+                    continue;
+                std::vector<std::string_view> deeper;
+                memberNames(*btf, type, deeper);
+                for (std::string_view d : deeper)
+                    paths.push_back(std::string(m) + "." + std::string(d));
+            }
+            for (const std::string& p : paths) {
+                ++questions;
+                EXPECT_EQ(describe(fromBtf.member(name, p)), describe(fromDwarf.member(name, p)))
+                    << name << "." << p;
+            }
+        }
+    }
+    EXPECT_GT(aggregates, 5000u);
+    EXPECT_GT(questions, 50000u);
+    EXPECT_LT(onlyInBtf, aggregates / 50) << "of " << aggregates;
+    // A member no struct has: the same error from both.
+    EXPECT_EQ(describe(fromBtf.member("task_struct", "no_such_member")),
+              "struct task_struct has no member 'no_such_member'");
+}
+
+INSTANTIATE_TEST_SUITE_P(DebianKernels, BtfLayoutsOnARealKernel,
+                         ::testing::Values(testing::kKernels[0], testing::kKernels[1]),
+                         [](const auto& info) {
+                             return std::string(info.param).substr(0, 4) == "6.1." ? "k6_1"
+                                                                                   : "k6_12";
+                         });
 
 } // namespace
 } // namespace panicscope::symbols
