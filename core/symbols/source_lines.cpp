@@ -8,6 +8,42 @@
 
 namespace panicscope::symbols {
 
+namespace {
+
+const char* compDirOf(Dwarf_Die& unit) {
+    Dwarf_Attribute attr;
+    return dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr));
+}
+
+} // namespace
+
+const LineProgram* SourceLines::program(Dwarf_Die& unit) const {
+    const uint64_t key = dwarf_dieoffset(&unit);
+    auto it = programs_.find(key);
+    if (it == programs_.end()) {
+        if (!sections_) sections_ = lineSectionsOf(dwarf_getelf(dwarf_->dwarf));
+        std::optional<LineProgram> decoded;
+        Dwarf_Attribute attr;
+        Dwarf_Word offset = 0;
+        Dwarf_Die cu;
+        uint8_t addressSize = 0, offsetSize = 0;
+        if (dwarf_formudata(dwarf_attr(&unit, DW_AT_stmt_list, &attr), &offset) == 0 &&
+            dwarf_diecu(&unit, &cu, &addressSize, &offsetSize))
+            decoded = LineProgram::decode(*sections_, offset, compDirOf(unit), addressSize);
+        it = programs_.emplace(key, std::move(decoded)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+}
+
+std::optional<std::string> SourceLines::fileName(Dwarf_Die& unit, uint64_t index) const {
+    if (const LineProgram* p = program(unit)) return p->fileName(index);
+    Dwarf_Files* files = nullptr;
+    size_t count = 0;
+    if (dwarf_getsrcfiles(&unit, &files, &count) != 0) return std::nullopt;
+    const char* path = dwarf_filesrc(files, index, nullptr, nullptr);
+    return path ? std::optional<std::string>(path) : std::nullopt;
+}
+
 std::optional<SourceLocation> SourceLines::find(uint64_t linkAddress) const {
     if (!dwarf_) return std::nullopt;
     std::lock_guard lock(dwarf_->mutex);
@@ -19,14 +55,23 @@ std::optional<SourceLocation> SourceLines::find(uint64_t linkAddress) const {
 std::optional<SourceLocation> SourceLines::lookUp(uint64_t linkAddress) const {
     Dwarf_Die unit;
     if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return std::nullopt;
-    Dwarf_Line* row = dwarf_getsrc_die(&unit, linkAddress);
+    std::optional<std::string> file;
     int line = 0;
-    const char* file = row ? dwarf_linesrc(row, nullptr, nullptr) : nullptr;
+    if (const LineProgram* p = program(unit)) {
+        const LineProgram::Row* row = p->rowAt(linkAddress);
+        if (!row) return std::nullopt;
+        file = p->fileName(row->file);
+        line = row->line;
+    } else { // a program LineProgram does not read: libdw's rows
+        Dwarf_Line* row = dwarf_getsrc_die(&unit, linkAddress);
+        const char* name = row ? dwarf_linesrc(row, nullptr, nullptr) : nullptr;
+        if (!name || dwarf_lineno(row, &line) != 0) return std::nullopt;
+        file = name;
+    }
     // Line 0 marks code the compiler attributes to no source line.
-    if (!file || dwarf_lineno(row, &line) != 0 || line <= 0) return std::nullopt;
-    Dwarf_Attribute attr;
-    const char* compDir = dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr));
-    return SourceLocation{kernelSourcePath(file, compDir ? compDir : ""), line};
+    if (!file || line <= 0) return std::nullopt;
+    const char* compDir = compDirOf(unit);
+    return SourceLocation{kernelSourcePath(*file, compDir ? compDir : ""), line};
 }
 
 std::vector<InlinedCall> SourceLines::inlineChain(uint64_t linkAddress) const {
@@ -80,11 +125,8 @@ std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) co
     if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return chain;
     std::vector<Dwarf_Die> concrete = inlinedScopesAt(unit, linkAddress);
     if (concrete.empty()) return chain;
-    Dwarf_Files* files = nullptr;
-    size_t fileCount = 0;
-    dwarf_getsrcfiles(&unit, &files, &fileCount);
     Dwarf_Attribute attr;
-    const char* compDir = dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr));
+    const char* compDir = compDirOf(unit);
     for (Dwarf_Die& die : concrete) {
         Dwarf_Die* scope = &die;
         InlinedCall call;
@@ -92,10 +134,10 @@ std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) co
         const char* name = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_name, &attr));
         call.function = name ? name : "?";
         Dwarf_Word file = 0, line = 0;
-        if (files && dwarf_formudata(dwarf_attr(scope, DW_AT_call_file, &attr), &file) == 0 &&
+        if (dwarf_formudata(dwarf_attr(scope, DW_AT_call_file, &attr), &file) == 0 &&
             dwarf_formudata(dwarf_attr(scope, DW_AT_call_line, &attr), &line) == 0 && line > 0)
-            if (const char* path = dwarf_filesrc(files, file, nullptr, nullptr))
-                call.callSite = SourceLocation{kernelSourcePath(path, compDir ? compDir : ""),
+            if (auto path = fileName(unit, file))
+                call.callSite = SourceLocation{kernelSourcePath(*path, compDir ? compDir : ""),
                                                static_cast<int>(line)};
         chain.push_back(std::move(call));
     }

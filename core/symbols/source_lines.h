@@ -1,9 +1,10 @@
-// file:line and inline chains for link-time addresses from .debug_line and the DWARF scopes, read
-// per compilation unit on first use and cached per address (a session asks about the same few
-// hundred return addresses again and again).
+// file:line and inline chains for link-time addresses from .debug_line (LineProgram, libdw for
+// what it leaves) and the DWARF scopes, read per compilation unit on first use and cached per
+// address (a session asks about the same few hundred return addresses again and again).
 #pragma once
 
 #include "symbols/dwarf_handle.h"
+#include "symbols/line_program.h"
 #include "symbols/vmlinux.h"
 
 #include <cstdint>
@@ -24,12 +25,18 @@ class SourceLines {
   private:
     std::optional<SourceLocation> lookUp(uint64_t linkAddress) const;
     std::vector<InlinedCall> lookUpInlineChain(uint64_t linkAddress) const;
+    // A unit's line program (decoded on first use); null when LineProgram leaves it to libdw.
+    const LineProgram* program(Dwarf_Die& unit) const;
+    // A unit's file name by index (DW_AT_call_file), from its program or else libdw.
+    std::optional<std::string> fileName(Dwarf_Die& unit, uint64_t index) const;
 
     DwarfHandle* dwarf_;
     // Both under the DwarfHandle's mutex. Each lookup reads the unit's top-level DIEs and its
     // line table: `bt --all --json` on thousands of tasks asks about the same addresses.
     mutable std::unordered_map<uint64_t, std::optional<SourceLocation>> cache_;
     mutable std::unordered_map<uint64_t, std::vector<InlinedCall>> inlineCache_;
+    mutable std::optional<LineSections> sections_;                              // on first use
+    mutable std::unordered_map<uint64_t, std::optional<LineProgram>> programs_; // by unit DIE
 };
 
 } // namespace panicscope::symbols

@@ -5,9 +5,12 @@
 #include "symbols/dwarf_handle.h"
 #include "symbols/dwarf_layouts.h"
 #include "symbols/elf_file.h"
+#include "symbols/line_program.h"
 #include "symbols/vmlinux.h"
 
 #include <gtest/gtest.h>
+
+#include <dwarf.h>
 
 namespace panicscope::symbols {
 namespace {
@@ -90,21 +93,32 @@ std::string describe(const Result<Member>& r) {
     return r ? std::to_string(r->offset) + "/" + std::to_string(r->size) : r.error().message;
 }
 
+// A kernel's vmlinux (the test parameter) opened through libelf and libdw, for the tests that
+// hold our own readers against libdw's.
+class RealKernelFiles : public ::testing::TestWithParam<const char*> {
+  protected:
+    void SetUp() override {
+        path_ = testing::manifestRow(GetParam(), "process", "kdump", "kdump-zlib").vmlinux;
+        auto elf = ElfFile::open(path_);
+        ASSERT_TRUE(elf.has_value()) << elf.error().message;
+        elf_.emplace(std::move(*elf));
+        dwarf_ = DwarfHandle::open(elf_->elf());
+        ASSERT_NE(dwarf_, nullptr) << path_ << " has no DWARF";
+    }
+    std::string path_;
+    std::optional<ElfFile> elf_; // declared before dwarf_, which reads it
+    std::unique_ptr<DwarfHandle> dwarf_;
+};
+
 // BTF answers every layout question as the DWARF it was made from: for each struct and union BTF
 // defines once (it leaves the others to DWARF), its size and each member by name, and one level
 // deeper ("thread.sp") through each named member that is a struct or union.
-class BtfLayoutsOnARealKernel : public ::testing::TestWithParam<const char*> {};
+class BtfLayoutsOnARealKernel : public RealKernelFiles {};
 
 TEST_P(BtfLayoutsOnARealKernel, AnswerAsDwarfDoes) {
-    const std::string path =
-        testing::manifestRow(GetParam(), "process", "kdump", "kdump-zlib").vmlinux;
-    auto elf = ElfFile::open(path);
-    ASSERT_TRUE(elf.has_value()) << elf.error().message;
-    const auto section = elf->sectionBytes(".BTF");
-    ASSERT_TRUE(section.has_value()) << path << " has no .BTF";
-    auto dwarf = DwarfHandle::open(elf->elf());
-    ASSERT_NE(dwarf, nullptr);
-    DwarfLayouts fromDwarf(dwarf.get(), path);
+    const auto section = elf_->sectionBytes(".BTF");
+    ASSERT_TRUE(section.has_value()) << path_ << " has no .BTF";
+    DwarfLayouts fromDwarf(dwarf_.get(), path_);
     BtfLayouts fromBtf(*section, fromDwarf);
     const BtfTypes* btf = fromBtf.types();
     ASSERT_NE(btf, nullptr);
@@ -159,6 +173,81 @@ INSTANTIATE_TEST_SUITE_P(DebianKernels, BtfLayoutsOnARealKernel,
                          [](const auto& info) {
                              return std::string(info.param).substr(0, 4) == "6.1." ? "k6_1"
                                                                                    : "k6_12";
+                         });
+
+// LineProgram gives every unit's rows and file names as libdw's dwarf_getsrclines does: on each
+// kernel, every unit, at each row's address and the bytes on either side of it, and every entry
+// of every file table.
+class LineProgramOnARealKernel : public RealKernelFiles {};
+
+TEST_P(LineProgramOnARealKernel, ReadsEveryUnitAsLibdw) {
+    const LineSections sections = lineSectionsOf(dwarf_getelf(dwarf_->dwarf));
+    ASSERT_FALSE(sections.line.empty());
+
+    auto ours = [](const LineProgram& p, uint64_t address) -> std::string {
+        const LineProgram::Row* row = p.rowAt(address);
+        if (!row) return "none";
+        return p.fileName(row->file).value_or("(no file)") + ":" + std::to_string(row->line);
+    };
+    auto libdw = [](Dwarf_Die* unit, uint64_t address) -> std::string {
+        Dwarf_Line* line = dwarf_getsrc_die(unit, address);
+        if (!line) return "none";
+        int number = 0;
+        dwarf_lineno(line, &number);
+        const char* file = dwarf_linesrc(line, nullptr, nullptr);
+        return std::string(file ? file : "(no file)") + ":" + std::to_string(number);
+    };
+    size_t units = 0, rows = 0, mismatches = 0;
+    Dwarf_CU* cu = nullptr;
+    Dwarf_Die unit;
+    while (dwarf_get_units(dwarf_->dwarf, cu, &cu, nullptr, nullptr, &unit, nullptr) == 0) {
+        Dwarf_Attribute attr;
+        Dwarf_Word offset;
+        if (dwarf_formudata(dwarf_attr(&unit, DW_AT_stmt_list, &attr), &offset) != 0) continue;
+        ++units;
+        const char* name = dwarf_diename(&unit);
+        Dwarf_Die cuDie;
+        uint8_t addressSize = 0, offsetSize = 0;
+        ASSERT_NE(dwarf_diecu(&unit, &cuDie, &addressSize, &offsetSize), nullptr);
+        const auto program = LineProgram::decode(
+            sections, offset, dwarf_formstring(dwarf_attr(&unit, DW_AT_comp_dir, &attr)),
+            addressSize);
+        ASSERT_TRUE(program.has_value()) << name << ": refused, libdw reads it";
+        Dwarf_Lines* lines = nullptr;
+        size_t count = 0;
+        ASSERT_EQ(dwarf_getsrclines(&unit, &lines, &count), 0) << name;
+        ASSERT_EQ(program->rowCount(), count) << name;
+        rows += count;
+        Dwarf_Files* files = nullptr;
+        size_t fileCount = 0;
+        ASSERT_EQ(dwarf_getsrcfiles(&unit, &files, &fileCount), 0) << name;
+        ASSERT_EQ(program->fileCount(), fileCount) << name;
+        for (size_t i = 0; i < fileCount; ++i)
+            EXPECT_EQ(program->fileName(i).value_or("(none)"),
+                      dwarf_filesrc(files, i, nullptr, nullptr))
+                << name << " file " << i;
+        for (size_t i = 0; i < count && mismatches < 20; ++i) {
+            Dwarf_Addr address = 0;
+            dwarf_lineaddr(dwarf_onesrcline(lines, i), &address);
+            for (uint64_t a : {address - 1, address, address + 1}) {
+                const std::string want = libdw(&unit, a), got = ours(*program, a);
+                if (got == want) continue;
+                ++mismatches;
+                ADD_FAILURE() << name << " at " << std::hex << a << ": " << got << ", libdw "
+                              << want;
+            }
+        }
+    }
+    EXPECT_GT(units, 500u);
+    EXPECT_GT(rows, 1000000u);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryKernel, LineProgramOnARealKernel,
+                         ::testing::ValuesIn(testing::kKernels), [](const auto& info) {
+                             const std::string k = info.param;
+                             return k == testing::kFramePointerKernel ? std::string("fp6_1")
+                                    : k.starts_with("6.1.")           ? std::string("k6_1")
+                                                                      : std::string("k6_12");
                          });
 
 } // namespace
