@@ -172,7 +172,7 @@ class Walk {
     std::optional<FoundBy> step(std::optional<Boundary>& boundary) {
         if (auto how = entryTableStep(boundary)) return how;
         if (done_) return std::nullopt;
-        if (signal_ && ip_ == 0) return nullCallStep();
+        if (signal_ && ip_ == 0) return calledStep();
         if (!c_.orc) {
             // An interrupted function may not have built its frame record yet (an NMI at
             // do_syscall_64+0x0): its CFI is exact at every instruction, the chain is not.
@@ -193,6 +193,9 @@ class Walk {
             if (!here.inModule)
                 if (auto how = cfiStep(lookup)) return how;
             if (trace_.status != WalkStatus::Complete) return std::nullopt;
+            // Stopped at the first instruction of code without unwind data (a retpoline thunk,
+            // UNWIND_HINT_UNDEFINED on 6.12): nothing has touched the stack since the call.
+            if (signal_ && here.function->address == lookup) return calledStep();
             finish(WalkStatus::Unreliable, orc ? "ORC has no unwind rule for " + symbolName(ip_)
                                                : "no ORC entry for " + hex(ip_));
             return std::nullopt;
@@ -363,7 +366,11 @@ class Walk {
     // Interrupted at address 0: a call through a NULL function pointer faulted on its first
     // fetch, so the call's return address is still on top of the stack (the kernel's ORC
     // unwinder has the same rule, null_orc_entry).
-    std::optional<FoundBy> nullCallStep() {
+    // At a call's target before its first instruction ran: a call through a NULL function
+    // pointer (RIP 0, as the kernel's ORC null entry), or the entry of a function without unwind
+    // data. The return address is on top of the stack, as ORC's rule at any function's entry
+    // (CALL, sp + 8) says.
+    std::optional<FoundBy> calledStep() {
         const int prevStack = stackOf(stacks_, sp_);
         const uint64_t prevSp = sp_;
         auto ret = word(sp_);

@@ -26,6 +26,7 @@ class SyntheticStack : public ::testing::Test {
                    {"middle", 0xffffffff81001100, 0x100, true},
                    {"bottom", 0xffffffff81001200, 0x100, true},
                    {"asm_common_interrupt", 0xffffffff81002000, 0x40, true},
+                   {"__x86_indirect_thunk_array", 0xffffffff81002040, 0x20, true}, // ORC: none
                    {"some_data", 0xffffffff82000000, 0x100, false}}) {
         OrcEntry end;
         end.type = OrcType::EndOfStack;
@@ -242,6 +243,26 @@ TEST_F(SyntheticStack, ACallThroughANullFunctionPointerContinuesAtItsReturnAddre
     EXPECT_EQ(t.frames[1].sp, sp + 8);
     EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
     EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+}
+
+TEST_F(SyntheticStack, AtTheFirstInstructionOfCodeWithoutOrcTheReturnAddressIsOnTop) {
+    // A CPU stopped at a retpoline thunk's entry (its ORC is UNWIND_HINT_UNDEFINED): the call
+    // into it just pushed the return address into middle.
+    const uint64_t sp = kStackBase + 0x3000;
+    memory.put<uint64_t>(sp, 0xffffffff81001150);
+    memory.put<uint64_t>(sp + 8, 0xffffffff81001250); // middle: CFA = its sp + 8
+    auto t = walk(0xffffffff81002040, sp);
+    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    ASSERT_EQ(t.frames.size(), 3u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
+    EXPECT_EQ(t.frames[1].sp, sp + 8);
+    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
+    // One instruction in, the stack may hold anything: no rule, and the scan's guess is marked.
+    auto inside = walk(0xffffffff81002041, sp);
+    EXPECT_EQ(inside.status, WalkStatus::Unreliable);
+    EXPECT_NE(inside.reason.find("ORC has no unwind rule for __x86_indirect_thunk_array"),
+              std::string::npos)
+        << inside.reason;
 }
 
 TEST_F(SyntheticStack, WhereTheUnwindDataGivesUpAStackScanFindsTheNextReturnAddress) {
