@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages panicscope builds and tests with. Idempotent: when everything
 # is installed already it returns at once without touching apt. (The dump generator installs its
-# own packages: QEMU, makedumpfile, ...; see testdata/README.md.)
+# own packages: QEMU, makedumpfile, ...; see testdata/README.md.) --gui-check adds Xvfb for
+# looking at the GUI headless; --bench adds crash and drgn, which `ninja bench` compares with.
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
           valgrind)
-[ "${1:-}" = "--gui-check" ] && packages+=(xvfb xauth)
+for option in "$@"; do
+    case "$option" in
+        --gui-check) packages+=(xvfb xauth) ;;
+        --bench) packages+=(crash python3-drgn) ;; # the peers bench/compare.py measures
+        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench]" >&2; exit 2 ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
