@@ -222,14 +222,26 @@ struct RowOrder {
     }
 };
 
-// Puts rows in libdw's order. A unit's sequences (.text, .init.text, ...) are each in order
-// already: merging them pairwise in decode order is the stable sort, in a few passes.
+// Puts rows in libdw's order. Stable-sorting each of a unit's sequences (.text, .init.text, ...)
+// and merging them pairwise in decode order is the stable sort of all rows, in a few passes. A
+// sequence is in order already but for its end row when rows before it share its address (the
+// end comes first at an address): one rotation puts it there.
 void sortRows(std::vector<LineProgram::Row>& rows, std::vector<size_t> runStarts) {
     const RowOrder before;
     runStarts.push_back(rows.size());
-    for (size_t i = 0; i + 1 < runStarts.size(); ++i)
-        if (!std::is_sorted(rows.begin() + runStarts[i], rows.begin() + runStarts[i + 1], before))
-            return std::stable_sort(rows.begin(), rows.end(), before);
+    for (size_t i = 0; i + 1 < runStarts.size(); ++i) {
+        const auto first = rows.begin() + runStarts[i], last = rows.begin() + runStarts[i + 1];
+        if (std::is_sorted(first, last, before)) continue;
+        if (last - first >= 2 && (last - 1)->endSequence) {
+            auto sameAddress = last - 1;
+            while (sameAddress != first && (sameAddress - 1)->address == (last - 1)->address &&
+                   !(sameAddress - 1)->endSequence)
+                --sameAddress;
+            std::rotate(sameAddress, last - 1, last);
+            if (std::is_sorted(first, last, before)) continue;
+        }
+        std::stable_sort(first, last, before);
+    }
     while (runStarts.size() > 2) {
         std::vector<size_t> merged;
         for (size_t i = 0; i + 1 < runStarts.size(); i += 2) {

@@ -265,6 +265,25 @@ TEST(LineProgram, RowsAtOneAddressAsLibdwOrdersThem) {
     EXPECT_EQ(at(*p, 0x3008), "none");
 }
 
+// A sequence whose addresses go back (DWARF forbids it; libdw sorts the rows anyway) is sorted
+// on its own before the sequences are merged.
+TEST(LineProgram, ASequenceOutOfAddressOrderIsSortedAsLibdwSortsIt) {
+    ProgramBuilder b(4);
+    b.v4Tables({}, {{"a.c", 0}});
+    b.setAddress(0x5000).advanceLine(49).copy();  // line 50 at 0x5000
+    b.setAddress(0x4000).advanceLine(-10).copy(); // line 40 at 0x4000
+    b.advancePc(0x10).endSequence();              // the end at 0x4010
+    b.setAddress(0x6000).copy().advancePc(4).endSequence();
+    const std::string section = b.section();
+    auto p = decode(b, section);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(at(*p, 0x4008), "/build/a.c:40");
+    EXPECT_EQ(at(*p, 0x4010), "none"); // the end row
+    EXPECT_EQ(at(*p, 0x5000), "/build/a.c:50");
+    EXPECT_EQ(at(*p, 0x5fff), "/build/a.c:50");
+    EXPECT_EQ(at(*p, 0x6002), "/build/a.c:1"); // the registers start anew after an end
+}
+
 TEST(LineProgram, RefusesWhatLibdwRefusesOrThisReaderLeavesToIt) {
     auto program = [](auto&& build, unsigned version = 4) {
         ProgramBuilder b(version);
