@@ -44,6 +44,9 @@ struct Vmlinux::Impl {
     std::string banner;
     std::string release;
     std::string buildId;
+    // The first DWARF and layout work, on a second thread (see open()); last, so that it is
+    // destroyed first: its destructor waits for the work before the members it uses go.
+    std::future<void> warmUp;
 };
 
 Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
@@ -63,19 +66,20 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
     // While this thread builds the symbol table, another one does the first, slowest DWARF work
     // every session needs next: the address ranges of all units (file:line, inline frames) and
     // the struct layouts up to task_struct (BTF's index, or DWARF's type index on a kernel
-    // without BTF). libdw calls hold the handle's mutex.
-    auto warmUp = std::async(std::launch::async, [&impl] {
-        if (!impl->dwarf) return;
+    // without BTF). open() does not wait for it: libdw calls hold the handle's mutex and the
+    // layouts are thread-safe, so a caller that needs them waits there, and one that needs only
+    // the symbols (the unwind tables) starts at once.
+    impl->warmUp = std::async(std::launch::async, [i = impl.get()] {
+        if (!i->dwarf) return;
         {
-            std::lock_guard lock(impl->dwarf->mutex);
+            std::lock_guard lock(i->dwarf->mutex);
             Dwarf_Aranges* aranges = nullptr;
             size_t count = 0;
-            dwarf_getaranges(impl->dwarf->dwarf, &aranges, &count);
+            dwarf_getaranges(i->dwarf->dwarf, &aranges, &count);
         }
-        (void)impl->layouts().sizeOf("task_struct");
+        (void)i->layouts().sizeOf("task_struct");
     });
     SymbolTable symbols(impl->elf.symbols());
-    warmUp.wait();
     // Every kernel has linux_banner (init/version.c); a user-space program does not.
     const Symbol* bannerSymbol = symbols.byName("linux_banner");
     auto bannerBytes = bannerSymbol ? impl->elf.bytesFrom(bannerSymbol->address) : std::nullopt;
