@@ -57,12 +57,16 @@ Result<ModuleLayout> resolve(const KernelView& v) {
 } // namespace
 
 Result<ModuleList> readModules(const KernelView& view) {
+    ModuleList out;
+    // A kernel built without module support (CONFIG_MODULES=n) has no module list, and one with
+    // none loaded an empty one: no struct module to look up then (where the types come from
+    // DWARF, a struct the kernel lacks costs a read of every compilation unit).
+    auto head = view.address("modules");
+    if (!head) return out;
+    const dump::Memory& mem = view.memory();
+    if (auto first = mem.readU64(*head); first && *first == *head) return out;
     auto l = resolve(view);
     if (!l) return tl::unexpected(l.error());
-    auto head = view.address("modules");
-    if (!head) return tl::unexpected(head.error());
-    const dump::Memory& mem = view.memory();
-    ModuleList out;
     std::unordered_set<uint64_t> seen;
     uint64_t node = *head;
     while (out.modules.size() < kMaxModules) {
