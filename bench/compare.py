@@ -20,37 +20,42 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def best_of(runs, argv, stdin=None):
-    """Runs argv `runs` times; the output and the shortest time (noise only adds), the peak."""
+    """Runs argv `runs` times; the output, the shortest time (noise only adds), the peak and
+    the first run's exit status."""
     results = [run_with_rusage(argv, stdin) for _ in range(runs)]
-    return results[0][0], min(r[1] for r in results), max(r[2] for r in results)
+    return (results[0][0], min(r[1] for r in results), max(r[2] for r in results),
+            results[0][3])
 
 
 def run_with_rusage(argv, stdin=None):
-    """Runs argv; returns (stdout, wall seconds, peak RSS in MiB) of that one child."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    if stdin:
-        proc.stdin.write(stdin)
-        proc.stdin.close()
-    out = proc.stdout.read()
-    # wait4 reports this child's own peak RSS (getrusage would give the maximum of all children).
-    _, _, usage = os.wait4(proc.pid, 0)
-    proc.returncode = 0
-    return out, time.perf_counter() - start, usage.ru_maxrss / 1024
+    """Runs argv; returns (stdout, wall seconds, peak RSS in MiB, exit status) of that one
+    command. The peak comes from /usr/bin/time, which forks the command: a child of this
+    script would report this script's own peak too (ru_maxrss survives fork and exec), and the
+    script holds the large JSON of the scale dump."""
+    with tempfile.NamedTemporaryFile(mode="r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name] + argv,
+                              input=stdin, stdin=None if stdin else subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        seconds = time.perf_counter() - start
+        # time writes "Command exited with non-zero status N" before the number then.
+        peak_kib = int(rss.read().split()[-1])
+    return proc.stdout, seconds, peak_kib / 1024, proc.returncode
 
 
 def read_console(path):
     """sysrq-t's reliable frames per pid, their states, and the PSCTX before counts."""
     traces, states, before = {}, {}, {}
     current = None
-    task_re = re.compile(r"task:(\S.*?) +state:(\S) .*\bpid:(\d+) +ppid:(\d+)")
+    # 6.1: "pid:1     ppid:0"; 6.12: "pid:1     tgid:1     ppid:0"
+    task_re = re.compile(r"task:(\S.*?) +state:(\S) .*\bpid:(\d+) +(?:tgid:\d+ +)?ppid:(\d+)")
     frame_re = re.compile(r"^ +(\S+)\+0x([0-9a-f]+)/0x[0-9a-f]+$")
     rip_re = re.compile(r"^RIP: 0010:(\S+)\+0x([0-9a-f]+)/0x[0-9a-f]+$")
     ctx_re = re.compile(r"PSCTX before pid=(\d+) vol=(\d+) nonvol=(\d+)")
@@ -142,16 +147,16 @@ def main():
                     pass
 
         results = {}
-        out, secs, peak = best_of(args.runs, [args.panicscope, "bt", "--all", "--json", dump,
-                                              "--vmlinux", vmlinux])
+        out, secs, peak, status = best_of(args.runs, [args.panicscope, "bt", "--all", "--json",
+                                                      dump, "--vmlinux", vmlinux])
         stacks = {}
         for t in json.loads(out)["tasks"]:
             if t["pid"]:
                 stacks[t["pid"]] = fold(int(f["pc"], 16) for f in t["frames"] if not f["user"])
-        results["panicscope"] = (stacks, secs, peak)
+        results["panicscope"] = (stacks, secs, peak, status)
 
-        out, secs, peak = best_of(args.runs, ["crash", "-s", vmlinux, dump],
-                                  stdin="foreach bt\nquit\n")
+        out, secs, peak, status = best_of(args.runs, ["crash", "-s", vmlinux, dump],
+                                          stdin="foreach bt\nquit\n")
         stacks, pid = {}, None
         for line in out.splitlines():
             m = re.match(r"^PID: (\d+) ", line)
@@ -162,23 +167,24 @@ def main():
             m = re.match(r"^ *#\d+ \[[0-9a-f]+\] \S+ at ([0-9a-f]+)", line)
             if m and pid:
                 stacks[pid].append(int(m[1], 16))
-        results["crash"] = ({p: fold(s) for p, s in stacks.items()}, secs, peak)
+        results["crash"] = ({p: fold(s) for p, s in stacks.items()}, secs, peak, status)
 
-        out, secs, peak = best_of(args.runs, ["drgn", "-q", "-c", dump, "-s", vmlinux,
-                                              "--no-default-symbols",
-                                              os.path.join(HERE, "drgn_all_stacks.py")])
+        out, secs, peak, status = best_of(args.runs, ["drgn", "-q", "-c", dump, "-s", vmlinux,
+                                                      "--no-default-symbols",
+                                                      os.path.join(HERE, "drgn_all_stacks.py")])
         stacks = {}
         for line in out.splitlines():
             p, _, pcs = line.partition("\t")
             if p.isdigit() and int(p):
                 stacks[int(p)] = fold(int(x, 16) for x in pcs.split())
-        results["drgn"] = (stacks, secs, peak)
+        results["drgn"] = (stacks, secs, peak, status)
 
         base = results["panicscope"][1]
-        for tool, (stacks, secs, peak) in results.items():
+        for tool, (stacks, secs, peak, status) in results.items():
             agree = sum(1 for p, want in oracle.items() if stacks.get(p) == want)
+            failed = f"  (exit {status})" if status else ""
             print(f"{name:34} {tool:10} {len(stacks):5} {secs:8.3f} {secs / base:6.1f} "
-                  f"{peak:9.1f} {agree:4}/{len(oracle):<4}")
+                  f"{peak:9.1f} {agree:4}/{len(oracle):<4}{failed}")
     return 0
 
 

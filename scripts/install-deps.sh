@@ -12,7 +12,7 @@ packages=(cmake ninja-build g++ pkg-config
 for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;
-        --bench) packages+=(crash python3-drgn) ;; # the peers bench/compare.py measures
+        --bench) packages+=(crash python3-drgn time) ;; # the peers bench/compare.py measures
         *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench]" >&2; exit 2 ;;
     esac
 done
