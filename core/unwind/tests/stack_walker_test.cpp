@@ -49,6 +49,20 @@ class SyntheticStack : public ::testing::Test {
         WalkerContext context{memory, symbols, 0, &orc, nullptr, {}};
         return walkStack(context, start, stacks);
     }
+    // A walk interrupted at `ip` where a call just pushed its return address (into middle), as
+    // the step for a call's target must find it: the caller there, its sp right above it.
+    void expectTheReturnAddressOnTop(uint64_t ip) {
+        const uint64_t sp = kStackBase + 0x3000;
+        memory.put<uint64_t>(sp, 0xffffffff81001150);
+        memory.put<uint64_t>(sp + 8, 0xffffffff81001250); // middle: CFA = its sp + 8
+        auto t = walk(ip, sp);
+        EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+        ASSERT_EQ(t.frames.size(), 3u);
+        EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
+        EXPECT_EQ(t.frames[1].sp, sp + 8);
+        EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
+        EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+    }
     static constexpr uint64_t kEndMapped = 0x4000;
     symbols::SymbolTable symbols;
     OrcTable orc;
@@ -232,33 +246,14 @@ TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet
 }
 
 TEST_F(SyntheticStack, ACallThroughANullFunctionPointerContinuesAtItsReturnAddress) {
-    // The fault at RIP 0 left the call's return address (into middle) on top of the stack.
-    const uint64_t sp = kStackBase + 0x3000;
-    memory.put<uint64_t>(sp, 0xffffffff81001150);
-    memory.put<uint64_t>(sp + 8, 0xffffffff81001250); // middle: CFA = its sp + 8
-    auto t = walk(0, sp);
-    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
-    ASSERT_EQ(t.frames.size(), 3u);
-    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
-    EXPECT_EQ(t.frames[1].sp, sp + 8);
-    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
-    EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+    expectTheReturnAddressOnTop(0); // the fault at RIP 0
 }
 
 TEST_F(SyntheticStack, AtTheFirstInstructionOfCodeWithoutOrcTheReturnAddressIsOnTop) {
-    // A CPU stopped at a retpoline thunk's entry (its ORC is UNWIND_HINT_UNDEFINED): the call
-    // into it just pushed the return address into middle.
-    const uint64_t sp = kStackBase + 0x3000;
-    memory.put<uint64_t>(sp, 0xffffffff81001150);
-    memory.put<uint64_t>(sp + 8, 0xffffffff81001250); // middle: CFA = its sp + 8
-    auto t = walk(0xffffffff81002040, sp);
-    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
-    ASSERT_EQ(t.frames.size(), 3u);
-    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
-    EXPECT_EQ(t.frames[1].sp, sp + 8);
-    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
+    // A CPU stopped at a retpoline thunk's entry (its ORC is UNWIND_HINT_UNDEFINED).
+    expectTheReturnAddressOnTop(0xffffffff81002040);
     // One instruction in, the stack may hold anything: no rule, and the scan's guess is marked.
-    auto inside = walk(0xffffffff81002041, sp);
+    auto inside = walk(0xffffffff81002041, kStackBase + 0x3000);
     EXPECT_EQ(inside.status, WalkStatus::Unreliable);
     EXPECT_NE(inside.reason.find("ORC has no unwind rule for __x86_indirect_thunk_array"),
               std::string::npos)
