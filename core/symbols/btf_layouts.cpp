@@ -1,5 +1,7 @@
 #include "symbols/btf_layouts.h"
 
+#include <algorithm>
+
 namespace panicscope::symbols {
 
 namespace {
@@ -25,8 +27,11 @@ uint64_t sizeOfType(const BtfTypes& btf, uint32_t id, int depth = 0) {
         return btf.size(id);
     case BtfKind::Pointer:
         return 8; // x86-64
-    case BtfKind::Array:
-        return uint64_t(btf.arrayLength(id)) * sizeOfType(btf, btf.referredType(id), depth + 1);
+    case BtfKind::Array: {
+        uint64_t size = 0; // a damaged file's nested lengths may not fit: no size then
+        const uint64_t element = sizeOfType(btf, btf.referredType(id), depth + 1);
+        return __builtin_mul_overflow(uint64_t(btf.arrayLength(id)), element, &size) ? 0 : size;
+    }
     default:
         return 0;
     }
@@ -42,9 +47,15 @@ bool isBitField(const BtfTypes& btf, const BtfMember& m) {
 
 // Finds `name` among the members of `aggregate`, looking through anonymous structs and unions
 // depth-first in member order (as the DWARF layouts do). `offset` is in bytes from `aggregate`.
+// `entered` holds the aggregates this lookup has looked into: one met again is either being
+// searched further up or was searched in vain, so it is skipped. (A damaged file can make a struct
+// its own anonymous member, twice: without this the search would take exponential time.)
 bool findMember(const BtfTypes& btf, uint32_t aggregate, std::string_view name, BtfMember* found,
-                uint64_t* offset, int depth = 0) {
-    if (depth > kMaxTypeDepth) return false;
+                uint64_t* offset, std::vector<uint32_t>& entered, int depth = 0) {
+    if (depth > kMaxTypeDepth ||
+        std::find(entered.begin(), entered.end(), aggregate) != entered.end())
+        return false;
+    entered.push_back(aggregate);
     for (const BtfMember& m : btf.members(aggregate)) {
         if (!m.name.empty()) {
             if (m.name != name) continue;
@@ -54,7 +65,7 @@ bool findMember(const BtfTypes& btf, uint32_t aggregate, std::string_view name, 
         }
         const uint32_t inner = btf.resolved(m.type);
         if (isAggregate(btf.kind(inner)) &&
-            findMember(btf, inner, name, found, offset, depth + 1)) {
+            findMember(btf, inner, name, found, offset, entered, depth + 1)) {
             *offset += m.bitOffset / 8;
             return true;
         }
@@ -105,7 +116,9 @@ Result<Member> BtfLayouts::resolve(uint32_t aggregate, std::string_view structNa
         const std::string_view part = path.substr(start, dot - start);
         BtfMember found;
         uint64_t offset = 0;
-        if (part.empty() || !findMember(btf, current, part, &found, &offset)) return noMember();
+        std::vector<uint32_t> entered;
+        if (part.empty() || !findMember(btf, current, part, &found, &offset, entered))
+            return noMember();
         result.offset += offset;
         const bool bitField = isBitField(btf, found);
         if (dot == std::string_view::npos) {

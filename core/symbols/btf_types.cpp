@@ -70,7 +70,8 @@ std::optional<BtfTypes> BtfTypes::parse(std::string_view section) {
     BtfTypes btf;
     btf.types_ = bytes + headerLength + typeOffset;
     btf.strings_ = section.substr(headerLength + stringOffset, stringLength);
-    if (btf.strings_.back() != '\0') return std::nullopt;
+    // Offset 0 is the empty name (anonymous members, unnamed types); the table ends in a NUL.
+    if (btf.strings_.front() != '\0' || btf.strings_.back() != '\0') return std::nullopt;
     btf.offsets_.push_back(0); // void: never read
     for (uint64_t at = 0; at < typeLength;) {
         if (typeLength - at < kTypeHeader) return std::nullopt;

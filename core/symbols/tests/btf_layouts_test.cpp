@@ -195,12 +195,40 @@ TEST_F(BtfLayoutsTest, AmbiguousAndUnknownNamesAreLeftToDwarf) {
     EXPECT_EQ(describe(layouts.sizeOf("dangling_t")), "no struct 'dangling_t'");
 }
 
+// A damaged file whose struct is its own anonymous member (twice), and a deep chain of structs
+// each with two anonymous members of the next: a lookup ends at once, as a miss.
+TEST(BtfLayouts, SelfContainingAnonymousMembersEndTheSearch) {
+    BtfBuilder b;
+    const uint32_t self = b.nextId();
+    b.aggregate(BtfKind::Struct, "self", 8, {{"", self, 0}, {"", self, 0}});
+    uint32_t below = b.integer("int", 4);
+    for (int level = 0; level < 60; ++level) {
+        const uint32_t id = b.nextId();
+        b.aggregate(BtfKind::Struct, level == 59 ? "deep" : "", 8,
+                    {{"", below, 0}, {"", below, 0}});
+        below = id;
+    }
+    const std::string section = b.bytes();
+    testing::FakeLayouts dwarf;
+    BtfLayouts layouts(section, dwarf);
+    ASSERT_NE(layouts.types(), nullptr);
+    EXPECT_EQ(describe(layouts.member("self", "x")), "struct self has no member 'x'");
+    EXPECT_EQ(describe(layouts.member("deep", "x")), "struct deep has no member 'x'");
+}
+
 TEST_F(BtfLayoutsTest, ASectionThatIsNoBtfLeavesEverythingToDwarf) {
     std::string badMagic = section_;
     badMagic[0] = 0;
     BtfLayouts layouts(badMagic, dwarf_);
     EXPECT_EQ(layouts.types(), nullptr);
     EXPECT_EQ(describe(layouts.sizeOf("outer")), "no struct 'outer'");
+
+    // The string table must start with the empty name (offset 0 names anonymous members).
+    std::string noEmptyName = section_;
+    uint32_t stringStart = 0;
+    std::memcpy(&stringStart, noEmptyName.data() + 16, 4);
+    noEmptyName[24 + stringStart] = 'x';
+    EXPECT_FALSE(BtfTypes::parse(noEmptyName).has_value());
 
     BtfBuilder future;
     future.integer("int", 4);
