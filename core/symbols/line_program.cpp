@@ -63,7 +63,7 @@ class Cursor {
             const uint8_t b = p_[-1];
             v |= int64_t(b & 0x7f) << shift;
             if (!(b & 0x80)) {
-                if (shift + 7 < 64 && (b & 0x40)) v |= -(int64_t(1) << (shift + 7));
+                if (shift + 7 < 64 && (b & 0x40)) v |= int64_t(~uint64_t(0) << (shift + 7));
                 return v;
             }
         }
@@ -101,25 +101,27 @@ struct EntryFormat {
     uint64_t form;    // DW_FORM_*
 };
 
-// One attribute of a DWARF 5 directory or file entry: its string or number when it is the one
-// asked for, skipped otherwise. Only the forms libdw accepts there (libdw_valid_user_form).
+// One attribute of a DWARF 5 directory or file entry: its string or number, skipped past when
+// not `wanted` (a string offset then is not followed). Only the forms libdw accepts there
+// (libdw_valid_user_form).
 struct EntryValue {
     const char* string = nullptr;
     std::optional<uint64_t> number;
 };
 std::optional<EntryValue> readEntryValue(Cursor& c, uint64_t form, unsigned offsetSize,
-                                         const LineSections& sections) {
+                                         const LineSections& sections, bool wanted) {
     EntryValue v;
     switch (form) {
     case DW_FORM_string:
         v.string = c.string();
         break;
     case DW_FORM_line_strp:
-        v.string = stringAt(sections.lineStr, c.fixed(offsetSize));
+    case DW_FORM_strp: {
+        const uint64_t offset = c.fixed(offsetSize);
+        if (wanted)
+            v.string = stringAt(form == DW_FORM_strp ? sections.str : sections.lineStr, offset);
         break;
-    case DW_FORM_strp:
-        v.string = stringAt(sections.str, c.fixed(offsetSize));
-        break;
+    }
     case DW_FORM_sec_offset:
         c.fixed(offsetSize);
         break;
@@ -202,8 +204,9 @@ std::optional<std::vector<EntryFormat>> readEntryFormats(Cursor& c, bool needsDi
     std::vector<EntryFormat> formats(c.u8());
     bool path = false, directory = false;
     for (EntryFormat& f : formats) {
-        f.content = c.uleb();
-        f.form = c.uleb();
+        // libdw keeps both in 16 bits: a larger value is read as it reads it.
+        f.content = static_cast<uint16_t>(c.uleb());
+        f.form = static_cast<uint16_t>(c.uleb());
         if (!validEntryForm(f.form)) return std::nullopt;
         path = path || f.content == DW_LNCT_path;
         directory = directory || f.content == DW_LNCT_directory_index;
@@ -340,7 +343,7 @@ std::optional<LineProgram> LineProgram::decode(const LineSections& sections, uin
         for (uint64_t n = 0; n < count && c.ok(); ++n) {
             const char* path = nullptr;
             for (const EntryFormat& f : *formats) {
-                auto v = readEntryValue(c, f.form, offsetSize, sections);
+                auto v = readEntryValue(c, f.form, offsetSize, sections, f.content == DW_LNCT_path);
                 if (!v) return std::nullopt;
                 if (f.content == DW_LNCT_path) path = v->string;
             }
@@ -356,7 +359,7 @@ std::optional<LineProgram> LineProgram::decode(const LineSections& sections, uin
             const char* path = nullptr;
             std::optional<uint64_t> directory;
             for (const EntryFormat& f : *formats) {
-                auto v = readEntryValue(c, f.form, offsetSize, sections);
+                auto v = readEntryValue(c, f.form, offsetSize, sections, f.content == DW_LNCT_path);
                 if (!v) return std::nullopt;
                 if (f.content == DW_LNCT_path) path = v->string;
                 if (f.content == DW_LNCT_directory_index) directory = v->number;
@@ -415,7 +418,8 @@ std::optional<LineProgram> LineProgram::decode(const LineSections& sections, uin
         return opcodeLengths[opcode] == count;
     };
     c = Cursor(programStart, unitEnd);
-    program.rows_.reserve(unitLength / 4);
+    // Most rows take 2-4 bytes; a damaged length must not reserve more than real units need.
+    program.rows_.reserve(std::min<uint64_t>(unitLength / 4, uint64_t(1) << 20));
     std::vector<size_t> sequenceStarts = {0};
     while (!c.atEnd()) {
         const unsigned opcode = c.u8();

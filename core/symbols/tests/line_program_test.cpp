@@ -35,11 +35,17 @@ class ProgramBuilder {
         tables_.push_back(0);
     }
     // DWARF 5: directories as DW_FORM_line_strp, files as DW_FORM_string + DW_FORM_udata +
-    // DW_FORM_data16 (an MD5 to skip). `fileForm` replaces the path form of files.
+    // DW_FORM_data16 (an MD5 to skip). `fileForm` replaces the path form of files, `dirContent`
+    // the content code of the directories' path.
     void v5Tables(const std::vector<std::string>& dirs,
                   const std::vector<std::pair<std::string, unsigned>>& files,
-                  unsigned fileForm = DW_FORM_string) {
-        tables_ += {1, DW_LNCT_path, static_cast<char>(DW_FORM_line_strp)};
+                  unsigned fileForm = DW_FORM_string, uint64_t dirContent = DW_LNCT_path) {
+        tables_.push_back(1);
+        for (uint64_t v = dirContent;; v >>= 7) { // ULEB128
+            tables_.push_back(static_cast<char>((v & 0x7f) | (v >> 7 ? 0x80 : 0)));
+            if (!(v >> 7)) break;
+        }
+        tables_.push_back(static_cast<char>(DW_FORM_line_strp));
         tables_.push_back(static_cast<char>(dirs.size()));
         for (const auto& d : dirs) {
             const auto offset = static_cast<uint32_t>(lineStr_.size());
@@ -282,6 +288,24 @@ TEST(LineProgram, ASequenceOutOfAddressOrderIsSortedAsLibdwSortsIt) {
     EXPECT_EQ(at(*p, 0x5000), "/build/a.c:50");
     EXPECT_EQ(at(*p, 0x5fff), "/build/a.c:50");
     EXPECT_EQ(at(*p, 0x6002), "/build/a.c:1"); // the registers start anew after an end
+}
+
+// Odd encodings libdw reads its own way: a line advance of more than 64 bits' worth (truncated
+// to an int, as libdw's is: no change here), and a content code past 16 bits (libdw keeps 16:
+// 0x10001 reads as DW_LNCT_path).
+TEST(LineProgram, OddEncodingsReadAsLibdwReadsThem) {
+    ProgramBuilder b(5);
+    b.v5Tables({"/build"}, {{"a.c", 0}}, DW_FORM_string, 0x10000 | DW_LNCT_path);
+    b.setAddress(0x1000)
+        .setFile(0) // the only file (DWARF 5 counts from 0, the default is 1)
+        .raw({DW_LNS_advance_line, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40})
+        .copy()
+        .advancePc(4)
+        .endSequence();
+    const std::string section = b.section();
+    auto p = decode(b, section);
+    ASSERT_TRUE(p.has_value());
+    EXPECT_EQ(at(*p, 0x1000), "/build/a.c:1");
 }
 
 TEST(LineProgram, RefusesWhatLibdwRefusesOrThisReaderLeavesToIt) {
