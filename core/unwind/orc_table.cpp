@@ -55,6 +55,17 @@ OrcEntry decodeOrcEntry(std::span<const uint8_t, 6> raw, OrcFormat format) {
     return e;
 }
 
+namespace {
+
+// The table's order: by address; at one address an undefined entry (a section's weak terminator)
+// goes first so the real entry wins the lookup, as in the kernel's orc_sort_cmp().
+bool sortsBefore(uint64_t a, const OrcEntry& aEntry, uint64_t b, const OrcEntry& bEntry) {
+    if (a != b) return a < b;
+    return aEntry.type == OrcType::Undefined && bEntry.type != OrcType::Undefined;
+}
+
+} // namespace
+
 Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
     const auto& symbols = vmlinux.symbols();
     const auto* ipStart = symbols.byName("__start_orc_unwind_ip");
@@ -81,10 +92,8 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
     // The kernel sorts its table at build time (scripts/sorttable); a lookup in place needs that
     // order, so check it (one pass over the addresses) and decode and sort a table without it.
     for (size_t i = 1; i < count; ++i) {
-        const uint64_t a = table.address(i - 1), b = table.address(i);
-        if (b > a) continue;
-        if (b == a && !(table.entry(i).type == OrcType::Undefined &&
-                        table.entry(i - 1).type != OrcType::Undefined))
+        if (!sortsBefore(table.address(i), table.entry(i), table.address(i - 1),
+                         table.entry(i - 1)))
             continue;
         std::vector<uint64_t> addresses(count);
         std::vector<OrcEntry> entries(count);
@@ -98,11 +107,8 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
 }
 
 OrcTable OrcTable::fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries) {
-    // Sorted by address; at one address an undefined entry (a section's weak terminator) goes
-    // first so the real entry wins the lookup, as in the kernel's orc_sort_cmp().
     auto before = [&](size_t a, size_t b) {
-        if (addresses[a] != addresses[b]) return addresses[a] < addresses[b];
-        return entries[a].type == OrcType::Undefined && entries[b].type != OrcType::Undefined;
+        return sortsBefore(addresses[a], entries[a], addresses[b], entries[b]);
     };
     std::vector<size_t> order(addresses.size());
     std::iota(order.begin(), order.end(), 0);
