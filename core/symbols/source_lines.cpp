@@ -127,15 +127,14 @@ std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) co
     if (concrete.empty()) return chain;
     Dwarf_Attribute attr;
     const char* compDir = compDirOf(unit);
-    for (Dwarf_Die& die : concrete) {
-        Dwarf_Die* scope = &die;
+    for (Dwarf_Die& scope : concrete) {
         InlinedCall call;
         // The name lives on the abstract instance the inlined copy points at.
-        const char* name = dwarf_formstring(dwarf_attr_integrate(scope, DW_AT_name, &attr));
+        const char* name = dwarf_formstring(dwarf_attr_integrate(&scope, DW_AT_name, &attr));
         call.function = name ? name : "?";
         Dwarf_Word file = 0, line = 0;
-        if (dwarf_formudata(dwarf_attr(scope, DW_AT_call_file, &attr), &file) == 0 &&
-            dwarf_formudata(dwarf_attr(scope, DW_AT_call_line, &attr), &line) == 0 && line > 0)
+        if (dwarf_formudata(dwarf_attr(&scope, DW_AT_call_file, &attr), &file) == 0 &&
+            dwarf_formudata(dwarf_attr(&scope, DW_AT_call_line, &attr), &line) == 0 && line > 0)
             if (auto path = fileName(unit, file))
                 call.callSite = SourceLocation{kernelSourcePath(*path, compDir ? compDir : ""),
                                                static_cast<int>(line)};
