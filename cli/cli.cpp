@@ -117,7 +117,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (showProgress) err << "\r\033[K" << std::flush;
     if (!session) return reportError(err, session.error());
     for (const auto& warning : (*session)->warnings())
-        err << "panicscope: warning: " << warning << " (results may be partial)\n";
+        err << "panicscope: warning: " << warning.text << " (results may be partial)\n";
     const int status = verb->run(**session, *options, out, err);
     if (processExitsAfter) (void)session->release(); // see cli.h
     return status;

@@ -1,7 +1,10 @@
 #include "report/json_report.h"
 #include "report/text_report.h"
 #include "util/hex.h"
+#include "util/ordered_writer.h"
 #include "verbs.h"
+
+#include <sstream>
 
 namespace panicscope::cli {
 
@@ -9,61 +12,57 @@ namespace {
 
 // Which tasks: the given pids, every CPU's current task (-a), every task (--all), or by default
 // the crashing task.
-Result<std::vector<const kernel::Task*>> chooseTasks(model::Session& session,
-                                                     const Options& options) {
-    auto list = session.tasks();
-    if (!list) return tl::unexpected(list.error());
-    const auto& tasks = (*list)->tasks;
-    std::vector<const kernel::Task*> chosen;
+Result<model::TaskSelection> selection(const Options& options) {
+    model::TaskSelection s;
     if (options.allTasks) {
-        for (const auto& t : tasks)
-            chosen.push_back(&t);
+        s.kind = model::TaskSelection::Kind::All;
     } else if (options.activeTasks) {
-        for (const auto& t : tasks)
-            if (t.onCpu) chosen.push_back(&t);
+        s.kind = model::TaskSelection::Kind::CpuCurrent;
     } else if (!options.args.empty()) {
+        s.kind = model::TaskSelection::Kind::Pids;
         for (const auto& arg : options.args) {
             auto pid = parseDecimal(arg);
-            if (!pid) return fail(Errc::Usage, "'" + arg + "' is not a pid");
-            size_t before = chosen.size();
-            for (const auto& t : tasks)
-                if (static_cast<uint64_t>(t.pid) == *pid) chosen.push_back(&t);
-            if (chosen.size() == before) return fail(Errc::Usage, "no task with pid " + arg);
+            if (!pid || *pid > INT32_MAX) return fail(Errc::Usage, "'" + arg + "' is not a pid");
+            s.pids.push_back(static_cast<int32_t>(*pid));
         }
-    } else {
-        auto crashing = session.crashingTask();
-        if (!crashing) return tl::unexpected(crashing.error());
-        if (!*crashing)
-            return fail(Errc::Usage, "the crashing task is unknown; name a pid, or use -a");
-        for (const auto& t : tasks)
-            if (t.address == (*crashing)->address) chosen.push_back(&t);
     }
-    return chosen;
+    return s;
 }
 
 } // namespace
 
-int runBt(model::Session& session, const Options& options, std::ostream& out, std::ostream& err) {
-    auto tasks = chooseTasks(session, options);
+int runBt(const model::Session& session, const Options& options, std::ostream& out,
+          std::ostream& err) {
+    auto chosen = selection(options);
+    if (!chosen) return reportError(err, chosen.error());
+    auto tasks = session.selectTasks(*chosen);
     if (!tasks) return reportError(err, tasks.error());
-    auto backtracer = session.backtracer();
-    if (!backtracer) return reportError(err, backtracer.error());
     const bool lines = options.lines || options.json;
-    if (options.json) {
-        report::StreamedJsonArray all(out, "tasks");
-        for (const auto* t : *tasks)
-            all.add(report::taskBacktraceJson(*t, (*backtracer)->backtrace(*t, lines)));
-        all.finish();
-    } else {
-        for (size_t i = 0; i < tasks->size(); ++i) {
-            if (i) out << '\n';
-            const auto* t = (*tasks)[i];
-            report::printBacktrace(out, *t, (*backtracer)->backtrace(*t, lines), lines);
-        }
-    }
+    // Traces are made and formatted on every core, and printed in the order of the tasks.
+    std::optional<report::StreamedJsonArray> json;
+    if (options.json) json.emplace(out, "tasks");
+    OrderedWriter<std::string> writer([&](size_t index, std::string& text) {
+        if (json)
+            json->addText(text);
+        else
+            out << (index ? "\n" : "") << text;
+    });
+    auto done = session.backtraces(
+        *tasks, {lines}, [&](size_t index, const model::TaskRow& task, unwind::StackTrace trace) {
+            if (options.json) {
+                writer.put(index, report::StreamedJsonArray::elementText(
+                                      report::taskBacktraceJson(task, trace)));
+                return;
+            }
+            std::ostringstream text;
+            report::printBacktrace(text, task, trace, lines);
+            writer.put(index, text.str());
+        });
+    if (!done) return reportError(err, done.error());
+    if (json) json->finish();
     // After the traces: the walks find which modules' .ko files are missing or of another build.
-    for (const auto& warning : (*backtracer)->warnings())
-        err << "panicscope: warning: " << warning << '\n';
+    for (const auto& warning : session.backtraceWarnings())
+        err << "panicscope: warning: " << warning.text << '\n';
     return 0;
 }
 

@@ -4,7 +4,8 @@
 
 namespace panicscope::cli {
 
-int runInfo(model::Session& session, const Options& options, std::ostream& out, std::ostream& err) {
+int runInfo(const model::Session& session, const Options& options, std::ostream& out,
+            std::ostream& err) {
     auto info = session.info();
     if (!info) return reportError(err, info.error());
     if (options.json)

@@ -4,13 +4,14 @@
 
 namespace panicscope::cli {
 
-int runLog(model::Session& session, const Options& options, std::ostream& out, std::ostream& err) {
+int runLog(const model::Session& session, const Options& options, std::ostream& out,
+           std::ostream& err) {
     auto log = session.log();
     if (!log) return reportError(err, log.error());
     if (options.json)
-        out << report::logJson(**log).dump(2) << '\n';
+        out << report::logJson(*log).dump(2) << '\n';
     else
-        report::printLog(out, **log);
+        report::printLog(out, *log);
     return 0;
 }
 

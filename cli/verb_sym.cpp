@@ -4,7 +4,8 @@
 
 namespace panicscope::cli {
 
-int runSym(model::Session& session, const Options& options, std::ostream& out, std::ostream& err) {
+int runSym(const model::Session& session, const Options& options, std::ostream& out,
+           std::ostream& err) {
     auto symbol = session.lookupSymbol(options.args.front());
     if (!symbol) return reportError(err, symbol.error());
     if (options.json)

@@ -15,18 +15,18 @@ struct Verb {
     const char* summary; // one line for --help
     size_t minArgs, maxArgs;
     // Prints the verb's output; returns the exit status (errors go to `err` as one line).
-    int (*run)(model::Session& session, const Options& options, std::ostream& out,
+    int (*run)(const model::Session& session, const Options& options, std::ostream& out,
                std::ostream& err);
 };
 
 std::span<const Verb> allVerbs();
 
-int runInfo(model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runPs(model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runLog(model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runSym(model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runBt(model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runEntryTable(model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runInfo(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runPs(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runLog(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runSym(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runBt(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runEntryTable(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
 // entry-table without a dump: the vmlinux named by --vmlinux, at link-time addresses.
 int runEntryTableForVmlinux(const Options&, std::ostream& out, std::ostream& err);
 

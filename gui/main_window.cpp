@@ -29,15 +29,14 @@ std::shared_ptr<LoadedDump> load(const model::SessionOptions& options) {
     std::ostringstream text;
     if (auto info = (*session)->info()) {
         report::printInfo(text, *info);
-        if (info->crashingTask) out->crashingTask = info->crashingTask->address;
     } else {
         text << "error: " << info.error().message << '\n';
     }
     out->summary = QString::fromStdString(text.str());
-    if (auto tasks = (*session)->tasks()) out->tasks = (*tasks)->tasks;
+    if (auto tasks = (*session)->tasks()) out->tasks = std::move(tasks->tasks);
     std::ostringstream log;
     if (auto records = (*session)->log())
-        report::printLog(log, **records);
+        report::printLog(log, *records);
     else
         log << "error: " << records.error().message << '\n';
     out->log = QString::fromStdString(log.str());
@@ -111,11 +110,10 @@ void MainWindow::showLoaded(std::shared_ptr<LoadedDump> loaded) {
     tasks_->setRowCount(static_cast<int>(loaded->tasks.size()));
     for (int row = 0; row < tasks_->rowCount(); ++row) {
         const auto& t = loaded->tasks[static_cast<size_t>(row)];
-        const bool crashing = loaded->crashingTask == t.address;
         const QString comm = QString::fromStdString(t.comm);
-        const QStringList cells = {crashing  ? "*"
-                                   : t.onCpu ? ">"
-                                             : "",
+        const QStringList cells = {t.crashing ? "*"
+                                   : t.onCpu  ? ">"
+                                              : "",
                                    QString::number(t.pid),
                                    QString::number(t.ppid),
                                    QString::number(t.cpu),
@@ -126,7 +124,7 @@ void MainWindow::showLoaded(std::shared_ptr<LoadedDump> loaded) {
             tasks_->setItem(row, col, new QTableWidgetItem(cells[col]));
     }
     tasks_->resizeColumnsToContents();
-    status_->setText(QString::fromStdString(session_->dump().path()) + ": " +
+    status_->setText(QString::fromStdString(session_->dumpPath()) + ": " +
                      QString::number(loaded->tasks.size()) + " tasks");
 }
 

@@ -18,8 +18,7 @@ namespace panicscope::gui {
 struct LoadedDump {
     std::unique_ptr<model::Session> session;
     QString summary;
-    std::vector<kernel::Task> tasks;
-    std::optional<uint64_t> crashingTask;
+    std::vector<model::TaskRow> tasks;
     QString log;
     QString error;
 };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "kernel/kernel_view.h"
+#include "kernel/log_record.h"
 
 #include <cstdint>
 #include <string>
@@ -9,25 +10,8 @@
 
 namespace panicscope::kernel {
 
-struct LogRecord {
-    uint64_t seq = 0;
-    uint64_t timestampNs = 0; // local_clock() at printk time
-    int level = 0;            // 0 (emerg) .. 7 (debug)
-    int facility = 0;
-    uint32_t callerId = 0;
-    std::string text; // without a trailing newline; may hold embedded newlines
-};
-
-struct KernelLog {
-    std::vector<LogRecord> records; // by sequence number
-    std::vector<std::string> warnings;
-};
-
 // Reads `prb` (struct printk_ringbuffer): every committed or finalized descriptor from tail to
 // head, with its text from the data ring. Records that cannot be read are skipped with a warning.
 Result<KernelLog> readKernelLog(const KernelView& view);
-
-// "[    8.727927] text" as the console and dmesg print a record; one line per text line.
-std::vector<std::string> formatLogLines(const LogRecord& record);
 
 } // namespace panicscope::kernel

@@ -1,9 +1,28 @@
 #include "model/session.h"
 
+#include "dump/dump_file.h"
+#include "kernel/crash_facts.h"
+#include "kernel/kaslr.h"
+#include "kernel/kernel_view.h"
+#include "kernel/per_cpu.h"
+#include "kernel/printk_log.h"
+#include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
+#include "symbols/vmlinux.h"
+#include "unwind/backtracer.h"
+#include "unwind/code_map.h"
+#include "unwind/module_code.h"
+#include "unwind/module_debug_files.h"
+#include "unwind/symbolizer.h"
+#include "unwind/unwind_tables.h"
 #include "util/hex.h"
+#include "util/lazy.h"
 
+#include <algorithm>
+#include <atomic>
 #include <filesystem>
+#include <future>
+#include <thread>
 
 namespace panicscope::model {
 
@@ -22,188 +41,445 @@ Result<std::string> locateVmlinux(const std::string& release,
 }
 
 namespace {
+
 // On a damaged dump, later failures are consequences: say the cause first.
 Error blameDamage(Error e, const dump::DumpFile& dump) {
     if (!dump.warnings().empty()) e.message = dump.warnings().front() + "; " + e.message;
     return e;
 }
-// The task at a task_struct address, when the task list has it.
-std::optional<TaskRef> taskAt(const kernel::TaskList& tasks, uint64_t address) {
-    for (const auto& t : tasks.tasks)
-        if (t.address == address) return TaskRef{t.pid, t.comm, t.address};
-    return std::nullopt;
+
+// VMCOREINFO's PAGESIZE when it is one x86-64 has, else 4 KiB.
+uint64_t pageSizeOf(const dump::Vmcoreinfo& vmcoreinfo) {
+    const auto text = vmcoreinfo.value("PAGESIZE");
+    const auto size = text ? parseDecimal(*text) : std::nullopt;
+    return size && (*size == 4096 || *size == (2u << 20)) ? *size : 4096;
 }
+
+template <class T> tl::unexpected<Error> failure(const Result<T>& r) {
+    return tl::unexpected(r.error());
+}
+
+EntryTable entryTableFrom(const unwind::EntryCallTable& table, uint64_t offset, bool runtime) {
+    EntryTable out;
+    out.runtimeAddresses = runtime;
+    out.rows.assign(table.rows().begin(), table.rows().end());
+    for (auto& r : out.rows)
+        r.returnAddress += offset;
+    out.untracked.assign(table.problems().begin(), table.problems().end());
+    for (auto& p : out.untracked)
+        p.address += offset;
+    return out;
+}
+
+// What the unwinder works with, built together on first use: the loaded modules' code, the code
+// map over them and the vmlinux, their debug files, the symbolizer and the backtracer.
+struct Unwinding {
+    unwind::ModuleCodeList modules;
+    unwind::CodeMap code;
+    std::unique_ptr<unwind::ModuleDebugFiles> moduleFiles;
+    std::unique_ptr<unwind::Symbolizer> symbolizer;
+    std::optional<unwind::Backtracer> backtracer;
+};
 
 } // namespace
 
-std::vector<std::string> Session::warnings() const {
-    std::vector<std::string> all = dump_->warnings();
-    all.insert(all.end(), openWarnings_.begin(), openWarnings_.end());
+struct Session::Impl {
+    std::unique_ptr<dump::DumpFile> dump;
+    std::unique_ptr<symbols::Vmlinux> vmlinux;
+    kernel::KaslrOffset kaslr;
+    std::vector<std::string> openWarnings;
+    std::vector<std::string> moduleDirs;
+    std::unique_ptr<kernel::KernelView> view;
+    // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
+    mutable std::future<unwind::UnwindTables> tablesLoading;
+
+    Lazy<kernel::PerCpu> perCpu;
+    Lazy<kernel::TaskList> taskList;
+    Lazy<std::optional<uint64_t>> crashingAddress;
+    Lazy<kernel::KernelLog> kernelLog;
+    Lazy<unwind::UnwindTables> tables;
+    Lazy<std::unique_ptr<Unwinding>> unwinding;
+
+    const Result<kernel::PerCpu>& cpus() const {
+        return perCpu.get([&]() -> Result<kernel::PerCpu> {
+            auto p = kernel::PerCpu::read(*view);
+            if (!p) return tl::unexpected(blameDamage(p.error(), *dump));
+            return p;
+        });
+    }
+    const Result<kernel::TaskList>& readTasks() const {
+        return taskList.get([&]() -> Result<kernel::TaskList> {
+            const auto& c = cpus();
+            if (!c) return failure(c);
+            auto t = kernel::readTasks(*view, *c);
+            if (!t) return tl::unexpected(blameDamage(t.error(), *dump));
+            return t;
+        });
+    }
+    const Result<kernel::KernelLog>& readLog() const {
+        return kernelLog.get([&]() -> Result<kernel::KernelLog> {
+            auto l = kernel::readKernelLog(*view);
+            if (!l) return tl::unexpected(blameDamage(l.error(), *dump));
+            return l;
+        });
+    }
+    const Result<std::optional<uint64_t>>& crashing() const {
+        return crashingAddress.get([&]() -> Result<std::optional<uint64_t>> {
+            const auto& t = readTasks();
+            if (!t) return failure(t);
+            auto facts = kernel::readCrashingTask(*view, *t, nullptr);
+            if (!facts.panicCpu)
+                if (const auto& l = readLog()) facts = kernel::readCrashingTask(*view, *t, &*l);
+            return facts.crashingTask;
+        });
+    }
+    const Result<unwind::UnwindTables>& unwindTables() const {
+        return tables.get([&]() -> Result<unwind::UnwindTables> {
+            if (tablesLoading.valid()) return tablesLoading.get();
+            return unwind::UnwindTables::load(*vmlinux);
+        });
+    }
+    const Result<std::unique_ptr<Unwinding>>& unwinder() const {
+        return unwinding.get(
+            [&]() -> Result<std::unique_ptr<Unwinding>> { return makeUnwinding(); });
+    }
+    Result<std::unique_ptr<Unwinding>> makeUnwinding() const;
+
+    // `crashingTask`: its task_struct address, 0 when unknown.
+    TaskRow row(const kernel::Task& t, uint64_t crashingTask) const {
+        return {t.address,      t.pid,   t.tgid,
+                t.ppid,         t.comm,  t.state,
+                t.cpu,          t.onCpu, crashingTask == t.address,
+                t.kernelThread, t.nvcsw, t.nivcsw};
+    }
+    const kernel::Task* findTask(uint64_t address) const {
+        const auto& t = readTasks();
+        if (!t) return nullptr;
+        for (const auto& task : t->tasks)
+            if (task.address == address) return &task;
+        return nullptr;
+    }
+    std::vector<std::string> unwindWarnings() const;
+};
+
+Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
+    const auto& c = cpus();
+    if (!c) return failure(c);
+    const auto& t = unwindTables();
+    if (!t) return failure(t);
+    auto u = std::make_unique<Unwinding>();
+    u->modules = unwind::loadModuleCode(*view, vmlinux->release());
+    u->code =
+        unwind::CodeMap(vmlinux->symbols(), view->kaslrOffset(), t->orc.get(), u->modules.modules);
+    // Where struct module keeps its name, for a .ko without .modinfo's name= (before 5.3).
+    auto nameMember = view->member("module", "name");
+    if (!moduleDirs.empty())
+        u->moduleFiles = std::make_unique<unwind::ModuleDebugFiles>(
+            moduleDirs, u->modules.modules, vmlinux->release(),
+            nameMember ? nameMember->offset : ~uint64_t(0));
+    u->symbolizer = std::make_unique<unwind::Symbolizer>(*vmlinux, u->code, u->moduleFiles.get());
+    auto b = unwind::Backtracer::create(*view, *vmlinux, *dump, *c, u->code, t->entryCalls.get(),
+                                        *u->symbolizer);
+    if (!b) return failure(b);
+    u->backtracer = std::move(*b);
+    return u;
+}
+
+std::vector<std::string> Session::Impl::unwindWarnings() const {
+    std::vector<std::string> all;
+    if (const auto* t = tables.peek()) all = t->warnings;
+    if (const auto* u = unwinding.peek()) {
+        const auto& m = (*u)->modules.warnings;
+        all.insert(all.end(), m.begin(), m.end());
+        if ((*u)->moduleFiles) {
+            auto files = (*u)->moduleFiles->warnings();
+            all.insert(all.end(), files.begin(), files.end());
+        }
+    }
     return all;
 }
+
+Session::Session(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Session::~Session() = default;
+
+const std::string& Session::dumpPath() const {
+    return impl_->dump->path();
+}
+
+std::vector<Diagnostic> Session::warnings() const {
+    auto all = warningsFrom("dump", impl_->dump->warnings());
+    auto open = warningsFrom("vmlinux", impl_->openWarnings);
+    all.insert(all.end(), open.begin(), open.end());
+    return all;
+}
+
+namespace {
+
+// The vmlinux of the options, or the one found for the dump's release.
+Result<std::string> vmlinuxPathFor(const SessionOptions& options, const dump::DumpFile& dump) {
+    if (options.vmlinuxPath) return *options.vmlinuxPath;
+    auto release = dump.vmcoreinfo().osrelease();
+    if (!release) release = dump.utsField("release");
+    if (!release)
+        return fail(Errc::VmlinuxMissing, dump.path() + ": the dump does not say which "
+                                                        "kernel it is; give --vmlinux FILE");
+    return locateVmlinux(*release, options.debugDirs);
+}
+
+} // namespace
 
 Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto progress = [&](const std::string& what) {
         if (options.progress) options.progress(what);
     };
-    std::unique_ptr<Session> s(new Session());
-    s->moduleDirs_ = options.moduleDirs;
+    auto s = std::make_unique<Impl>();
+    s->moduleDirs = options.moduleDirs;
     progress("opening the dump");
     auto dump = dump::DumpFile::open(options.dumpPaths);
-    if (!dump) return tl::unexpected(dump.error());
-    s->dump_ = std::move(*dump);
-
-    std::string vmlinuxPath;
-    if (options.vmlinuxPath) {
-        vmlinuxPath = *options.vmlinuxPath;
-    } else {
-        auto release = s->dump_->vmcoreinfo().osrelease();
-        if (!release) release = s->dump_->utsField("release");
-        if (!release)
-            return fail(Errc::VmlinuxMissing, s->dump_->path() +
-                                                  ": the dump does not say which "
-                                                  "kernel it is; give --vmlinux FILE");
-        auto found = locateVmlinux(*release, options.debugDirs);
-        if (!found) return tl::unexpected(found.error());
-        vmlinuxPath = *found;
-    }
-    progress("reading " + vmlinuxPath);
-    auto vmlinux = symbols::Vmlinux::open(vmlinuxPath);
-    if (!vmlinux) return tl::unexpected(vmlinux.error());
-    s->vmlinux_ = std::move(*vmlinux);
+    if (!dump) return failure(dump);
+    s->dump = std::move(*dump);
+    auto vmlinuxPath = vmlinuxPathFor(options, *s->dump);
+    if (!vmlinuxPath) return failure(vmlinuxPath);
+    progress("reading " + *vmlinuxPath);
+    auto vmlinux = symbols::Vmlinux::open(*vmlinuxPath);
+    if (!vmlinux) return failure(vmlinux);
+    s->vmlinux = std::move(*vmlinux);
     if (options.prepareUnwinding)
-        s->unwindTables_ = std::async(
-            std::launch::async, [v = s->vmlinux_.get()] { return unwind::UnwindTables::load(*v); });
+        s->tablesLoading = std::async(
+            std::launch::async, [v = s->vmlinux.get()] { return unwind::UnwindTables::load(*v); });
 
     // A release mismatch is the most common mistake: say so before KASLR can fail confusingly.
-    const auto& vmcoreinfo = s->dump_->vmcoreinfo();
-    if (auto release = vmcoreinfo.osrelease(); release && *release != s->vmlinux_->release())
-        return fail(Errc::VmlinuxMismatch, "vmlinux " + vmlinuxPath +
+    const auto& vmcoreinfo = s->dump->vmcoreinfo();
+    if (auto release = vmcoreinfo.osrelease(); release && *release != s->vmlinux->release())
+        return fail(Errc::VmlinuxMismatch, "vmlinux " + *vmlinuxPath +
                                                " does not match the dump: the dump is " + *release +
-                                               ", the vmlinux is " + s->vmlinux_->release());
-    auto kaslr = kernel::findKaslrOffset(vmcoreinfo, s->vmlinux_->symbols());
+                                               ", the vmlinux is " + s->vmlinux->release());
+    auto kaslr = kernel::findKaslrOffset(vmcoreinfo, s->vmlinux->symbols());
     if (!kaslr)
-        return tl::unexpected(blameDamage(withContext(kaslr.error(), s->dump_->path()), *s->dump_));
-    s->kaslr_ = *kaslr;
-    s->view_ = std::make_unique<kernel::KernelView>(*s->dump_, s->vmlinux_->symbols(),
-                                                    s->vmlinux_->layouts(), kaslr->offset);
+        return tl::unexpected(blameDamage(withContext(kaslr.error(), s->dump->path()), *s->dump));
+    s->kaslr = *kaslr;
+    s->view = std::make_unique<kernel::KernelView>(*s->dump, s->vmlinux->symbols(),
+                                                   s->vmlinux->layouts(), kaslr->offset);
     progress("checking that the vmlinux matches the dump");
-    auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux_, *s->view_);
-    if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump_));
-    if (*match) s->openWarnings_.push_back(**match);
-    return s;
+    auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux, *s->view);
+    if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump));
+    if (*match) s->openWarnings.push_back(**match);
+    return std::unique_ptr<Session>(new Session(std::move(s)));
 }
 
-Session::~Session() = default;
-
-Result<const kernel::PerCpu*> Session::perCpu() {
-    if (!perCpu_) {
-        auto p = kernel::PerCpu::read(*view_);
-        if (!p) return tl::unexpected(blameDamage(p.error(), *dump_));
-        perCpu_ = std::move(*p);
-    }
-    return &*perCpu_;
+Result<TaskTable> Session::tasks() const {
+    const auto& list = impl_->readTasks();
+    if (!list) return failure(list);
+    const auto& crashing = impl_->crashing();
+    const uint64_t crashingTask = crashing && *crashing ? **crashing : 0;
+    TaskTable out;
+    out.tasks.reserve(list->tasks.size());
+    for (const auto& t : list->tasks)
+        out.tasks.push_back(impl_->row(t, crashingTask));
+    out.warnings = warningsFrom("tasks", list->warnings);
+    return out;
 }
 
-Result<const kernel::TaskList*> Session::tasks() {
-    if (!tasks_) {
-        auto cpus = perCpu();
-        if (!cpus) return tl::unexpected(cpus.error());
-        auto t = kernel::readTasks(*view_, **cpus);
-        if (!t) return tl::unexpected(blameDamage(t.error(), *dump_));
-        tasks_ = std::move(*t);
-    }
-    return &*tasks_;
+Result<std::optional<TaskRow>> Session::crashingTask() const {
+    const auto& crashing = impl_->crashing();
+    if (!crashing) return failure(crashing);
+    if (!*crashing) return std::nullopt;
+    const kernel::Task* t = impl_->findTask(**crashing);
+    if (!t) return std::nullopt;
+    return impl_->row(*t, **crashing);
 }
 
-Result<const kernel::KernelLog*> Session::log() {
-    if (!log_) {
-        log_ = kernel::readKernelLog(*view_);
-        if (!*log_) *log_ = tl::unexpected(blameDamage(log_->error(), *dump_));
-    }
-    if (!*log_) return tl::unexpected(log_->error());
-    return &**log_;
+Result<KernelLog> Session::log() const {
+    const auto& log = impl_->readLog();
+    if (!log) return failure(log);
+    return KernelLog{log->records, warningsFrom("log", log->warnings)};
 }
 
-Result<const unwind::Backtracer*> Session::backtracer() {
-    if (!backtracer_) {
-        auto cpus = perCpu();
-        if (!cpus) return tl::unexpected(cpus.error());
-        std::optional<unwind::UnwindTables> tables;
-        if (unwindTables_.valid()) tables = unwindTables_.get();
-        auto b = unwind::Backtracer::create(*view_, *vmlinux_, *dump_, **cpus, moduleDirs_,
-                                            std::move(tables));
-        if (!b) return tl::unexpected(b.error());
-        backtracer_ = std::move(*b);
-    }
-    return &*backtracer_;
-}
-
-Result<std::optional<TaskRef>> Session::crashingTask() {
-    auto taskList = tasks();
-    if (!taskList) return tl::unexpected(taskList.error());
-    auto facts = kernel::readCrashingTask(*view_, **taskList, nullptr);
-    if (!facts.panicCpu)
-        if (auto kernelLog = log())
-            facts = kernel::readCrashingTask(*view_, **taskList, *kernelLog);
-    if (!facts.crashingTask) return std::nullopt;
-    return taskAt(**taskList, *facts.crashingTask);
-}
-
-Result<DumpInfo> Session::info() {
+Result<DumpInfo> Session::info() const {
+    const Impl& s = *impl_;
     DumpInfo info;
-    info.dumpPath = dump_->path();
-    info.format = dump_->facts().description;
-    info.vmlinuxPath = vmlinux_->path();
-    info.buildId = vmlinux_->buildId();
-    info.kaslrOffset = kaslr_.offset;
+    info.dumpPath = s.dump->path();
+    info.format = s.dump->facts().description;
+    info.vmlinuxPath = s.vmlinux->path();
+    info.buildId = s.vmlinux->buildId();
+    info.kaslrOffset = s.kaslr.offset;
     // init_uts_ns is what uname(2) returned; libkdumpfile's copy is the fallback.
-    auto uts = view_->address("init_uts_ns");
+    auto uts = s.view->address("init_uts_ns");
     auto utsField = [&](const char* field) -> std::string {
         if (uts)
             if (auto v =
-                    view_->readStringField(*uts, "uts_namespace", std::string("name.") + field))
+                    s.view->readStringField(*uts, "uts_namespace", std::string("name.") + field))
                 return *v;
-        return dump_->utsField(field).value_or("");
+        return s.dump->utsField(field).value_or("");
     };
     info.release = utsField("release");
     info.version = utsField("version");
     info.machine = utsField("machine");
     info.nodename = utsField("nodename");
 
-    auto cpus = perCpu();
-    if (!cpus) return tl::unexpected(cpus.error());
-    info.cpus = static_cast<unsigned>((*cpus)->cpus().size());
-    auto taskList = tasks();
-    if (!taskList) return tl::unexpected(taskList.error());
+    const auto& cpus = s.cpus();
+    if (!cpus) return failure(cpus);
+    info.cpus = static_cast<unsigned>(cpus->cpus().size());
+    const auto& taskList = s.readTasks();
+    if (!taskList) return failure(taskList);
     info.warnings = warnings();
-    info.warnings.insert(info.warnings.end(), (*taskList)->warnings.begin(),
-                         (*taskList)->warnings.end());
-    auto kernelLog = log();
-    if (!kernelLog) info.warnings.push_back("kernel log: " + kernelLog.error().message);
-    const auto facts = kernel::readCrashFacts(*view_, **taskList, kernelLog ? *kernelLog : nullptr);
+    for (auto& w : warningsFrom("tasks", taskList->warnings))
+        info.warnings.push_back(std::move(w));
+    const auto& kernelLog = s.readLog();
+    if (!kernelLog)
+        info.warnings.push_back({"log", Diagnostic::Severity::Warning, std::nullopt,
+                                 "kernel log: " + kernelLog.error().message});
+    const auto facts =
+        kernel::readCrashFacts(*s.view, *taskList, kernelLog ? &*kernelLog : nullptr);
     info.panicMessage = facts.panicMessage;
     info.panicCpu = facts.panicCpu;
     info.uptimeSeconds = facts.uptimeSeconds;
     if (facts.crashingTask) {
-        info.crashingTask = taskAt(**taskList, *facts.crashingTask);
-        if (!info.crashingTask)
-            info.warnings.push_back("the crashing task " + hex(*facts.crashingTask) +
-                                    " is not in the task list");
+        if (const kernel::Task* t = s.findTask(*facts.crashingTask))
+            info.crashingTask = TaskRef{t->pid, t->comm, t->address};
+        else
+            info.warnings.push_back(
+                {"tasks", Diagnostic::Severity::Warning, *facts.crashingTask,
+                 "the crashing task " + hex(*facts.crashingTask) + " is not in the task list"});
     }
     return info;
 }
 
+Result<std::vector<ModuleRow>> Session::modules() const {
+    const auto& u = impl_->unwinder();
+    if (!u) return failure(u);
+    std::vector<ModuleRow> out;
+    for (const auto& m : (*u)->modules.modules)
+        out.push_back({m.name, m.address, m.textBase, m.textSize, m.orc.size() > 0,
+                       (*u)->moduleFiles && (*u)->moduleFiles->find(m.name) != nullptr});
+    return out;
+}
+
+Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+    auto table = tasks();
+    if (!table) return failure(table);
+    const auto& all = table->tasks;
+    std::vector<TaskRow> chosen;
+    switch (selection.kind) {
+    case TaskSelection::Kind::All:
+        return all;
+    case TaskSelection::Kind::CpuCurrent:
+        std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
+                     [](const TaskRow& t) { return t.onCpu; });
+        return chosen;
+    case TaskSelection::Kind::Pids:
+        for (const int32_t pid : selection.pids) {
+            const size_t before = chosen.size();
+            std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
+                         [pid](const TaskRow& t) { return t.pid == pid; });
+            if (chosen.size() == before)
+                return fail(Errc::Usage, "no task with pid " + std::to_string(pid));
+        }
+        return chosen;
+    case TaskSelection::Kind::Crashing:
+        break;
+    }
+    const auto& crashing = impl_->crashing();
+    if (!crashing) return failure(crashing);
+    if (!*crashing) return fail(Errc::Usage, "the crashing task is unknown; name a pid, or use -a");
+    std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
+                 [&](const TaskRow& t) { return t.address == **crashing; });
+    return chosen;
+}
+
+Result<unwind::StackTrace> Session::backtrace(const TaskRow& task,
+                                              const BacktraceOptions& options) const {
+    const auto& u = impl_->unwinder();
+    if (!u) return failure(u);
+    const kernel::Task* t = impl_->findTask(task.address);
+    if (!t)
+        return fail(Errc::Usage,
+                    "no task at " + hex(task.address) + " (pid " + std::to_string(task.pid) + ")");
+    return (*u)->backtracer->backtrace(*t, options.lines);
+}
+
+Result<void> Session::backtraces(const std::vector<TaskRow>& tasks, const BacktraceOptions& options,
+                                 const OnBacktrace& onTask, const OnProgress& progress,
+                                 const CancelToken* cancel) const {
+    const auto& u = impl_->unwinder();
+    if (!u) return failure(u);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> stopped{false};
+    std::mutex progressLock;
+    size_t done = 0;
+    auto work = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < tasks.size();) {
+            if (cancel && cancel->cancelled()) {
+                stopped = true;
+                return;
+            }
+            auto trace = backtrace(tasks[i], options);
+            if (!trace) { // the task is gone from the list: say so in its trace
+                trace = unwind::StackTrace{};
+                trace->stop = {unwind::WalkStatus::Truncated, tasks[i].address,
+                               trace.error().message};
+            }
+            onTask(i, tasks[i], std::move(*trace));
+            if (progress) {
+                std::lock_guard lock(progressLock);
+                progress(++done, tasks.size());
+            }
+        }
+    };
+    const size_t threads =
+        std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), tasks.size());
+    std::vector<std::thread> workers;
+    for (size_t i = 1; i < threads; ++i)
+        workers.emplace_back(work);
+    work();
+    for (auto& w : workers)
+        w.join();
+    if (stopped) return fail(Errc::Cancelled, "cancelled");
+    return {};
+}
+
+std::vector<Diagnostic> Session::backtraceWarnings() const {
+    return warningsFrom("unwind", impl_->unwindWarnings());
+}
+
+Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
+    constexpr size_t kMaxRead = 64u << 20;
+    if (length > kMaxRead)
+        return fail(Errc::Usage,
+                    "cannot read " + std::to_string(length) + " bytes at once (at most 64 MiB)");
+    if (address + length < address)
+        return fail(Errc::Usage, "the range at " + hex(address) + " wraps around");
+    const uint64_t page = pageSizeOf(impl_->dump->vmcoreinfo());
+    MemoryBlock block;
+    block.address = address;
+    block.bytes.resize(length);
+    for (uint64_t at = address; at < address + length;) {
+        const uint64_t end = std::min<uint64_t>((at / page + 1) * page, address + length);
+        auto bytes = std::as_writable_bytes(std::span(block.bytes).subspan(at - address, end - at));
+        if (auto r = impl_->dump->read(at, bytes); !r) {
+            std::fill(bytes.begin(), bytes.end(), std::byte{0});
+            if (!block.missing.empty() && block.missing.back().second == at)
+                block.missing.back().second = end;
+            else
+                block.missing.push_back({at, end});
+            if (!block.missingReason) block.missingReason = r.error().message;
+        }
+        at = end;
+    }
+    return block;
+}
+
 Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
+    const Impl& s = *impl_;
     SymbolInfo out;
     out.query = query;
-    const uint64_t slide = kaslr_.offset;
-    const symbols::Symbol* sym = vmlinux_->symbols().byName(query);
+    const uint64_t slide = s.kaslr.offset;
+    const symbols::Symbol* sym = s.vmlinux->symbols().byName(query);
     if (sym) {
         out.address = sym->address + slide;
     } else if (auto address = parseHex(query)) {
         out.address = *address;
-        sym = vmlinux_->symbols().containing(*address - slide);
+        sym = s.vmlinux->symbols().containing(*address - slide);
         if (!sym) return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
@@ -213,11 +489,52 @@ Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
     out.offset = out.address - out.symbolAddress;
     out.size = sym->size;
     out.isFunction = sym->isFunction;
-    if (auto loc = vmlinux_->sourceLocation(out.address - slide)) {
+    if (auto loc = s.vmlinux->sourceLocation(out.address - slide)) {
         out.file = loc->file;
         out.line = loc->line;
     }
     return out;
+}
+
+std::optional<SymbolInfo> Session::symbolize(uint64_t address) const {
+    const auto& u = impl_->unwinder();
+    if (!u) return std::nullopt;
+    unwind::Frame frame;
+    frame.pc = address;
+    frame.interrupted = true; // the address itself, not a return address
+    (*u)->symbolizer->symbolize(frame, true);
+    if (!frame.function) return std::nullopt;
+    const unwind::CodeRef code = (*u)->code.find(address);
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = *frame.function;
+    out.symbolAddress = address - frame.offset;
+    out.offset = frame.offset;
+    out.size = frame.functionSize;
+    out.isFunction = code.function() != nullptr;
+    out.module = frame.module;
+    out.file = frame.file;
+    out.line = frame.line;
+    return out;
+}
+
+Result<EntryTable> Session::entryTable() const {
+    const auto& t = impl_->unwindTables();
+    if (!t) return failure(t);
+    if (t->entryCalls) return entryTableFrom(*t->entryCalls, impl_->view->kaslrOffset(), true);
+    // Say why the table is missing, as building it says.
+    auto table = unwind::EntryCallTable::build(*impl_->vmlinux);
+    if (!table) return failure(table);
+    return entryTableFrom(*table, impl_->view->kaslrOffset(), true);
+}
+
+Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath) {
+    auto vmlinux = symbols::Vmlinux::open(vmlinuxPath);
+    if (!vmlinux) return failure(vmlinux);
+    auto table = unwind::EntryCallTable::build(**vmlinux);
+    if (!table) return failure(table);
+    return entryTableFrom(*table, 0, false);
 }
 
 } // namespace panicscope::model

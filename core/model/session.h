@@ -1,21 +1,17 @@
-// One opened dump with its vmlinux: the only object the CLI and the GUI talk to. Opening checks
-// that the two belong together; everything else is computed on first use and kept.
+// One opened dump with its vmlinux: the one object every front end (CLI, GUI, triage, plugins,
+// Python) talks to. Opening checks that the two belong together; everything else is computed on
+// first use and kept. Every answer is a plain value (model/values.h).
+//
+// Thread safety: every method may be called from any thread, also concurrently. What several
+// answers share (per-CPU data, the task list, the log, the unwind tables, the modules) is
+// computed once under its own lock; reads of the dump and DWARF lookups are serialised inside.
 #pragma once
 
-#include "dump/dump_file.h"
-#include "kernel/crash_facts.h"
-#include "kernel/kaslr.h"
-#include "kernel/kernel_view.h"
-#include "kernel/per_cpu.h"
-#include "kernel/printk_log.h"
-#include "kernel/tasks.h"
 #include "model/values.h"
-#include "symbols/vmlinux.h"
-#include "unwind/backtracer.h"
+#include "unwind/entry_call.h"
 #include "util/result.h"
 
 #include <functional>
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,9 +28,16 @@ struct SessionOptions {
     // Called with a short description before each slow step (opening the vmlinux, ...).
     std::function<void(const std::string&)> progress;
     // Start loading the unwind tables (ORC, entry-call table) on a second thread as soon as the
-    // vmlinux is open, for a caller that will ask for backtracer() (bt), so that they load
-    // while the task list is read.
+    // vmlinux is open, for a caller that will ask for backtraces, so that they load while the
+    // task list is read.
     bool prepareUnwinding = false;
+};
+
+// The entry-call table at runtime addresses (a dump's) or link-time ones (a vmlinux alone).
+struct EntryTable {
+    bool runtimeAddresses = true;
+    std::vector<unwind::EntryCall> rows;
+    std::vector<unwind::EntryCallProblem> untracked;
 };
 
 class Session {
@@ -44,46 +47,59 @@ class Session {
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    const dump::DumpFile& dump() const { return *dump_; }
-    const symbols::Vmlinux& vmlinux() const { return *vmlinux_; }
-    const kernel::KernelView& view() const { return *view_; }
+    const std::string& dumpPath() const;
     // What is wrong with the dump but did not stop it from opening (truncated file, ...).
-    std::vector<std::string> warnings() const;
+    std::vector<Diagnostic> warnings() const;
 
-    // Not thread-safe: a front end calls these from one thread at a time.
-    Result<DumpInfo> info();
-    // The crashing task (the panic CPU's current one) without the rest of info(): the kernel log
-    // is read only when panic_cpu is unset. nullopt when unknown.
-    Result<std::optional<TaskRef>> crashingTask();
-    Result<const kernel::TaskList*> tasks();
-    Result<const kernel::KernelLog*> log();
-    // The unwinder for this dump (built on first use: reads the ORC table).
-    Result<const unwind::Backtracer*> backtracer();
-    // An address (hex) or a symbol name; Errc::NoSymbol when neither resolves.
+    Result<DumpInfo> info() const;
+    Result<TaskTable> tasks() const;
+    // The crashing task (the panic CPU's current one): the kernel log is read only when
+    // panic_cpu is unset. nullopt when unknown.
+    Result<std::optional<TaskRow>> crashingTask() const;
+    Result<KernelLog> log() const;
+    Result<std::vector<ModuleRow>> modules() const;
+
+    // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing
+    // task.
+    Result<std::vector<TaskRow>> selectTasks(const TaskSelection& selection) const;
+    Result<unwind::StackTrace> backtrace(const TaskRow& task,
+                                         const BacktraceOptions& options) const;
+    // Unwinds `tasks` on every core. `onTask` gets each trace as it is ready, with the task's
+    // index in `tasks`: on worker threads, in no particular order, possibly several at once (so
+    // a caller can format in parallel; see util/ordered_writer.h to print in order). `progress`
+    // (tasks done, total) is called after each, serialised. Stops early with Errc::Cancelled once
+    // `cancel` is set; traces delivered until then stay delivered.
+    using OnBacktrace =
+        std::function<void(size_t index, const TaskRow& task, unwind::StackTrace trace)>;
+    using OnProgress = std::function<void(size_t done, size_t total)>;
+    Result<void> backtraces(const std::vector<TaskRow>& tasks, const BacktraceOptions& options,
+                            const OnBacktrace& onTask, const OnProgress& progress = {},
+                            const CancelToken* cancel = nullptr) const;
+    // What the unwinder could not use (a missing table, unreadable modules, a .ko of another
+    // build): grows as backtraces with lines meet module frames.
+    std::vector<Diagnostic> backtraceWarnings() const;
+
+    // `length` bytes from a kernel virtual address, with the pages the dump lacks marked;
+    // Errc::Usage over 64 MiB.
+    Result<MemoryBlock> readMemory(uint64_t address, size_t length) const;
+    // An address (hex) or a symbol name in the vmlinux; Errc::NoSymbol when neither resolves.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
-    // Which CPUs exist and where their per-CPU data lies (read on first use).
-    Result<const kernel::PerCpu*> perCpu();
+    // The symbol (vmlinux or module), its offset and file:line at a runtime address.
+    std::optional<SymbolInfo> symbolize(uint64_t address) const;
+    Result<EntryTable> entryTable() const;
 
   private:
-    Session() = default;
-
-    std::unique_ptr<dump::DumpFile> dump_;
-    std::unique_ptr<symbols::Vmlinux> vmlinux_;
-    kernel::KaslrOffset kaslr_;
-    std::vector<std::string> openWarnings_;
-    std::vector<std::string> moduleDirs_;
-    // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
-    std::future<unwind::UnwindTables> unwindTables_;
-    std::unique_ptr<kernel::KernelView> view_;
-    std::optional<kernel::PerCpu> perCpu_;
-    std::optional<kernel::TaskList> tasks_;
-    std::optional<Result<kernel::KernelLog>> log_;
-    std::optional<unwind::Backtracer> backtracer_;
+    struct Impl;
+    explicit Session(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
 };
 
 // Finds the vmlinux for a dump's release (see symbols::vmlinuxCandidates); Errc::VmlinuxMissing
 // lists where it looked.
 Result<std::string> locateVmlinux(const std::string& release,
                                   const std::vector<std::string>& debugDirs);
+
+// The entry-call table of a vmlinux alone, at link-time addresses.
+Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath);
 
 } // namespace panicscope::model

@@ -1,12 +1,21 @@
-// Plain values the front ends print: no pointers into the session, cheap to copy to a GUI thread.
+// Plain values the front ends (CLI, GUI, plugins, Python) get from a Session: no pointers into
+// it, cheap to copy to another thread. Nothing here includes libdw, libelf, libkdumpfile or
+// Capstone.
 #pragma once
 
+#include "kernel/log_record.h"
+#include "unwind/frame.h"
+#include "util/diagnostic.h"
+
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace panicscope::model {
+
+using kernel::LogRecord;
 
 struct TaskRef {
     int32_t pid = 0;
@@ -29,7 +38,42 @@ struct DumpInfo {
     uint64_t kaslrOffset = 0;
     std::string vmlinuxPath;
     std::string buildId;
-    std::vector<std::string> warnings;
+    std::vector<Diagnostic> warnings;
+};
+
+// One process or thread as ps shows it.
+struct TaskRow {
+    uint64_t address = 0; // the task_struct
+    int32_t pid = 0;
+    int32_t tgid = 0;
+    int32_t ppid = 0; // the real parent's tgid, as sysrq-t and ps print it
+    std::string comm;
+    char state = '?';          // R S D T t X Z P I
+    uint32_t cpu = 0;          // the CPU it last ran on
+    bool onCpu = false;        // its CPU's current task
+    bool crashing = false;     // the panic CPU's current task
+    bool kernelThread = false; // PF_KTHREAD (idle tasks included)
+    uint64_t nvcsw = 0, nivcsw = 0;
+
+    TaskRef ref() const { return {pid, comm, address}; }
+};
+
+struct TaskTable {
+    std::vector<TaskRow> tasks; // by pid, the idle tasks (pid 0) by CPU first
+    std::vector<Diagnostic> warnings;
+};
+
+struct KernelLog {
+    std::vector<LogRecord> records; // by sequence number
+    std::vector<Diagnostic> warnings;
+};
+
+struct ModuleRow {
+    std::string name;
+    uint64_t address = 0;                // the struct module
+    uint64_t textBase = 0, textSize = 0; // its core text
+    bool hasOrc = false;                 // ORC unwind data read from the dump
+    bool hasDebugInfo = false;           // a matching .ko with DWARF in the module directories
 };
 
 struct SymbolInfo {
@@ -40,8 +84,49 @@ struct SymbolInfo {
     uint64_t offset = 0; // address - symbolAddress
     uint64_t size = 0;
     bool isFunction = false;
+    std::optional<std::string> module; // null: the vmlinux
     std::optional<std::string> file;
     std::optional<int> line;
+};
+
+// Which tasks a request means, by the CLI's rules.
+struct TaskSelection {
+    enum class Kind {
+        Crashing,   // the panic CPU's current task
+        Pids,       // the tasks with these pids, in the order given
+        CpuCurrent, // every CPU's current task
+        All,        // every task
+    };
+    Kind kind = Kind::Crashing;
+    std::vector<int32_t> pids;
+};
+
+struct BacktraceOptions {
+    bool lines = false; // file:line for every frame and the functions inlined into it (slower)
+};
+
+// Memory as the dump has it: `bytes` spans the whole request; where a page is not in the dump the
+// bytes are zero and `missing` says so.
+struct MemoryBlock {
+    uint64_t address = 0;
+    std::vector<uint8_t> bytes;
+    std::vector<std::pair<uint64_t, uint64_t>> missing; // [begin, end) ranges, by address
+    std::optional<std::string> missingReason;           // why the first missing range is
+    bool present(uint64_t a) const {
+        for (const auto& [begin, end] : missing)
+            if (a >= begin && a < end) return false;
+        return a >= address && a - address < bytes.size();
+    }
+};
+
+// Set from any thread to stop a long request at its next task.
+class CancelToken {
+  public:
+    void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+    bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
+
+  private:
+    std::atomic<bool> cancelled_{false};
 };
 
 } // namespace panicscope::model

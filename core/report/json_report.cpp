@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "report/printed_frames.h"
 #include "util/hex.h"
 
 namespace panicscope::report {
@@ -27,11 +28,18 @@ ordered_json infoJson(const model::DumpInfo& info) {
     j["vmlinux"] = info.vmlinuxPath;
     j["build_id"] = info.buildId;
     j["kaslr_offset"] = hex(info.kaslrOffset);
-    j["warnings"] = info.warnings;
+    j["warnings"] = warningsJson(info.warnings);
     return j;
 }
 
-ordered_json psJson(const kernel::TaskList& list) {
+ordered_json warningsJson(const std::vector<Diagnostic>& warnings) {
+    ordered_json j = ordered_json::array();
+    for (const auto& w : warnings)
+        j.push_back(w.text);
+    return j;
+}
+
+ordered_json psJson(const model::TaskTable& list) {
     ordered_json tasks = ordered_json::array();
     for (const auto& t : list.tasks)
         tasks.push_back({{"pid", t.pid},
@@ -45,10 +53,10 @@ ordered_json psJson(const kernel::TaskList& list) {
                          {"kernel_thread", t.kernelThread},
                          {"nvcsw", t.nvcsw},
                          {"nivcsw", t.nivcsw}});
-    return {{"tasks", tasks}, {"warnings", list.warnings}};
+    return {{"tasks", tasks}, {"warnings", warningsJson(list.warnings)}};
 }
 
-ordered_json logJson(const kernel::KernelLog& log) {
+ordered_json logJson(const model::KernelLog& log) {
     ordered_json records = ordered_json::array();
     for (const auto& r : log.records)
         records.push_back({{"seq", r.seq},
@@ -57,7 +65,7 @@ ordered_json logJson(const kernel::KernelLog& log) {
                            {"facility", r.facility},
                            {"caller_id", r.callerId},
                            {"text", r.text}});
-    return {{"records", records}, {"warnings", log.warnings}};
+    return {{"records", records}, {"warnings", warningsJson(log.warnings)}};
 }
 
 ordered_json symJson(const model::SymbolInfo& s) {
@@ -78,12 +86,9 @@ namespace panicscope::report {
 
 namespace {
 ordered_json regsJson(const arch::X86Registers& r) {
-    const uint64_t values[] = {r.r15, r.r14,     r.r13, r.r12, r.bp,    r.bx, r.r11,
-                               r.r10, r.r9,      r.r8,  r.ax,  r.cx,    r.dx, r.si,
-                               r.di,  r.orig_ax, r.ip,  r.cs,  r.flags, r.sp, r.ss};
     ordered_json j;
-    for (size_t i = 0; i < arch::kPtRegsNames.size(); ++i)
-        j[std::string(arch::kPtRegsNames[i])] = hex(values[i]);
+    for (size_t i = 0; i < arch::kPtRegsCount; ++i)
+        j[std::string(arch::kPtRegsNames[i])] = hex(r.*arch::kPtRegsFields[i]);
     return j;
 }
 
@@ -92,51 +97,77 @@ template <class T> ordered_json orNull(const std::optional<T>& v) {
 }
 } // namespace
 
-ordered_json taskBacktraceJson(const kernel::Task& task, const unwind::StackTrace& trace) {
+ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTrace& trace) {
     ordered_json frames = ordered_json::array();
-    for (size_t i = 0; i < trace.frames.size(); ++i) {
-        const auto& f = trace.frames[i];
+    forEachPrintedFrame(trace, [&](size_t index, const PrintedFrame& p) {
+        const auto& f = p.frame;
         ordered_json boundary = nullptr;
-        if (f.boundary)
+        if (f.boundary && p.first)
             boundary = {{"kind", unwind::boundaryKindKey(f.boundary->kind)},
                         {"entry", f.boundary->entry},
                         {"regs_address", hex(f.boundary->regsAddress)},
                         {"full_regs", f.boundary->fullRegs},
                         {"regs", regsJson(f.boundary->regs)}};
-        frames.push_back({{"index", i},
+        frames.push_back({{"index", index},
                           {"pc", hex(f.pc)},
                           {"sp", hex(f.sp)},
-                          {"function", orNull(f.function)},
+                          {"function", orNull(p.function())},
                           {"offset", f.offset},
                           {"module", orNull(f.module)},
-                          {"file", orNull(f.file)},
-                          {"line", orNull(f.line)},
-                          {"inline", f.inlined},
+                          {"file", orNull(p.file())},
+                          {"line", orNull(p.line())},
+                          {"inline", p.inlined != nullptr},
                           {"found_by", unwind::foundByKey(f.foundBy)},
                           {"boundary", boundary},
                           {"interrupted", f.interrupted},
                           {"user", f.userMode},
-                          {"stack", f.stackName}});
-    }
+                          {"stack", f.stack.name}});
+    });
     return {{"pid", task.pid},           {"tgid", task.tgid},
             {"comm", task.comm},         {"state", std::string(1, task.state)},
             {"cpu", task.cpu},           {"on_cpu", task.onCpu},
-            {"task", hex(task.address)}, {"status", unwind::walkStatusKey(trace.status)},
-            {"reason", trace.reason},    {"frames", frames}};
+            {"task", hex(task.address)}, {"status", unwind::walkStatusKey(trace.stop.kind)},
+            {"reason", trace.stop.text}, {"frames", frames}};
+}
+
+ordered_json entryTableJson(const model::EntryTable& table) {
+    ordered_json rows = ordered_json::array();
+    for (const unwind::EntryCall& r : table.rows)
+        rows.push_back({{"return_address", hex(r.returnAddress)},
+                        {"pt_regs_offset", r.savedStateOffset()},
+                        {"full_regs", r.fullRegs},
+                        {"kind", unwind::boundaryKindKey(r.kind)},
+                        {"entry", r.entrySymbol},
+                        {"callee", r.callee}});
+    ordered_json untracked = ordered_json::array();
+    for (const unwind::EntryCallProblem& p : table.untracked)
+        untracked.push_back(
+            {{"address", hex(p.address)}, {"function", p.function}, {"reason", p.reason}});
+    ordered_json doc;
+    doc["addresses"] = table.runtimeAddresses ? "runtime" : "link-time";
+    doc["rows"] = std::move(rows);
+    doc["untracked"] = std::move(untracked);
+    return doc;
 }
 
 StreamedJsonArray::StreamedJsonArray(std::ostream& out, std::string_view key) : out_(out) {
     out_ << "{\n  " << nlohmann::ordered_json(key).dump() << ": [";
 }
 
-void StreamedJsonArray::add(const nlohmann::ordered_json& element) {
+std::string StreamedJsonArray::elementText(const nlohmann::ordered_json& element) {
     // dump(2) of the element alone, indented two levels deeper as it is inside the document.
     const std::string text = element.dump(2);
-    out_ << (empty_ ? "\n    " : ",\n    ");
+    std::string out;
+    out.reserve(text.size() + text.size() / 8);
     for (char c : text) {
-        out_ << c;
-        if (c == '\n') out_ << "    ";
+        out += c;
+        if (c == '\n') out += "    ";
     }
+    return out;
+}
+
+void StreamedJsonArray::addText(const std::string& text) {
+    out_ << (empty_ ? "\n    " : ",\n    ") << text;
     empty_ = false;
 }
 

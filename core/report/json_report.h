@@ -3,10 +3,8 @@
 // numbers are numbers.
 #pragma once
 
-#include "kernel/printk_log.h"
-#include "kernel/tasks.h"
+#include "model/session.h"
 #include "model/values.h"
-#include "unwind/frame.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,18 +14,26 @@
 namespace panicscope::report {
 
 nlohmann::ordered_json infoJson(const model::DumpInfo& info);
-nlohmann::ordered_json psJson(const kernel::TaskList& tasks);
-nlohmann::ordered_json logJson(const kernel::KernelLog& log);
+nlohmann::ordered_json psJson(const model::TaskTable& tasks);
+nlohmann::ordered_json logJson(const model::KernelLog& log);
 nlohmann::ordered_json symJson(const model::SymbolInfo& symbol);
 // One task of `bt --json`: {"pid","tgid","comm","state","cpu","on_cpu","status","frames":[...]}.
-nlohmann::ordered_json taskBacktraceJson(const kernel::Task& task, const unwind::StackTrace& trace);
+nlohmann::ordered_json taskBacktraceJson(const model::TaskRow& task,
+                                         const unwind::StackTrace& trace);
+// `entry-table --json`: {"addresses", "rows", "untracked"}.
+nlohmann::ordered_json entryTableJson(const model::EntryTable& table);
+// The texts of diagnostics, as every document's "warnings" array lists them.
+nlohmann::ordered_json warningsJson(const std::vector<Diagnostic>& warnings);
 
 // Writes {"<key>": [elements...]} one element at a time, byte for byte what dump(2) of the whole
 // document gives: `bt --all --json` on thousands of tasks then never holds them all in memory.
 class StreamedJsonArray {
   public:
     StreamedJsonArray(std::ostream& out, std::string_view key);
-    void add(const nlohmann::ordered_json& element);
+    void add(const nlohmann::ordered_json& element) { addText(elementText(element)); }
+    // An element's text as add() writes it, to be made on another thread, then added in order.
+    static std::string elementText(const nlohmann::ordered_json& element);
+    void addText(const std::string& text);
     void finish(); // closes the document (and ends the line)
 
   private:

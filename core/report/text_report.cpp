@@ -1,5 +1,6 @@
 #include "report/text_report.h"
 
+#include "report/printed_frames.h"
 #include "util/hex.h"
 
 #include <cstdio>
@@ -43,30 +44,29 @@ void printInfo(std::ostream& out, const model::DumpInfo& info) {
               : "unknown");
     field(out, "KASLR OFFSET", hex(info.kaslrOffset));
     for (const auto& w : info.warnings)
-        field(out, "WARNING", w);
+        field(out, "WARNING", w.text);
 }
 
-void printTasks(std::ostream& out, const kernel::TaskList& list,
-                std::optional<uint64_t> crashingTask) {
+void printTasks(std::ostream& out, const model::TaskTable& table) {
     out << "   PID    PPID   TGID  CPU  TASK              ST  COMM\n";
     char line[160];
-    for (const auto& t : list.tasks) {
-        const char mark = crashingTask && *crashingTask == t.address ? '*' : t.onCpu ? '>' : ' ';
+    for (const auto& t : table.tasks) {
+        const char mark = t.crashing ? '*' : t.onCpu ? '>' : ' ';
         const std::string comm = t.kernelThread ? "[" + t.comm + "]" : t.comm;
         std::snprintf(line, sizeof line, "%c%6d %7d %6d %4u  %s  %c   %s\n", mark, t.pid, t.ppid,
                       t.tgid, t.cpu, hex16(t.address).c_str(), t.state, comm.c_str());
         out << line;
     }
-    for (const auto& w : list.warnings)
-        out << "WARNING: " << w << '\n';
+    for (const auto& w : table.warnings)
+        out << "WARNING: " << w.text << '\n';
 }
 
-void printLog(std::ostream& out, const kernel::KernelLog& log) {
+void printLog(std::ostream& out, const model::KernelLog& log) {
     for (const auto& r : log.records)
         for (const auto& line : kernel::formatLogLines(r))
             out << line << '\n';
     for (const auto& w : log.warnings)
-        out << "WARNING: " << w << '\n';
+        out << "WARNING: " << w.text << '\n';
 }
 
 void printSymbol(std::ostream& out, const model::SymbolInfo& s) {
@@ -112,54 +112,84 @@ void printRegs(std::ostream& out, const unwind::Frame& f, const unwind::Boundary
 }
 } // namespace
 
-void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::StackTrace& trace,
+std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
+    return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
+           (fromUserMode ? " (from user mode)" : "") + " ===";
+}
+
+std::string stackSectionTitle(const unwind::StackRange& stack) {
+    return "--- <" + (stack.name.empty() ? std::string("unknown stack") : stack.name) + "> ---";
+}
+
+namespace {
+void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool withLines) {
+    const unwind::Frame& f = p.frame;
+    char head[64];
+    std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", index, hex16(f.sp).c_str());
+    out << head;
+    // As the kernel marks what it only found by scanning the stack.
+    if (f.foundBy == unwind::FoundBy::Scan) out << "? ";
+    if (p.inlined) {
+        out << p.inlined->function; // inlined: no symbol of its own, so no offset
+    } else if (f.function) {
+        out << *f.function << "+" << hex(f.offset);
+        if (f.functionSize) out << "/" << hex(f.functionSize);
+    } else {
+        out << "(unknown)";
+    }
+    if (f.module) out << " [" << *f.module << "]";
+    if (p.inlined) out << " (inlined)";
+    out << " at " << hex16(f.pc);
+    if (withLines && p.file()) out << "  " << *p.file() << ":" << p.line().value_or(0);
+    out << '\n';
+}
+} // namespace
+
+void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
                     bool withLines) {
     out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
         << "  COMMAND: \"" << task.comm << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
-    std::string stack;
-    for (size_t i = 0; i < trace.frames.size(); ++i) {
-        const auto& f = trace.frames[i];
-        const bool firstOffTask = stack.empty() && i == 0 && f.stack != unwind::StackKind::Task;
-        if (!f.userMode && ((!stack.empty() && f.stackName != stack) || firstOffTask))
-            out << " --- <" << (f.stackName.empty() ? "unknown stack" : f.stackName) << "> ---\n";
-        if (!f.userMode) stack = f.stackName;
-        if (f.boundary) {
-            out << " === " << unwind::boundaryKindKey(f.boundary->kind) << ": " << f.boundary->entry
-                << (f.userMode ? " (from user mode)" : "") << " ===\n";
-            // RIP names the symbol there, as the kernel prints it: the real function, not one
-            // inlined into it (the boundary sits on the innermost inline frame of its pc).
-            const unwind::Frame* named = &f;
-            for (size_t j = i + 1; j < trace.frames.size() && named->inlined; ++j)
-                if (trace.frames[j].pc == f.pc && !trace.frames[j].inlined)
-                    named = &trace.frames[j];
-            printRegs(out, *named, *f.boundary);
+    size_t physical = 0;
+    forEachPrintedFrame(trace, [&](size_t index, const PrintedFrame& p) {
+        const unwind::Frame& f = p.frame;
+        if (p.first) {
+            if (opensStackSection(trace, physical))
+                out << " " << stackSectionTitle(f.stack) << '\n';
+            ++physical;
+            if (f.boundary) {
+                out << " " << boundaryTitle(*f.boundary, f.userMode) << '\n';
+                // RIP names the symbol there, as the kernel prints it: the real function, not
+                // one inlined into it.
+                printRegs(out, f, *f.boundary);
+            }
         }
         if (f.userMode) {
             if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
-            continue;
+            return;
         }
-        char head[64];
-        std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", i, hex16(f.sp).c_str());
-        out << head;
-        // As the kernel marks what it only found by scanning the stack.
-        if (f.foundBy == unwind::FoundBy::Scan) out << "? ";
-        if (f.function && f.inlined) {
-            out << *f.function; // inlined: no symbol of its own, so no offset
-        } else if (f.function) {
-            out << *f.function << "+" << hex(f.offset);
-            if (f.functionSize) out << "/" << hex(f.functionSize);
-        } else {
-            out << "(unknown)";
-        }
-        if (f.module) out << " [" << *f.module << "]";
-        if (f.inlined) out << " (inlined)";
-        out << " at " << hex16(f.pc);
-        if (withLines && f.file) out << "  " << *f.file << ":" << f.line.value_or(0);
-        out << '\n';
+        printFrameLine(out, index, p, withLines);
+    });
+    if (trace.stop.kind != unwind::WalkStatus::Complete)
+        out << " (stack " << unwind::walkStatusKey(trace.stop.kind) << ": " << trace.stop.text
+            << ")\n";
+}
+
+void printEntryTable(std::ostream& out, const model::EntryTable& table) {
+    out << "RETADDR            OFFSET  KIND          ENTRY -> CALLEE\n";
+    char line[64];
+    for (const unwind::EntryCall& r : table.rows) {
+        std::snprintf(line, sizeof line, "%s  %5lld%c  %-12s  ", hex16(r.returnAddress).c_str(),
+                      static_cast<long long>(r.savedStateOffset()), r.fullRegs ? ' ' : '*',
+                      unwind::boundaryKindKey(r.kind));
+        out << line << r.entrySymbol << " -> " << (r.callee.empty() ? "(indirect)" : r.callee)
+            << '\n';
     }
-    if (trace.status != unwind::WalkStatus::Complete)
-        out << " (stack " << unwind::walkStatusKey(trace.status) << ": " << trace.reason << ")\n";
+    out << table.rows.size() << " call sites, "
+        << (table.runtimeAddresses ? "runtime" : "link-time")
+        << " addresses; * = only orig_ax and the hardware frame saved yet\n";
+    for (const unwind::EntryCallProblem& p : table.untracked)
+        out << "no row: " << hex16(p.address) << " " << p.function << ": " << p.reason << '\n';
 }
 
 } // namespace panicscope::report

@@ -1,26 +1,29 @@
 // The CLI's text output, in the shapes crash users know (sys, ps, log) where that makes sense.
 #pragma once
 
-#include "kernel/printk_log.h"
-#include "kernel/tasks.h"
+#include "model/session.h"
 #include "model/values.h"
-#include "unwind/frame.h"
 
-#include <optional>
 #include <ostream>
 
 namespace panicscope::report {
 
 void printInfo(std::ostream& out, const model::DumpInfo& info);
-// `crashingTask`: marked with '*' (on-CPU tasks with '>').
-void printTasks(std::ostream& out, const kernel::TaskList& tasks,
-                std::optional<uint64_t> crashingTask);
-void printLog(std::ostream& out, const kernel::KernelLog& log);
+// '*' marks the crashing task, '>' the other tasks on a CPU.
+void printTasks(std::ostream& out, const model::TaskTable& tasks);
+void printLog(std::ostream& out, const model::KernelLog& log);
 void printSymbol(std::ostream& out, const model::SymbolInfo& symbol);
 // A task's stack as crash users read it: "#N [sp] function+off/size at pc" lines, a
 // "--- <IRQ stack> ---" line where the stack changes, and at each pt_regs an
 // "=== interrupt: asm_common_interrupt ===" marker with the registers, as show_regs() prints them.
-void printBacktrace(std::ostream& out, const kernel::Task& task, const unwind::StackTrace& trace,
+void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
                     bool withLines);
+// The marker line of a boundary: "=== interrupt: asm_common_interrupt ===" (GUI and CLI alike).
+std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode);
+// The "--- <IRQ stack> ---" line of a stack section (without its leading space).
+std::string stackSectionTitle(const unwind::StackRange& stack);
+// OFFSET: pt_regs is at the stack pointer after the call returns + OFFSET (a "*" marks a call
+// made before the general registers are saved: only orig_ax and the hardware frame are valid).
+void printEntryTable(std::ostream& out, const model::EntryTable& table);
 
 } // namespace panicscope::report

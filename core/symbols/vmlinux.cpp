@@ -1,6 +1,7 @@
 #include "symbols/vmlinux.h"
 
 #include "symbols/btf_layouts.h"
+#include "symbols/call_frame_info.h"
 #include "symbols/dwarf_handle.h"
 #include "symbols/dwarf_layouts.h"
 #include "symbols/elf_file.h"

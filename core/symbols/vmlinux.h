@@ -2,7 +2,7 @@
 // build ID (to check it belongs to the dump). Opened once per session; lookups are lazy and cached.
 #pragma once
 
-#include "symbols/call_frame_info.h"
+#include "symbols/cfi_row.h"
 #include "symbols/layouts.h"
 #include "symbols/symbol_table.h"
 #include "util/result.h"

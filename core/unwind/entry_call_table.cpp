@@ -44,9 +44,7 @@ std::optional<EntryClass> classifyEntry(std::string_view name) {
     for (std::string_view prefix : {"asm_exc_", "asm_xenpv_exc_"}) {
         if (!name.starts_with(prefix)) continue;
         const std::string_view vector = name.substr(prefix.size());
-        const BoundaryKind kind = vector.find("nmi") != std::string_view::npos
-                                      ? BoundaryKind::Nmi
-                                      : BoundaryKind::Exception;
+        const BoundaryKind kind = boundaryKindOfEntry(name);
         const bool errorCode = std::find(kErrorCodeExceptions.begin(), kErrorCodeExceptions.end(),
                                          vector) != kErrorCodeExceptions.end();
         return EntryClass{kind, errorCode ? EntryFrame::IretErrorCode : EntryFrame::Iret};
@@ -117,7 +115,7 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
         auto bytes = vmlinux.readFileBytes(s->address, s->size);
         if (!bytes) continue;
         input.regions.push_back({s->address, *bytes});
-        input.entryPoints.push_back({s->address, BoundaryKind::User, e.frame});
+        input.entryPoints.push_back({s->address, BoundaryKind::TaskTop, e.frame});
     }
     if (const symbols::Symbol* thunk = symbols.byName("__x86_return_thunk"))
         input.returnThunks.insert(thunk->address);
@@ -155,7 +153,7 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
              entry::findStackSwitchCalls(*text, textBegin->address)) {
             EntryCall row;
             row.returnAddress = c.returnAddress;
-            row.ptRegsOffset = c.savedSpOffset;
+            row.previousSpOffset = c.savedSpOffset;
             row.kind = BoundaryKind::StackSwitch;
             const symbols::Symbol* function = symbols.containing(c.callAddress);
             row.entrySymbol = function ? std::string(function->name) : hex(c.callAddress);

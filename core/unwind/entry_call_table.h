@@ -4,7 +4,7 @@
 #pragma once
 
 #include "symbols/vmlinux.h"
-#include "unwind/frame.h"
+#include "unwind/entry_call.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -13,28 +13,6 @@
 #include <vector>
 
 namespace panicscope::unwind {
-
-struct EntryCall {
-    uint64_t returnAddress = 0; // link-time address of the instruction after the call
-    // For Syscall/Interrupt/Exception/Nmi: pt_regs lies at (stack pointer after the call returns)
-    // + ptRegsOffset. For StackSwitch: the previous stack pointer is stored at that address.
-    // "After the call returns" means rsp at the call instruction: the return address's slot + 8.
-    int64_t ptRegsOffset = 0;
-    BoundaryKind kind = BoundaryKind::Interrupt;
-    std::string entrySymbol; // e.g. "asm_sysvec_apic_timer_interrupt", "entry_SYSCALL_64"
-    std::string callee;      // what the call calls, when it is a direct call
-    // false when the call is made before the general registers are pushed (ptRegsOffset < 0,
-    // e.g. `call error_entry`): only orig_ax and the hardware frame (ip cs flags sp ss) are valid.
-    bool fullRegs = true;
-};
-
-// A call in the entry code the decoder could not give a row (reached with different or unknown
-// stack states, or not reached from any entry point), kept to be shown rather than guessed at.
-struct EntryCallProblem {
-    uint64_t address = 0; // link-time address of the call
-    std::string function; // the symbol it is in
-    std::string reason;
-};
 
 class EntryCallTable {
   public:

@@ -32,10 +32,22 @@ const char* boundaryKindKey(BoundaryKind kind) {
         return "nmi";
     case BoundaryKind::StackSwitch:
         return "stack-switch";
-    case BoundaryKind::User:
+    case BoundaryKind::TaskTop:
         return "user";
     }
     return "?";
+}
+
+BoundaryKind boundaryKindOfEntry(std::string_view s) {
+    if (s.starts_with("entry_SYSCALL") || s.starts_with("entry_SYSENTER") ||
+        s.starts_with("entry_INT80") || s == "asm_int80_emulation" ||
+        s.starts_with("ret_from_fork"))
+        return BoundaryKind::Syscall;
+    // Every NMI path: asm_exc_nmi, the Xen PV one, and the nested-NMI code (repeat_nmi, ...).
+    if (s.find("nmi") != std::string_view::npos) return BoundaryKind::Nmi;
+    if (s.starts_with("asm_exc_") || s.starts_with("asm_xenpv_exc_"))
+        return BoundaryKind::Exception;
+    return BoundaryKind::Interrupt;
 }
 
 const char* stackKindName(StackKind kind) {

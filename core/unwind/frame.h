@@ -1,4 +1,6 @@
-// What the unwinder finds: frames, how each was found, and where entry code cut the stack.
+// What the unwinder finds: physical frames with what is known of their registers, the functions
+// inlined into each, where entry code cut the stack, and why the walk stopped. Plain values: the
+// front ends (CLI, GUI, plugins, Python) get these from model::Session.
 #pragma once
 
 #include "arch/x86_64_registers.h"
@@ -15,11 +17,34 @@ enum class FoundBy { Context, EntryTable, Orc, Cfi, FramePointer, Scan };
 const char*
 foundByKey(FoundBy how); // "context", "entry-table", "orc", "cfi", "frame-pointer", "scan"
 
-enum class BoundaryKind { Syscall, Interrupt, Exception, Nmi, StackSwitch, User };
-const char* boundaryKindKey(BoundaryKind kind); // "syscall", "interrupt", ...
+// What a pt_regs (or a place in the entry code) stands for.
+enum class BoundaryKind {
+    Syscall,
+    Interrupt,
+    Exception,
+    Nmi,
+    StackSwitch,
+    // The task's top pt_regs where a new task starts (ret_from_fork): user registers for a user
+    // task, copy_thread()'s empty ones for a kernel thread. JSON key "user" (a contract).
+    TaskTop,
+};
+const char* boundaryKindKey(BoundaryKind kind); // "syscall", "interrupt", ..., "user"
+// The kind of boundary an entry symbol makes ("asm_common_interrupt" -> Interrupt, ...): the one
+// classification of entry code by name.
+BoundaryKind boundaryKindOfEntry(std::string_view entrySymbol);
 
 enum class StackKind { Task, Irq, Exception, Entry, Unknown };
 const char* stackKindName(StackKind kind); // "task", "IRQ", "exception", "entry", "unknown"
+
+// One stack a walk may visit, with its bounds.
+struct StackRange {
+    uint64_t begin = 0, end = 0; // [begin, end)
+    StackKind kind = StackKind::Unknown;
+    std::string name; // "task stack", "IRQ stack", "NMI exception stack", ...
+    bool contains(uint64_t address, uint64_t size = 8) const {
+        return address >= begin && address + size <= end && address + size > address;
+    }
+};
 
 // A pt_regs the walk crossed: the frame after it is the interrupted context.
 struct Boundary {
@@ -30,13 +55,27 @@ struct Boundary {
     arch::X86Registers regs;
 };
 
+// A function the compiler inlined at a physical frame's pc.
+struct InlineFrame {
+    std::string function;
+    std::optional<std::string> file; // where in the inlined function the pc is
+    std::optional<int> line;
+};
+
+// One physical frame: a function executing at `pc`.
 struct Frame {
-    uint64_t pc = 0;          // runtime address: the interrupted ip, or a return address
-    uint64_t sp = 0;          // the stack pointer in this frame (after the return: the CFA)
-    bool interrupted = false; // pc was interrupted (symbolize pc itself, not pc - 1)
+    // The interrupted ip (`interrupted`), or the return address this frame resumes at.
+    uint64_t pc = 0;
+    bool interrupted = false;
+    // The stack pointer in this frame: after the return, the callee's CFA.
+    uint64_t sp = 0;
+    // What is known of the frame's registers: all of them at a pt_regs or NT_PRSTATUS, the ip,
+    // sp and what the unwind data restored elsewhere.
+    arch::RegisterState regs;
     FoundBy foundBy = FoundBy::Context;
-    StackKind stack = StackKind::Unknown;
-    std::string stackName;            // "task stack", "IRQ stack", "NMI exception stack", ...
+    StackRange stack; // the stack sp is on (kind Unknown, empty name when none)
+    // Set on the first frame on another stack than the frame before it (the stack it left).
+    std::optional<StackRange> stackSwitchFrom;
     bool userMode = false;            // the user-mode context at the bottom of the stack
     std::optional<Boundary> boundary; // set on the first frame after a pt_regs
     // Symbolization (filled by the symbolizer, not the walker).
@@ -44,9 +83,13 @@ struct Frame {
     uint64_t offset = 0;
     uint64_t functionSize = 0;
     std::optional<std::string> module;
-    std::optional<std::string> file;
+    std::optional<std::string> file; // for a frame with inlines: the outermost one's call site
     std::optional<int> line;
-    bool inlined = false;
+    std::vector<InlineFrame> inlines; // innermost first
+
+    // The address whose code this frame is executing: pc itself when interrupted, else the call
+    // instruction's last byte (a return address can be the first byte of the next function).
+    uint64_t codeAddress() const { return interrupted ? pc : pc - 1; }
 };
 
 enum class WalkStatus {
@@ -58,10 +101,16 @@ enum class WalkStatus {
 };
 const char* walkStatusKey(WalkStatus status); // "complete", "truncated", ...
 
+// Why a walk ended: its status, the address it was at (when one is to blame), and for people.
+struct StopReason {
+    WalkStatus kind = WalkStatus::Complete;
+    std::optional<uint64_t> address;
+    std::string text; // "ORC has no entry for 0x..."
+};
+
 struct StackTrace {
     std::vector<Frame> frames;
-    WalkStatus status = WalkStatus::Complete;
-    std::string reason; // why it stopped, for people ("ORC has no entry for 0x...")
+    StopReason stop;
 };
 
 } // namespace panicscope::unwind

@@ -2,15 +2,18 @@
 // runtime addresses (read from the dump by kernel::readModules).
 #pragma once
 
+#include "kernel/kernel_view.h"
 #include "symbols/symbol_table.h"
 #include "unwind/orc_table.h"
 
 #include <string>
+#include <vector>
 
 namespace panicscope::unwind {
 
 struct ModuleCode {
     std::string name;
+    uint64_t address = 0; // the struct module
     uint64_t textBase = 0, textSize = 0, initBase = 0, initSize = 0;
     symbols::SymbolTable symbols;
     OrcTable orc;
@@ -19,5 +22,13 @@ struct ModuleCode {
                (a >= initBase && a - initBase < initSize);
     }
 };
+
+struct ModuleCodeList {
+    std::vector<ModuleCode> modules;
+    std::vector<std::string> warnings; // modules (or parts) that could not be read
+};
+
+// Every loaded module's code, its ORC decoded in the format of the kernel `release`.
+ModuleCodeList loadModuleCode(const kernel::KernelView& view, const std::string& release);
 
 } // namespace panicscope::unwind

@@ -13,15 +13,6 @@
 
 namespace panicscope::unwind {
 
-struct StackRange {
-    uint64_t begin = 0, end = 0; // [begin, end)
-    StackKind kind = StackKind::Unknown;
-    std::string name; // "IRQ stack", "NMI exception stack", ...
-    bool contains(uint64_t address, uint64_t size = 8) const {
-        return address >= begin && address + size <= end && address + size > address;
-    }
-};
-
 // THREAD_SIZE: the init stack's extent (__start_init_task..__end_init_task, *_init_stack from 6.8),
 // else sizeof(union thread_union).
 Result<uint64_t> threadSize(const kernel::KernelView& view);

@@ -22,6 +22,7 @@ enum class Errc {
     NoType,          // a struct or member the kernel model needs is absent from the debug info
     Unsupported,     // a kernel or format feature we do not handle (yet)
     Usage,           // bad arguments from the user
+    Cancelled,       // the caller cancelled a long request
 };
 
 struct Error {

@@ -2,7 +2,7 @@
 // points at: the entry stack must end where the CPU's TSS sp0 points (the stack the CPU lands on
 // from user mode), and the IST stacks must hold the TSS's IST pointers.
 #include "dump_manifest.h"
-#include "model/session.h"
+#include "opened_kernel.h"
 #include "unwind/stacks.h"
 
 #include <gtest/gtest.h>
@@ -14,22 +14,17 @@ class CpuStacks : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(CpuStacks, EntryAndExceptionStacksAreWhereTheTssPoints) {
     const auto& row = manifestRow(GetParam(), "process", "kdump", "kdump-zlib");
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    auto session = model::Session::open(options);
-    ASSERT_TRUE(session) << session.error().message;
-    const auto& view = (*session)->view();
-    auto perCpu = (*session)->perCpu();
-    ASSERT_TRUE(perCpu) << perCpu.error().message;
+    const OpenedKernel kernel(row.dump, row.vmlinux);
+    const auto& view = *kernel.view;
+    const auto& perCpu = kernel.perCpu;
     auto size = unwind::threadSize(view);
     ASSERT_TRUE(size);
     auto sp0 = view.member("tss_struct", "x86_tss.sp0");
     auto ist = view.member("tss_struct", "x86_tss.ist");
     ASSERT_TRUE(sp0 && ist);
     for (unsigned cpu = 0; cpu < 2; ++cpu) {
-        const auto stacks = unwind::cpuStacks(view, **perCpu, cpu, *size);
-        auto tss = (*perCpu)->variable(view, "cpu_tss_rw", cpu);
+        const auto stacks = unwind::cpuStacks(view, *perCpu, cpu, *size);
+        auto tss = perCpu->variable(view, "cpu_tss_rw", cpu);
         ASSERT_TRUE(tss) << tss.error().message;
         auto top = view.memory().readU64(*tss + sp0->offset);
         ASSERT_TRUE(top);

@@ -48,8 +48,8 @@ std::string describe(const EntryCall& row, const OrcEntry& orc) {
 //   walk there (UNWIND_HINT_EMPTY), the same place seen as the end.
 bool agrees(const EntryCall& row, const OrcEntry& orc) {
     if (row.kind == BoundaryKind::StackSwitch)
-        return orc.spReg == OrcReg::SpIndirect && row.ptRegsOffset == 0;
-    if (row.kind == BoundaryKind::User && orc.type == OrcType::EndOfStack) return true;
+        return orc.spReg == OrcReg::SpIndirect && row.previousSpOffset == 0;
+    if (row.kind == BoundaryKind::TaskTop && orc.type == OrcType::EndOfStack) return true;
     if (orc.spReg != OrcReg::Sp) return false;
     if (row.fullRegs) return orc.type == OrcType::Regs && orc.spOffset == row.ptRegsOffset;
     return orc.type == OrcType::RegsPartial && orc.spOffset == row.ptRegsOffset + kPtRegsIp;
@@ -93,7 +93,7 @@ TEST(EntryCallTable, AgreesWithOrcOnDebian61) {
 
     EXPECT_EQ(kinds, (std::set<BoundaryKind>{BoundaryKind::Syscall, BoundaryKind::Interrupt,
                                              BoundaryKind::Exception, BoundaryKind::Nmi,
-                                             BoundaryKind::StackSwitch, BoundaryKind::User}));
+                                             BoundaryKind::StackSwitch, BoundaryKind::TaskTop}));
     for (const char* name :
          {"asm_common_interrupt", "asm_sysvec_apic_timer_interrupt", "asm_exc_page_fault",
           "asm_exc_nmi", "entry_SYSCALL_64", "error_entry", "common_interrupt", "ret_from_fork"}) {

@@ -46,7 +46,8 @@ class SyntheticStack : public ::testing::Test {
         start.regs.sp = sp;
         start.regs.cs = 0x10;
         start.interrupted = interrupted;
-        WalkerContext context{memory, symbols, 0, &orc, nullptr, {}};
+        CodeMap code(symbols, 0, &orc, {});
+        WalkerContext context{memory, code, nullptr, {}};
         return walkStack(context, start, stacks);
     }
     // A walk interrupted at `ip` where a call just pushed its return address (into middle), as
@@ -56,7 +57,7 @@ class SyntheticStack : public ::testing::Test {
         memory.put<uint64_t>(sp, 0xffffffff81001150);
         memory.put<uint64_t>(sp + 8, 0xffffffff81001250); // middle: CFA = its sp + 8
         auto t = walk(ip, sp);
-        EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+        EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
         ASSERT_EQ(t.frames.size(), 3u);
         EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
         EXPECT_EQ(t.frames[1].sp, sp + 8);
@@ -75,7 +76,7 @@ TEST_F(SyntheticStack, FollowsReturnAddressesToTheEndOfStack) {
     memory.put<uint64_t>(sp + 8, 0xffffffff81001150);  // leaf's frame: CFA sp+16, ret at CFA-8
     memory.put<uint64_t>(sp + 16, 0xffffffff81001250); // middle's: CFA sp+16+8
     auto t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
     ASSERT_EQ(t.frames.size(), 3u);
     EXPECT_EQ(t.frames[0].pc, 0xffffffff81001010u);
     EXPECT_TRUE(t.frames[0].interrupted);
@@ -84,7 +85,7 @@ TEST_F(SyntheticStack, FollowsReturnAddressesToTheEndOfStack) {
     EXPECT_EQ(t.frames[1].foundBy, FoundBy::Orc);
     EXPECT_FALSE(t.frames[1].interrupted);
     EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
-    EXPECT_EQ(t.frames[2].stackName, "task stack");
+    EXPECT_EQ(t.frames[2].stack.name, "task stack");
 }
 
 TEST_F(SyntheticStack, CrossesAPtRegsBoundaryToTheInterruptedContext) {
@@ -95,7 +96,7 @@ TEST_F(SyntheticStack, CrossesAPtRegsBoundaryToTheInterruptedContext) {
     memory.put<uint64_t>(regs + 19 * 8, regs + 0x200);       // sp
     memory.put<uint64_t>(regs + 0x200, 0xffffffff81001250);  // middle: CFA sp+8, ret at sp
     auto t = walk(0xffffffff81002022, regs, false);
-    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
     ASSERT_EQ(t.frames.size(), 3u);
     ASSERT_TRUE(t.frames[1].boundary);
     EXPECT_EQ(t.frames[1].boundary->entry, "asm_common_interrupt");
@@ -111,7 +112,7 @@ TEST_F(SyntheticStack, UserModePtRegsEndTheWalk) {
     memory.put<uint64_t>(regs + 17 * 8, 0x33);
     memory.put<uint64_t>(regs + 19 * 8, 0x7ffd0000);
     auto t = walk(0xffffffff81002022, regs, false);
-    EXPECT_EQ(t.status, WalkStatus::Complete);
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete);
     ASSERT_EQ(t.frames.size(), 2u);
     EXPECT_TRUE(t.frames[1].userMode);
     EXPECT_EQ(t.frames[1].boundary->regs.ip, 0x401000u);
@@ -123,29 +124,29 @@ TEST_F(SyntheticStack, AStackThatDoesNotGrowIsALoop) {
     const uint64_t sp = kStackBase + 0x3000;
     memory.put<uint64_t>(sp, 0xffffffff81001150); // leaf returns to middle
     auto t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.status, WalkStatus::Loop);
-    EXPECT_EQ(t.reason, "the stack pointer went down at middle");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Loop);
+    EXPECT_EQ(t.stop.text, "the stack pointer went down at middle");
 }
 
 TEST_F(SyntheticStack, GarbageReturnAddressIsNotFollowed) {
     const uint64_t sp = kStackBase + 0x3000;
     memory.put<uint64_t>(sp + 8, 0xdeadbeefdeadbeef);
     auto t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.status, WalkStatus::Unreliable);
-    EXPECT_EQ(t.reason, "0xdeadbeefdeadbeef is not in kernel text");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text, "0xdeadbeefdeadbeef is not in kernel text");
     EXPECT_EQ(t.frames.size(), 2u);
     memory.put<uint64_t>(sp + 8, 0xffffffff82000010); // data, not code
     t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.reason, "0xffffffff82000010 is not in kernel text");
+    EXPECT_EQ(t.stop.text, "0xffffffff82000010 is not in kernel text");
 }
 
 TEST_F(SyntheticStack, AMissingPageTruncatesWithTheReason) {
     stacks[0].end = kStackEnd + 0x1000; // the stack goes on into a page the dump lacks
     const uint64_t sp = kStackEnd - 8;
     auto t = walk(0xffffffff81001010, sp); // leaf's return address at sp+8: the missing page
-    EXPECT_EQ(t.status, WalkStatus::Truncated);
+    EXPECT_EQ(t.stop.kind, WalkStatus::Truncated);
     EXPECT_EQ(t.frames.size(), 1u);
-    EXPECT_NE(t.reason.find("is not in the dump"), std::string::npos) << t.reason;
+    EXPECT_NE(t.stop.text.find("is not in the dump"), std::string::npos) << t.stop.text;
 }
 
 TEST_F(SyntheticStack, CorruptPtRegsPointingOffTheStacksStop) {
@@ -154,12 +155,12 @@ TEST_F(SyntheticStack, CorruptPtRegsPointingOffTheStacksStop) {
     memory.put<uint64_t>(regs + 17 * 8, 0x10);
     memory.put<uint64_t>(regs + 19 * 8, 0x1234); // sp nowhere
     auto t = walk(0xffffffff81002022, regs, false);
-    EXPECT_EQ(t.status, WalkStatus::Unreliable);
-    EXPECT_EQ(t.reason, "stack pointer 0x1234 is on no known stack");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text, "stack pointer 0x1234 is on no known stack");
     // pt_regs that would end past the stack's top cannot be read at all.
     t = walk(0xffffffff81002022, kStackEnd - 64, false);
-    EXPECT_EQ(t.status, WalkStatus::Unreliable);
-    EXPECT_EQ(t.reason, "pt_regs at 0xffffc90000013fc0 is on no known stack");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text, "pt_regs at 0xffffc90000013fc0 is on no known stack");
 }
 
 TEST_F(SyntheticStack, EndlessRecursionStopsAtTheFrameLimit) {
@@ -167,7 +168,7 @@ TEST_F(SyntheticStack, EndlessRecursionStopsAtTheFrameLimit) {
     for (uint64_t a = sp + 8; a < kStackEnd; a += 16)
         memory.put<uint64_t>(a, 0xffffffff81001050);
     auto t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.status, WalkStatus::TooDeep);
+    EXPECT_EQ(t.stop.kind, WalkStatus::TooDeep);
     EXPECT_EQ(t.frames.size(), kMaxFrames);
 }
 
@@ -176,9 +177,10 @@ TEST_F(SyntheticStack, ACpuInUserModeHasNoKernelFrames) {
     start.regs.ip = 0x401000;
     start.regs.sp = 0x7ffd0000;
     start.regs.cs = 0x33;
-    WalkerContext context{memory, symbols, 0, &orc, nullptr, {}};
+    CodeMap code(symbols, 0, &orc, {});
+    WalkerContext context{memory, code, nullptr, {}};
     auto t = walkStack(context, start, stacks);
-    EXPECT_EQ(t.status, WalkStatus::Complete);
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete);
     ASSERT_EQ(t.frames.size(), 1u);
     EXPECT_TRUE(t.frames[0].userMode);
 }
@@ -198,9 +200,10 @@ TEST_F(SyntheticStack, ModuleFramesUseTheModulesOwnOrcAndSymbols) {
     start.regs.ip = 0xffffffff81001010;
     start.regs.sp = sp;
     start.regs.cs = 0x10;
-    WalkerContext context{memory, symbols, 0, &orc, nullptr, {}, modules};
+    CodeMap code(symbols, 0, &orc, modules);
+    WalkerContext context{memory, code, nullptr, {}};
     auto t = walkStack(context, start, stacks);
-    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
     ASSERT_EQ(t.frames.size(), 3u);
     EXPECT_EQ(t.frames[1].pc, 0xffffffffc0000120u);
     EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
@@ -208,8 +211,8 @@ TEST_F(SyntheticStack, ModuleFramesUseTheModulesOwnOrcAndSymbols) {
     // An address in the module's range but in no function of it is no code.
     memory.put<uint64_t>(sp + 8, 0xffffffffc0000900);
     t = walkStack(context, start, stacks);
-    EXPECT_EQ(t.status, WalkStatus::Unreliable);
-    EXPECT_EQ(t.reason, "0xffffffffc0000900 is not in kernel text");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text, "0xffffffffc0000900 is not in kernel text");
 }
 
 TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet) {
@@ -223,7 +226,8 @@ TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet
     start.regs.sp = sp;
     start.regs.bp = 0;
     start.regs.cs = 0x10;
-    WalkerContext context{memory, symbols, 0, nullptr, nullptr, {}};
+    CodeMap code(symbols, 0, nullptr, {});
+    WalkerContext context{memory, code, nullptr, {}};
     context.cfi = [](uint64_t address) -> std::optional<symbols::CfiRow> {
         if (address != 0xffffffff81001100) return std::nullopt;
         symbols::CfiRow row;
@@ -234,7 +238,7 @@ TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet
         return row;
     };
     auto t = walkStack(context, start, stacks);
-    EXPECT_EQ(t.status, WalkStatus::Complete) << t.reason;
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
     ASSERT_EQ(t.frames.size(), 2u);
     EXPECT_EQ(t.frames[1].pc, 0xffffffff81001250u);
     EXPECT_EQ(t.frames[1].sp, sp + 8);
@@ -254,10 +258,10 @@ TEST_F(SyntheticStack, AtTheFirstInstructionOfCodeWithoutOrcTheReturnAddressIsOn
     expectTheReturnAddressOnTop(0xffffffff81002040);
     // One instruction in, the stack may hold anything: no rule, and the scan's guess is marked.
     auto inside = walk(0xffffffff81002041, kStackBase + 0x3000);
-    EXPECT_EQ(inside.status, WalkStatus::Unreliable);
-    EXPECT_NE(inside.reason.find("ORC has no unwind rule for __x86_indirect_thunk_array"),
+    EXPECT_EQ(inside.stop.kind, WalkStatus::Unreliable);
+    EXPECT_NE(inside.stop.text.find("ORC has no unwind rule for __x86_indirect_thunk_array"),
               std::string::npos)
-        << inside.reason;
+        << inside.stop.text;
 }
 
 TEST_F(SyntheticStack, WhereTheUnwindDataGivesUpAStackScanFindsTheNextReturnAddress) {
@@ -270,9 +274,10 @@ TEST_F(SyntheticStack, WhereTheUnwindDataGivesUpAStackScanFindsTheNextReturnAddr
     memory.put<uint64_t>(sp + 0x40, 0xffffffff81001250); // into bottom, after a call
     memory.put<uint8_t>(0xffffffff81001250 - 5, 0xe8);
     auto t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.status, WalkStatus::Unreliable);
-    EXPECT_EQ(t.reason, "end of stack (frames marked scan are guesses: 0xdeadbeefdeadbeef is not "
-                        "in kernel text)");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text,
+              "end of stack (frames marked scan are guesses: 0xdeadbeefdeadbeef is not "
+              "in kernel text)");
     ASSERT_EQ(t.frames.size(), 3u);
     EXPECT_EQ(t.frames[1].pc, 0xdeadbeefdeadbeefu);
     EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
@@ -288,8 +293,8 @@ TEST_F(SyntheticStack, WhereTheUnwindDataGivesUpAStackScanFindsTheNextReturnAddr
     // Nothing that follows a call within the scan's reach: the first reason stands.
     memory.putBytes(0xffffffff81001250 - 3, "\0\0\0", 3);
     t = walk(0xffffffff81001010, sp);
-    EXPECT_EQ(t.status, WalkStatus::Unreliable);
-    EXPECT_EQ(t.reason, "0xdeadbeefdeadbeef is not in kernel text");
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text, "0xdeadbeefdeadbeef is not in kernel text");
     EXPECT_EQ(t.frames.size(), 2u);
 }
 
