@@ -1,7 +1,9 @@
 #include "unwind/entry_insn.h"
 
+#include "disasm/capstone_handle.h"
+
 #include <algorithm>
-#include <capstone/capstone.h>
+#include <span>
 
 namespace panicscope::unwind::entry {
 
@@ -137,28 +139,19 @@ Operand operandOf(const cs_x86_op& op) {
 } // namespace
 
 struct Disassembler::Impl {
-    csh handle = 0;
-    cs_insn* insn = nullptr;
+    // Intel syntax: the reduction below reads detail operands destination first.
+    disasm::CapstoneHandle capstone{disasm::Syntax::Intel};
 };
 
-Disassembler::Disassembler() : impl_(std::make_unique<Impl>()) {
-    if (cs_open(CS_ARCH_X86, CS_MODE_64, &impl_->handle) != CS_ERR_OK) return;
-    cs_option(impl_->handle, CS_OPT_DETAIL, CS_OPT_ON);
-    impl_->insn = cs_malloc(impl_->handle);
-}
+Disassembler::Disassembler() : impl_(std::make_unique<Impl>()) {}
 
-Disassembler::~Disassembler() {
-    if (impl_->insn) cs_free(impl_->insn, 1);
-    if (impl_->handle) cs_close(&impl_->handle);
-}
+Disassembler::~Disassembler() = default;
 
 std::optional<Insn> Disassembler::decode(std::string_view bytes, uint64_t address) {
-    if (!impl_->insn || bytes.empty()) return std::nullopt;
     const auto* code = reinterpret_cast<const uint8_t*>(bytes.data());
-    size_t size = std::min<size_t>(bytes.size(), 16);
-    uint64_t at = address;
-    if (!cs_disasm_iter(impl_->handle, &code, &size, &at, impl_->insn)) return std::nullopt;
-    const cs_insn& ci = *impl_->insn;
+    const cs_insn* decoded = impl_->capstone.decodeOne({code, bytes.size()}, address);
+    if (!decoded) return std::nullopt;
+    const cs_insn& ci = *decoded;
     const cs_x86& x86 = ci.detail->x86;
 
     Insn insn;
@@ -176,7 +169,8 @@ std::optional<Insn> Disassembler::decode(std::string_view bytes, uint64_t addres
     }
     cs_regs read, written;
     uint8_t readCount = 0, writtenCount = 0;
-    if (cs_regs_access(impl_->handle, &ci, read, &readCount, written, &writtenCount) == CS_ERR_OK) {
+    const csh handle = impl_->capstone.get();
+    if (cs_regs_access(handle, &ci, read, &readCount, written, &writtenCount) == CS_ERR_OK) {
         for (uint8_t i = 0; i < writtenCount; ++i)
             if (const GprName g = gpr(written[i]); g.index >= 0) insn.gprWrites |= 1u << g.index;
     } else {
