@@ -1,5 +1,6 @@
 #include "model/session.h"
 
+#include "disasm/disassembler.h"
 #include "dump/dump_file.h"
 #include "kernel/crash_facts.h"
 #include "kernel/kaslr.h"
@@ -20,6 +21,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <future>
 #include <thread>
@@ -527,6 +529,59 @@ Result<EntryTable> Session::entryTable() const {
     auto table = unwind::EntryCallTable::build(*impl_->vmlinux);
     if (!table) return failure(table);
     return entryTableFrom(*table, impl_->view->kaslrOffset(), true);
+}
+
+Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t count) const {
+    constexpr size_t kMaxInstructions = 100000;
+    count = std::min(count, kMaxInstructions);
+    auto block = readMemory(address, count * 15); // at most 15 bytes an instruction
+    if (!block) return failure(block);
+    // Kernel text the dump lacks is in the vmlinux file (without boot-time patching).
+    const uint64_t slide = impl_->kaslr.offset;
+    for (const auto& [begin, end] : block->missing) {
+        auto bytes = impl_->vmlinux->readFileBytes(begin - slide, end - begin);
+        if (!bytes) continue;
+        std::memcpy(block->bytes.data() + (begin - address), bytes->data(), bytes->size());
+    }
+    auto disassembler = disasm::Disassembler::create();
+    if (!disassembler) return failure(disassembler);
+    std::vector<CodeLine> out;
+    for (auto& insn : disassembler->decode(block->bytes, address, count)) {
+        CodeLine line;
+        if (insn.target)
+            if (auto s = symbolize(*insn.target))
+                line.target = s->name + "+" + hex(s->offset);
+        if (auto s = symbolize(insn.address)) {
+            line.file = s->file;
+            line.line = s->line;
+        }
+        line.instruction = std::move(insn);
+        out.push_back(std::move(line));
+    }
+    if (out.empty())
+        return fail(Errc::NotInDump, "no instruction decodes at " + hex(address) +
+                                         (block->missingReason ? ": " + *block->missingReason
+                                                               : std::string()));
+    return out;
+}
+
+Result<std::vector<CodeLine>> Session::disassembleFunction(const std::string& query) const {
+    std::optional<SymbolInfo> where;
+    if (auto address = parseHex(query)) where = symbolize(*address);
+    if (!where) {
+        auto named = lookupSymbol(query);
+        if (!named) return failure(named);
+        where = symbolize(named->symbolAddress);
+    }
+    if (!where || !where->isFunction || where->size == 0)
+        return fail(Errc::NoSymbol, "'" + query + "' is in no function");
+    auto lines = disassemble(where->symbolAddress, where->size);
+    if (!lines) return lines;
+    // The function's bytes, not the instructions of the next one.
+    std::erase_if(*lines, [&](const CodeLine& l) {
+        return l.instruction.address >= where->symbolAddress + where->size;
+    });
+    return lines;
 }
 
 Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath) {

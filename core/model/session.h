@@ -87,6 +87,12 @@ class Session {
     // The symbol (vmlinux or module), its offset and file:line at a runtime address.
     std::optional<SymbolInfo> symbolize(uint64_t address) const;
     Result<EntryTable> entryTable() const;
+    // `count` instructions from a runtime address, as the dump's memory holds the code (the
+    // vmlinux file's bytes where the dump lacks a page of its text). Stops early at bytes that
+    // decode to nothing.
+    Result<std::vector<CodeLine>> disassemble(uint64_t address, size_t count) const;
+    // The whole function containing an address or named (as lookupSymbol() resolves it).
+    Result<std::vector<CodeLine>> disassembleFunction(const std::string& query) const;
 
   private:
     struct Impl;

@@ -3,6 +3,7 @@
 // Capstone.
 #pragma once
 
+#include "disasm/instruction.h"
 #include "kernel/log_record.h"
 #include "unwind/frame.h"
 #include "util/diagnostic.h"
@@ -117,6 +118,14 @@ struct MemoryBlock {
             if (a >= begin && a < end) return false;
         return a >= address && a - address < bytes.size();
     }
+};
+
+// One instruction of a disassembly, with its call or jump target named and its source line.
+struct CodeLine {
+    disasm::Instruction instruction;
+    std::optional<std::string> target; // "schedule+0x0" for a direct call's or jump's target
+    std::optional<std::string> file;   // where the instruction's code comes from
+    std::optional<int> line;
 };
 
 // Set from any thread to stop a long request at its next task.
