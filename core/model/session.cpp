@@ -9,6 +9,7 @@
 #include "kernel/printk_log.h"
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
+#include "model/task_selection.h"
 #include "symbols/vmlinux.h"
 #include "unwind/backtracer.h"
 #include "unwind/code_map.h"
@@ -18,13 +19,13 @@
 #include "unwind/unwind_tables.h"
 #include "util/hex.h"
 #include "util/lazy.h"
+#include "util/parallel_batch.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <future>
-#include <thread>
 
 namespace panicscope::model {
 
@@ -360,33 +361,10 @@ Result<std::vector<ModuleRow>> Session::modules() const {
 Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
     auto table = tasks();
     if (!table) return failure(table);
-    const auto& all = table->tasks;
-    std::vector<TaskRow> chosen;
-    switch (selection.kind) {
-    case TaskSelection::Kind::All:
-        return all;
-    case TaskSelection::Kind::CpuCurrent:
-        std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
-                     [](const TaskRow& t) { return t.onCpu; });
-        return chosen;
-    case TaskSelection::Kind::Pids:
-        for (const int32_t pid : selection.pids) {
-            const size_t before = chosen.size();
-            std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
-                         [pid](const TaskRow& t) { return t.pid == pid; });
-            if (chosen.size() == before)
-                return fail(Errc::Usage, "no task with pid " + std::to_string(pid));
-        }
-        return chosen;
-    case TaskSelection::Kind::Crashing:
-        break;
-    }
-    const auto& crashing = impl_->crashing();
-    if (!crashing) return failure(crashing);
-    if (!*crashing) return fail(Errc::Usage, "the crashing task is unknown; name a pid, or use -a");
-    std::copy_if(all.begin(), all.end(), std::back_inserter(chosen),
-                 [&](const TaskRow& t) { return t.address == **crashing; });
-    return chosen;
+    // An unreadable panic CPU is an error here, not just an unmarked list.
+    if (selection.kind == TaskSelection::Kind::Crashing)
+        if (const auto& crashing = impl_->crashing(); !crashing) return failure(crashing);
+    return selectTaskRows(table->tasks, selection);
 }
 
 Result<unwind::StackTrace> Session::backtrace(const TaskRow& task,
@@ -405,38 +383,18 @@ Result<void> Session::backtraces(const std::vector<TaskRow>& tasks, const Backtr
                                  const CancelToken* cancel) const {
     const auto& u = impl_->unwinder();
     if (!u) return failure(u);
-    std::atomic<size_t> next{0};
-    std::atomic<bool> stopped{false};
-    std::mutex progressLock;
-    size_t done = 0;
-    auto work = [&] {
-        for (size_t i; (i = next.fetch_add(1)) < tasks.size();) {
-            if (cancel && cancel->cancelled()) {
-                stopped = true;
-                return;
-            }
-            auto trace = backtrace(tasks[i], options);
-            if (!trace) { // the task is gone from the list: say so in its trace
-                trace = unwind::StackTrace{};
-                trace->stop = {unwind::WalkStatus::Truncated, tasks[i].address,
-                               trace.error().message};
-            }
-            onTask(i, tasks[i], std::move(*trace));
-            if (progress) {
-                std::lock_guard lock(progressLock);
-                progress(++done, tasks.size());
-            }
+    auto unwindOne = [&](size_t i) {
+        auto trace = backtrace(tasks[i], options);
+        if (!trace) { // the task is gone from the list: say so in its trace
+            unwind::StackTrace empty;
+            empty.stop = {unwind::WalkStatus::Truncated, tasks[i].address, trace.error().message};
+            trace = std::move(empty);
         }
+        onTask(i, tasks[i], std::move(*trace));
     };
-    const size_t threads =
-        std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), tasks.size());
-    std::vector<std::thread> workers;
-    for (size_t i = 1; i < threads; ++i)
-        workers.emplace_back(work);
-    work();
-    for (auto& w : workers)
-        w.join();
-    if (stopped) return fail(Errc::Cancelled, "cancelled");
+    const auto result = runParallel(tasks.size(), unwindOne, progress,
+                                    [cancel] { return cancel && cancel->cancelled(); });
+    if (result.cancelled) return fail(Errc::Cancelled, "cancelled");
     return {};
 }
 
@@ -549,8 +507,7 @@ Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t coun
     for (auto& insn : disassembler->decode(block->bytes, address, count)) {
         CodeLine line;
         if (insn.target)
-            if (auto s = symbolize(*insn.target))
-                line.target = s->name + "+" + hex(s->offset);
+            if (auto s = symbolize(*insn.target)) line.target = s->name + "+" + hex(s->offset);
         if (auto s = symbolize(insn.address)) {
             line.file = s->file;
             line.line = s->line;
@@ -559,9 +516,9 @@ Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t coun
         out.push_back(std::move(line));
     }
     if (out.empty())
-        return fail(Errc::NotInDump, "no instruction decodes at " + hex(address) +
-                                         (block->missingReason ? ": " + *block->missingReason
-                                                               : std::string()));
+        return fail(Errc::NotInDump,
+                    "no instruction decodes at " + hex(address) +
+                        (block->missingReason ? ": " + *block->missingReason : std::string()));
     return out;
 }
 
