@@ -8,8 +8,10 @@
 #include "util/result.h"
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace panicscope::unwind {
@@ -21,6 +23,11 @@ class EntryCallTable {
     // Errc::Unsupported when it has no entry text.
     static Result<EntryCallTable> build(const symbols::Vmlinux& vmlinux);
     static EntryCallTable fromRows(std::vector<EntryCall> rows);
+
+    // The table as bytes for the index cache (util/index_cache.h), and back: nullopt for bytes
+    // that are not a whole table of this format.
+    std::string encode() const;
+    static std::optional<EntryCallTable> decode(std::string_view bytes);
 
     // The row for a link-time return address, or nullptr.
     const EntryCall* find(uint64_t returnAddress) const;

@@ -1,15 +1,31 @@
 #include "unwind/unwind_tables.h"
 
+#include "util/index_cache.h"
+
 #include <future>
 
 namespace panicscope::unwind {
+
+namespace {
+
+// The entry-call table from the index cache, or decoded and then kept there.
+Result<EntryCallTable> entryCallTable(const symbols::Vmlinux& vmlinux) {
+    const auto cache = IndexCache::forFile(vmlinux.path(), vmlinux.buildId());
+    if (auto bytes = cache.load("entry-calls"))
+        if (auto table = EntryCallTable::decode(*bytes)) return std::move(*table);
+    auto table = EntryCallTable::build(vmlinux);
+    if (table) cache.save("entry-calls", table->encode());
+    return table;
+}
+
+} // namespace
 
 UnwindTables UnwindTables::load(const symbols::Vmlinux& vmlinux) {
     UnwindTables t;
     // The two tables are independent reads of the vmlinux: the entry-call table decodes on a
     // second thread while ORC loads.
     auto entryCalls =
-        std::async(std::launch::async, [&vmlinux] { return EntryCallTable::build(vmlinux); });
+        std::async(std::launch::async, [&vmlinux] { return entryCallTable(vmlinux); });
     if (auto orc = OrcTable::fromVmlinux(vmlinux))
         t.orc = std::make_unique<OrcTable>(std::move(*orc));
     if (auto table = entryCalls.get())

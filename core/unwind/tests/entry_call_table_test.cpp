@@ -374,3 +374,38 @@ TEST(EntryStackSwitch, FindsASwitchAtEveryOffset) {
 
 } // namespace
 } // namespace panicscope::unwind
+
+namespace panicscope::unwind {
+namespace {
+
+TEST(EntryCallTableCodec, RoundTripsAndRejectsEveryTruncation) {
+    EntryCall a;
+    a.returnAddress = 0xffffffff81c00100;
+    a.ptRegsOffset = -120;
+    a.fullRegs = false;
+    a.kind = BoundaryKind::Exception;
+    a.entrySymbol = "asm_exc_page_fault";
+    a.callee = "error_entry";
+    EntryCall b;
+    b.returnAddress = 0xffffffff81c00200;
+    b.previousSpOffset = 8;
+    b.kind = BoundaryKind::StackSwitch;
+    b.entrySymbol = "call_on_irq_stack";
+    const auto table = EntryCallTable::fromRows({b, a});
+    const std::string bytes = table.encode();
+    auto back = EntryCallTable::decode(bytes);
+    ASSERT_TRUE(back);
+    ASSERT_EQ(back->rows().size(), 2u);
+    EXPECT_EQ(back->rows()[0].entrySymbol, "asm_exc_page_fault");
+    EXPECT_EQ(back->rows()[0].ptRegsOffset, -120);
+    EXPECT_FALSE(back->rows()[0].fullRegs);
+    EXPECT_EQ(back->rows()[1].kind, BoundaryKind::StackSwitch);
+    EXPECT_EQ(back->rows()[1].previousSpOffset, 8);
+    EXPECT_EQ(back->encode(), bytes);
+    for (size_t n = 0; n < bytes.size(); ++n)
+        EXPECT_FALSE(EntryCallTable::decode(std::string_view(bytes).substr(0, n))) << n;
+    EXPECT_FALSE(EntryCallTable::decode(bytes + "x"));
+}
+
+} // namespace
+} // namespace panicscope::unwind
