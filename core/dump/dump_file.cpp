@@ -136,8 +136,36 @@ std::optional<std::string> DumpFile::utsField(const std::string& field) const {
     return stringAttr(ctx_, "linux.uts." + field);
 }
 
+bool DumpFile::readCached(uint64_t address, std::span<std::byte> out) const {
+    constexpr uint64_t kPage = PageCache::kPageSize;
+    for (size_t done = 0; done < out.size();) {
+        const uint64_t at = address + done;
+        const uint64_t page = at & ~(kPage - 1);
+        const PageCache::Page* bytes = pageCache_.find(page);
+        if (!bytes) {
+            auto fresh = std::make_unique<PageCache::Page>();
+            size_t length = kPage;
+            if (kdump_read(ctx_, KDUMP_KVADDR, page, fresh->data(), &length) != KDUMP_OK ||
+                length != kPage) {
+                kdump_clear_err(ctx_);
+                return false;
+            }
+            bytes = fresh.get();
+            pageCache_.insert(page, std::move(fresh));
+        }
+        const size_t n = std::min<size_t>(out.size() - done, page + kPage - at);
+        std::memcpy(out.data() + done, bytes->data() + (at - page), n);
+        done += n;
+    }
+    return true;
+}
+
 Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressSpace space) const {
     std::lock_guard lock(readLock_);
+    // Whole pages through the cache; what fails there is read again as asked, for its own error.
+    if (space == AddressSpace::KernelVirtual && address + out.size() >= address &&
+        readCached(address, out))
+        return {};
     size_t length = out.size();
     const auto as = space == AddressSpace::Physical ? KDUMP_KPHYSADDR : KDUMP_KVADDR;
     const kdump_status status = kdump_read(ctx_, as, address, out.data(), &length);

@@ -5,6 +5,7 @@
 #include "arch/x86_64_registers.h"
 #include "dump/file_inspection.h"
 #include "dump/memory.h"
+#include "dump/page_cache.h"
 #include "dump/vmcoreinfo.h"
 #include "util/result.h"
 
@@ -50,6 +51,8 @@ class DumpFile final : public Memory {
   private:
     DumpFile() = default;
     Result<void> openWithLibkdumpfile();
+    // Reads whole kernel-virtual pages through pageCache_; false when one of them fails.
+    bool readCached(uint64_t address, std::span<std::byte> out) const;
     void loadCpus();
 
     std::vector<std::string> paths_;
@@ -62,6 +65,7 @@ class DumpFile final : public Memory {
     _kdump_ctx* ctx_ = nullptr;
     // libkdumpfile contexts are not thread-safe; reads are serialised here.
     mutable std::mutex readLock_;
+    mutable PageCache pageCache_; // guarded by readLock_
 };
 
 } // namespace panicscope::dump
