@@ -1,9 +1,9 @@
 #include "kernel/modules.h"
 
+#include "kernel/list_walk.h"
 #include "util/hex.h"
 
 #include <cstring>
-#include <unordered_set>
 
 namespace panicscope::kernel {
 namespace {
@@ -67,22 +67,10 @@ Result<ModuleList> readModules(const KernelView& view) {
     if (auto first = mem.readU64(*head); first && *first == *head) return out;
     auto l = resolve(view);
     if (!l) return tl::unexpected(l.error());
-    std::unordered_set<uint64_t> seen;
-    uint64_t node = *head;
-    while (out.modules.size() < kMaxModules) {
-        auto next = mem.readU64(node);
-        if (!next) {
-            out.warnings.push_back("module list at " + hex(node) + ": " + next.error().message);
-            break;
-        }
-        if (*next == *head) break;
-        if (!seen.insert(*next).second) {
-            out.warnings.push_back("module list loops at " + hex(*next));
-            break;
-        }
-        node = *next;
+    ListWalk walk = walkList(mem, *head, l->list, kMaxModules);
+    for (uint64_t address : walk.entries) {
         LoadedModule m;
-        m.address = *next - l->list;
+        m.address = address;
         auto name = mem.readCString(m.address + l->name, l->nameSize);
         auto base = mem.readU64(m.address + l->textBase);
         auto size = view.readUnsigned(m.address + l->textSize, l->textSizeBytes);
@@ -154,6 +142,9 @@ Result<ModuleList> readModules(const KernelView& view) {
         }
         out.modules.push_back(std::move(m));
     }
+    // The bound is a guard against corrupt lists and has never been reported: kept so.
+    if (walk.problem && walk.problem->kind != ListProblem::Kind::TooLong)
+        out.warnings.push_back(describeListProblem("module", *walk.problem));
     return out;
 }
 
