@@ -1,9 +1,10 @@
 #include "kernel/modules.h"
 
+#include "kernel/list_walk.h"
 #include "util/hex.h"
 
 #include <cstring>
-#include <unordered_set>
+#include <optional>
 
 namespace panicscope::kernel {
 namespace {
@@ -54,6 +55,88 @@ Result<ModuleLayout> resolve(const KernelView& v) {
     return fail(Errc::NoType, "struct module has neither core_layout nor mem[]");
 }
 
+// kallsyms: an Elf64_Sym array and its string table, in the module's memory.
+symbols::SymbolTable readModuleSymbols(const dump::Memory& mem, const ModuleLayout& l,
+                                       const LoadedModule& m, std::vector<std::string>& warnings) {
+    auto ks = mem.readU64(m.address + l.kallsyms);
+    auto symtab = ks ? mem.readU64(*ks + l.symtab) : ks;
+    auto count = ks ? mem.readU32(*ks + l.numSymtab) : tl::unexpected(ks.error());
+    auto strtab = ks ? mem.readU64(*ks + l.strtab) : ks;
+    std::vector<symbols::Symbol> syms;
+    std::vector<std::string> names; // what syms' names view until the table copies them
+    if (ks && symtab && count && strtab && *count < kMaxSymbols) {
+        std::vector<std::byte> raw(size_t(*count) * kSymSize);
+        names.reserve(*count); // no reallocation: the views stay valid
+        if (mem.read(*symtab, raw)) {
+            for (uint32_t i = 0; i < *count; ++i) {
+                const std::byte* s = raw.data() + size_t(i) * kSymSize;
+                uint32_t nameOff;
+                uint8_t info;
+                uint64_t value, symSize;
+                std::memcpy(&nameOff, s, 4);
+                std::memcpy(&info, s + 4, 1);
+                std::memcpy(&value, s + 8, 8);
+                std::memcpy(&symSize, s + 16, 8);
+                if (!value || !nameOff) continue;
+                auto symName = mem.readCString(*strtab + nameOff, 256);
+                if (!symName || symName->empty()) continue;
+                names.push_back(std::move(*symName));
+                syms.push_back({names.back(), value, symSize, (info & 0xf) == kSttFunc});
+            }
+        } else {
+            warnings.push_back("module " + m.name + ": its symbol table is not in the dump");
+        }
+    }
+    return symbols::SymbolTable(std::move(syms));
+}
+
+// arch.orc_unwind_ip (s32 offsets, each from its own address) and arch.orc_unwind, into `m`.
+void readModuleOrc(const dump::Memory& mem, const ModuleLayout& l, LoadedModule& m,
+                   std::vector<std::string>& warnings) {
+    if (l.numOrcs == ~uint64_t(0)) return;
+    auto n = mem.readU32(m.address + l.numOrcs);
+    auto ips = mem.readU64(m.address + l.orcIp);
+    auto orcs = mem.readU64(m.address + l.orcUnwind);
+    if (!n || !ips || !orcs || *n == 0 || *n >= kMaxOrcs) return;
+    std::vector<int32_t> rel(*n);
+    std::vector<uint8_t> entries(size_t(*n) * 6);
+    if (mem.read(*ips, std::as_writable_bytes(std::span(rel))) &&
+        mem.read(*orcs, std::as_writable_bytes(std::span(entries)))) {
+        for (uint32_t i = 0; i < *n; ++i)
+            m.orcAddresses.push_back(*ips + 4ull * i + static_cast<int64_t>(rel[i]));
+        m.orcEntries = std::move(entries);
+    } else {
+        warnings.push_back("module " + m.name + ": its ORC tables are not in the dump");
+    }
+}
+
+// The struct module at `address`; nullopt (with a warning) when its name or text is unreadable.
+std::optional<LoadedModule> readModule(const KernelView& view, const ModuleLayout& l,
+                                       uint64_t address, std::vector<std::string>& warnings) {
+    const dump::Memory& mem = view.memory();
+    LoadedModule m;
+    m.address = address;
+    auto name = mem.readCString(m.address + l.name, l.nameSize);
+    auto base = mem.readU64(m.address + l.textBase);
+    auto size = view.readUnsigned(m.address + l.textSize, l.textSizeBytes);
+    if (!name || !base || !size) {
+        warnings.push_back("module at " + hex(m.address) + ": cannot read its name or text");
+        return std::nullopt;
+    }
+    m.name = *name;
+    m.textBase = *base;
+    m.textSize = *size;
+    auto initBase = mem.readU64(m.address + l.initBase);
+    auto initSize = view.readUnsigned(m.address + l.initSize, l.textSizeBytes);
+    if (initBase && initSize && *initBase) {
+        m.initBase = *initBase;
+        m.initSize = *initSize;
+    }
+    m.symbols = readModuleSymbols(mem, l, m, warnings);
+    readModuleOrc(mem, l, m, warnings);
+    return m;
+}
+
 } // namespace
 
 Result<ModuleList> readModules(const KernelView& view) {
@@ -67,93 +150,13 @@ Result<ModuleList> readModules(const KernelView& view) {
     if (auto first = mem.readU64(*head); first && *first == *head) return out;
     auto l = resolve(view);
     if (!l) return tl::unexpected(l.error());
-    std::unordered_set<uint64_t> seen;
-    uint64_t node = *head;
-    while (out.modules.size() < kMaxModules) {
-        auto next = mem.readU64(node);
-        if (!next) {
-            out.warnings.push_back("module list at " + hex(node) + ": " + next.error().message);
-            break;
-        }
-        if (*next == *head) break;
-        if (!seen.insert(*next).second) {
-            out.warnings.push_back("module list loops at " + hex(*next));
-            break;
-        }
-        node = *next;
-        LoadedModule m;
-        m.address = *next - l->list;
-        auto name = mem.readCString(m.address + l->name, l->nameSize);
-        auto base = mem.readU64(m.address + l->textBase);
-        auto size = view.readUnsigned(m.address + l->textSize, l->textSizeBytes);
-        if (!name || !base || !size) {
-            out.warnings.push_back("module at " + hex(m.address) +
-                                   ": cannot read its name or text");
-            continue;
-        }
-        m.name = *name;
-        m.textBase = *base;
-        m.textSize = *size;
-        auto initBase = mem.readU64(m.address + l->initBase);
-        auto initSize = view.readUnsigned(m.address + l->initSize, l->textSizeBytes);
-        if (initBase && initSize && *initBase) {
-            m.initBase = *initBase;
-            m.initSize = *initSize;
-        }
-
-        // kallsyms: an Elf64_Sym array and its string table, in the module's memory.
-        auto ks = mem.readU64(m.address + l->kallsyms);
-        auto symtab = ks ? mem.readU64(*ks + l->symtab) : ks;
-        auto count = ks ? mem.readU32(*ks + l->numSymtab) : tl::unexpected(ks.error());
-        auto strtab = ks ? mem.readU64(*ks + l->strtab) : ks;
-        std::vector<symbols::Symbol> syms;
-        std::vector<std::string> names; // what syms' names view until the table copies them
-        if (ks && symtab && count && strtab && *count < kMaxSymbols) {
-            std::vector<std::byte> raw(size_t(*count) * kSymSize);
-            names.reserve(*count); // no reallocation: the views stay valid
-            if (mem.read(*symtab, raw)) {
-                for (uint32_t i = 0; i < *count; ++i) {
-                    const std::byte* s = raw.data() + size_t(i) * kSymSize;
-                    uint32_t nameOff;
-                    uint8_t info;
-                    uint64_t value, symSize;
-                    std::memcpy(&nameOff, s, 4);
-                    std::memcpy(&info, s + 4, 1);
-                    std::memcpy(&value, s + 8, 8);
-                    std::memcpy(&symSize, s + 16, 8);
-                    if (!value || !nameOff) continue;
-                    auto symName = mem.readCString(*strtab + nameOff, 256);
-                    if (!symName || symName->empty()) continue;
-                    names.push_back(std::move(*symName));
-                    syms.push_back({names.back(), value, symSize, (info & 0xf) == kSttFunc});
-                }
-            } else {
-                out.warnings.push_back("module " + m.name +
-                                       ": its symbol table is not in the dump");
-            }
-        }
-        m.symbols = symbols::SymbolTable(std::move(syms));
-
-        if (l->numOrcs != ~uint64_t(0)) {
-            auto n = mem.readU32(m.address + l->numOrcs);
-            auto ips = mem.readU64(m.address + l->orcIp);
-            auto orcs = mem.readU64(m.address + l->orcUnwind);
-            if (n && ips && orcs && *n > 0 && *n < kMaxOrcs) {
-                std::vector<int32_t> rel(*n);
-                std::vector<uint8_t> entries(size_t(*n) * 6);
-                if (mem.read(*ips, std::as_writable_bytes(std::span(rel))) &&
-                    mem.read(*orcs, std::as_writable_bytes(std::span(entries)))) {
-                    for (uint32_t i = 0; i < *n; ++i)
-                        m.orcAddresses.push_back(*ips + 4ull * i + static_cast<int64_t>(rel[i]));
-                    m.orcEntries = std::move(entries);
-                } else {
-                    out.warnings.push_back("module " + m.name +
-                                           ": its ORC tables are not in the dump");
-                }
-            }
-        }
-        out.modules.push_back(std::move(m));
-    }
+    ListWalk walk = walkList(mem, *head, l->list, kMaxModules);
+    for (uint64_t address : walk.entries)
+        if (auto m = readModule(view, *l, address, out.warnings))
+            out.modules.push_back(std::move(*m));
+    // The bound is a guard against corrupt lists and has never been reported: kept so.
+    if (walk.problem && walk.problem->kind != ListProblem::Kind::TooLong)
+        out.warnings.push_back(describeListProblem("module", *walk.problem));
     return out;
 }
 

@@ -61,22 +61,22 @@ template <class T> T at(const std::vector<std::byte>& buf, uint64_t offset) {
     return v;
 }
 
-} // namespace
+// The ring as read from the dump: its descriptor and info arrays and its text ring, whole.
+struct Ring {
+    uint64_t count = 0;    // descriptors (a power of two)
+    uint64_t dataSize = 0; // bytes of text ring (a power of two)
+    uint64_t tailId = 0, headId = 0;
+    std::vector<std::byte> descs, infos, text;
+};
 
-Result<KernelLog> readKernelLog(const KernelView& view) {
-    auto o = resolve(view);
-    if (!o) return tl::unexpected(o.error());
-    auto prb = view.readGlobal("prb");
-    if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
-    const dump::Memory& mem = view.memory();
-
-    auto countBits = mem.readU32(*prb + o->countBits);
-    auto descs = mem.readU64(*prb + o->descs);
-    auto infos = mem.readU64(*prb + o->infos);
-    auto headId = mem.readU64(*prb + o->headId);
-    auto tailId = mem.readU64(*prb + o->tailId);
-    auto sizeBits = mem.readU32(*prb + o->sizeBits);
-    auto data = mem.readU64(*prb + o->data);
+Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o) {
+    auto countBits = mem.readU32(prb + o.countBits);
+    auto descs = mem.readU64(prb + o.descs);
+    auto infos = mem.readU64(prb + o.infos);
+    auto headId = mem.readU64(prb + o.headId);
+    auto tailId = mem.readU64(prb + o.tailId);
+    auto sizeBits = mem.readU32(prb + o.sizeBits);
+    auto data = mem.readU64(prb + o.data);
     for (const Result<uint64_t>* r : {&descs, &infos, &headId, &tailId, &data})
         if (!*r) return tl::unexpected(withContext(r->error(), "reading the printk ring"));
     for (const Result<uint32_t>* r : {&countBits, &sizeBits})
@@ -86,64 +86,91 @@ Result<KernelLog> readKernelLog(const KernelView& view) {
                                        std::to_string(*countBits) + ", size_bits " +
                                        std::to_string(*sizeBits) + ")");
 
-    const uint64_t count = uint64_t(1) << *countBits;
-    const uint64_t dataSize = uint64_t(1) << *sizeBits;
+    Ring ring;
+    ring.count = uint64_t(1) << *countBits;
+    ring.dataSize = uint64_t(1) << *sizeBits;
+    ring.tailId = *tailId;
+    ring.headId = *headId;
     // The descriptor and info arrays are small (count * 40 bytes): read each whole, once.
-    std::vector<std::byte> descArray(count * o->descSize), infoArray(count * o->infoSize);
-    if (auto r = mem.read(*descs, descArray); !r)
+    ring.descs.resize(ring.count * o.descSize);
+    ring.infos.resize(ring.count * o.infoSize);
+    if (auto r = mem.read(*descs, ring.descs); !r)
         return tl::unexpected(withContext(r.error(), "reading printk descriptors"));
-    if (auto r = mem.read(*infos, infoArray); !r)
+    if (auto r = mem.read(*infos, ring.infos); !r)
         return tl::unexpected(withContext(r.error(), "reading printk infos"));
-    std::vector<std::byte> text(dataSize);
-    if (auto r = mem.read(*data, text); !r)
+    ring.text.resize(ring.dataSize);
+    if (auto r = mem.read(*data, ring.text); !r)
         return tl::unexpected(withContext(r.error(), "reading the printk text ring"));
+    return ring;
+}
 
-    KernelLog log;
-    uint64_t id = *tailId & kIdMask;
-    const uint64_t head = *headId & kIdMask;
-    for (uint64_t n = 0; n < count; ++n, id = (id + 1) & kIdMask) {
-        const uint64_t index = id & (count - 1);
-        const uint64_t desc = index * o->descSize;
-        const uint64_t stateVar = at<uint64_t>(descArray, desc + o->stateVar);
-        const uint64_t state = stateVar >> kStateShift;
-        if ((stateVar & kIdMask) == id && (state == kStateCommitted || state == kStateFinalized)) {
-            const uint64_t info = index * o->infoSize;
-            LogRecord rec;
-            rec.seq = at<uint64_t>(infoArray, info + o->seq);
-            rec.timestampNs = at<uint64_t>(infoArray, info + o->tsNsec);
-            rec.facility = at<uint8_t>(infoArray, info + o->facility);
-            rec.level = at<uint8_t>(infoArray, info + o->flagsLevelByte) >> 5;
-            rec.callerId = at<uint32_t>(infoArray, info + o->callerId);
-            const uint16_t textLen = at<uint16_t>(infoArray, info + o->textLen);
-            const uint64_t begin = at<uint64_t>(descArray, desc + o->lposBegin);
-            const uint64_t next = at<uint64_t>(descArray, desc + o->lposNext);
-            // Data-less records (lpos with the low bit set) carry no text.
-            if ((begin & 1) == 0 && textLen > 0) {
-                // As the kernel's get_data(): a block in one wrap lies at begin; a block that
-                // would cross the end of the ring is stored whole at its start.
-                const uint64_t beginWrap = begin / dataSize, nextWrap = next / dataSize;
-                std::optional<uint64_t> blockStart, blockSize;
-                if (beginWrap == nextWrap && begin < next) {
-                    blockStart = begin % dataSize;
-                    blockSize = next - begin;
-                } else if (beginWrap + 1 == nextWrap) {
-                    blockStart = 0;
-                    blockSize = next % dataSize;
-                }
-                if (blockStart && *blockSize > sizeof(uint64_t) &&
-                    *blockStart + *blockSize <= dataSize) {
-                    const uint64_t length = std::min<uint64_t>(textLen, *blockSize - 8);
-                    rec.text.assign(reinterpret_cast<const char*>(text.data()) + *blockStart + 8,
-                                    length);
-                } else {
-                    log.warnings.push_back("printk record " + std::to_string(rec.seq) +
-                                           " has an invalid text block");
-                }
-            }
-            while (!rec.text.empty() && rec.text.back() == '\n')
-                rec.text.pop_back();
-            log.records.push_back(std::move(rec));
+// Where a record's text lies in the text ring, as the kernel's get_data() finds it: a block in
+// one wrap lies at begin; a block that would cross the end of the ring is stored whole at its
+// start. nullopt when the positions make no such block.
+struct TextBlock {
+    uint64_t start, size; // size includes the leading 8-byte id
+};
+std::optional<TextBlock> textBlock(uint64_t begin, uint64_t next, uint64_t dataSize) {
+    const uint64_t beginWrap = begin / dataSize, nextWrap = next / dataSize;
+    std::optional<TextBlock> block;
+    if (beginWrap == nextWrap && begin < next)
+        block = TextBlock{begin % dataSize, next - begin};
+    else if (beginWrap + 1 == nextWrap)
+        block = TextBlock{0, next % dataSize};
+    if (!block || block->size <= sizeof(uint64_t) || block->start + block->size > dataSize)
+        return std::nullopt;
+    return block;
+}
+
+// The record of the descriptor at `index` (whose state the caller checked) with its text.
+LogRecord readRecord(const Ring& ring, const Offsets& o, uint64_t index,
+                     std::vector<std::string>& warnings) {
+    const uint64_t desc = index * o.descSize, info = index * o.infoSize;
+    LogRecord rec;
+    rec.seq = at<uint64_t>(ring.infos, info + o.seq);
+    rec.timestampNs = at<uint64_t>(ring.infos, info + o.tsNsec);
+    rec.facility = at<uint8_t>(ring.infos, info + o.facility);
+    rec.level = at<uint8_t>(ring.infos, info + o.flagsLevelByte) >> 5;
+    rec.callerId = at<uint32_t>(ring.infos, info + o.callerId);
+    const uint16_t textLen = at<uint16_t>(ring.infos, info + o.textLen);
+    const uint64_t begin = at<uint64_t>(ring.descs, desc + o.lposBegin);
+    const uint64_t next = at<uint64_t>(ring.descs, desc + o.lposNext);
+    // Data-less records (lpos with the low bit set) carry no text.
+    if ((begin & 1) == 0 && textLen > 0) {
+        if (auto block = textBlock(begin, next, ring.dataSize)) {
+            const uint64_t length = std::min<uint64_t>(textLen, block->size - 8);
+            rec.text.assign(reinterpret_cast<const char*>(ring.text.data()) + block->start + 8,
+                            length);
+        } else {
+            warnings.push_back("printk record " + std::to_string(rec.seq) +
+                               " has an invalid text block");
         }
+    }
+    while (!rec.text.empty() && rec.text.back() == '\n')
+        rec.text.pop_back();
+    return rec;
+}
+
+} // namespace
+
+Result<KernelLog> readKernelLog(const KernelView& view) {
+    auto o = resolve(view);
+    if (!o) return tl::unexpected(o.error());
+    auto prb = view.readGlobal("prb");
+    if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
+    auto ring = readRing(view.memory(), *prb, *o);
+    if (!ring) return tl::unexpected(ring.error());
+
+    // Every committed or finalized descriptor from the tail to the head.
+    KernelLog log;
+    uint64_t id = ring->tailId & kIdMask;
+    const uint64_t head = ring->headId & kIdMask;
+    for (uint64_t n = 0; n < ring->count; ++n, id = (id + 1) & kIdMask) {
+        const uint64_t index = id & (ring->count - 1);
+        const uint64_t stateVar = at<uint64_t>(ring->descs, index * o->descSize + o->stateVar);
+        const uint64_t state = stateVar >> kStateShift;
+        if ((stateVar & kIdMask) == id && (state == kStateCommitted || state == kStateFinalized))
+            log.records.push_back(readRecord(*ring, *o, index, log.warnings));
         if (id == head) break;
     }
     std::sort(log.records.begin(), log.records.end(),

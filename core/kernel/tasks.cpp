@@ -1,5 +1,6 @@
 #include "kernel/tasks.h"
 
+#include "kernel/list_walk.h"
 #include "kernel/task_state.h"
 #include "util/hex.h"
 
@@ -61,25 +62,11 @@ class TaskReader {
 
     // Follows a list_head ring from `head` and returns the containing objects (entry - offset).
     std::vector<uint64_t> ring(uint64_t head, uint64_t memberOffset, const char* what) {
-        std::vector<uint64_t> entries;
-        std::unordered_set<uint64_t> visited;
-        uint64_t node = head;
-        while (entries.size() < kMaxTasks) {
-            auto next = mem_.readU64(node);
-            if (!next) {
-                out_.warnings.push_back(std::string(what) + " list at " + hex(node) + ": " +
-                                        next.error().message);
-                break;
-            }
-            if (*next == head) return entries;
-            if (!visited.insert(*next).second) {
-                out_.warnings.push_back(std::string(what) + " list loops at " + hex(*next));
-                break;
-            }
-            entries.push_back(*next - memberOffset);
-            node = *next;
-        }
-        return entries;
+        ListWalk walk = walkList(mem_, head, memberOffset, kMaxTasks);
+        // The bound is a guard against corrupt lists and has never been reported: kept so.
+        if (walk.problem && walk.problem->kind != ListProblem::Kind::TooLong)
+            out_.warnings.push_back(describeListProblem(what, *walk.problem));
+        return std::move(walk.entries);
     }
 
     bool seen(uint64_t address) const { return seen_.contains(address); }

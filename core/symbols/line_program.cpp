@@ -216,6 +216,247 @@ std::optional<std::vector<EntryFormat>> readEntryFormats(Cursor& c, bool needsDi
     return formats;
 }
 
+// A DWARF 5 directory or file entry's path and directory index, in the entry's format.
+struct EntryNames {
+    const char* path = nullptr;
+    std::optional<uint64_t> directory;
+};
+std::optional<EntryNames> readEntry(Cursor& c, const std::vector<EntryFormat>& formats,
+                                    unsigned offsetSize, const LineSections& sections) {
+    EntryNames entry;
+    for (const EntryFormat& f : formats) {
+        auto v = readEntryValue(c, f.form, offsetSize, sections, f.content == DW_LNCT_path);
+        if (!v) return std::nullopt;
+        if (f.content == DW_LNCT_path) entry.path = v->string;
+        if (f.content == DW_LNCT_directory_index) entry.directory = v->number;
+    }
+    return entry;
+}
+
+// A line program's header (DWARF 2-5) up to its directory and file tables.
+struct LineHeader {
+    unsigned offsetSize = 4;
+    uint64_t unitLength = 0;
+    const uint8_t* unitEnd = nullptr;
+    const uint8_t* programStart = nullptr; // after the file tables
+    uint64_t version = 0;
+    unsigned minimumInstructionLength = 0;
+    unsigned maxOpsPerInstruction = 1;
+    unsigned defaultIsStmt = 0;
+    int lineBase = 0;
+    unsigned lineRange = 0;
+    unsigned opcodeBase = 0;
+    std::vector<uint8_t> opcodeLengths; // [opcode]: its argument count; [0] unused
+};
+
+// Reads the header at the cursor and narrows the cursor to the unit, leaving it at the directory
+// table; nullopt where libdw refuses the header.
+std::optional<LineHeader> readHeader(Cursor& c, unsigned addressSize) {
+    LineHeader h;
+    h.unitLength = c.fixed(4);
+    if (h.unitLength == 0xffffffff) {
+        h.offsetSize = 8;
+        h.unitLength = c.fixed(8);
+    }
+    if (!c.ok() || h.unitLength > c.left()) return std::nullopt;
+    h.unitEnd = c.position() + h.unitLength;
+    c = Cursor(c.position(), h.unitEnd);
+    h.version = c.fixed(2);
+    if (h.version < 2 || h.version > 5) return std::nullopt;
+    if (h.version >= 5 && (c.u8() != addressSize || c.u8() != 0)) return std::nullopt;
+    const uint64_t headerLength = c.fixed(h.offsetSize);
+    if (!c.ok() || headerLength > c.left()) return std::nullopt;
+    h.programStart = c.position() + headerLength;
+    h.minimumInstructionLength = c.u8();
+    h.maxOpsPerInstruction = h.version >= 4 ? c.u8() : 1;
+    h.defaultIsStmt = c.u8();
+    h.lineBase = static_cast<int8_t>(c.u8());
+    h.lineRange = c.u8();
+    h.opcodeBase = c.u8();
+    if (!c.ok() || h.maxOpsPerInstruction == 0 || h.defaultIsStmt > 1 || h.opcodeBase == 0)
+        return std::nullopt;
+    h.opcodeLengths.assign(std::max(h.opcodeBase, 13u), 0);
+    for (unsigned i = 1; i < h.opcodeBase; ++i)
+        h.opcodeLengths[i] = c.u8();
+    return h;
+}
+
+// The program: libdw's state machine, with its checks on what fits a Dwarf_Line. Appends rows
+// and notes where each sequence starts.
+class LineStateMachine {
+  public:
+    LineStateMachine(const LineHeader& header, unsigned addressSize,
+                     std::vector<LineProgram::Row>& rows)
+        : h_(header), addressSize_(addressSize), rows_(rows) {
+        reset();
+        for (unsigned op = h_.opcodeBase; op < 256 && h_.lineRange != 0; ++op)
+            specials_[op] = {h_.lineBase + static_cast<int>((op - h_.opcodeBase) % h_.lineRange),
+                             (op - h_.opcodeBase) / h_.lineRange};
+    }
+
+    // Runs the opcodes to the cursor's end; false where libdw refuses them.
+    bool run(Cursor& c) {
+        while (!c.atEnd()) {
+            const unsigned opcode = c.u8();
+            bool ok = true;
+            if (opcode >= h_.opcodeBase) // special: a row after a line and address advance
+                ok = special(opcode);
+            else if (opcode == 0)
+                ok = extended(c);
+            else if (opcode <= DW_LNS_set_isa)
+                ok = standard(opcode, c);
+            else // a standard opcode newer than this reader: skip its arguments
+                for (unsigned n = h_.opcodeLengths[opcode]; n > 0; --n)
+                    c.uleb();
+            if (!ok || !c.ok()) return false;
+        }
+        return true;
+    }
+
+    // Where each sequence's rows begin (the last entry: past the last end_sequence).
+    std::vector<size_t>& sequenceStarts() { return sequenceStarts_; }
+
+  private:
+    struct State {
+        uint64_t address = 0;
+        uint64_t opIndex = 0;
+        uint32_t file = 1;
+        int64_t line = 1;
+        uint32_t column = 0;
+        unsigned isStmt = 0;
+        uint32_t isa = 0;
+        uint64_t discriminator = 0;
+    };
+    // Each special opcode's line and operation advance, without a division per row.
+    struct Special {
+        int line;
+        unsigned operations;
+    };
+
+    void reset() {
+        s_ = State{};
+        s_.isStmt = h_.defaultIsStmt;
+    }
+    void advance(uint64_t operationAdvance) {
+        if (h_.maxOpsPerInstruction == 1) { // every x86 program: no VLIW op_index
+            s_.address += h_.minimumInstructionLength * operationAdvance;
+            return;
+        }
+        s_.address += h_.minimumInstructionLength *
+                      ((s_.opIndex + operationAdvance) / h_.maxOpsPerInstruction);
+        s_.opIndex = (s_.opIndex + operationAdvance) % h_.maxOpsPerInstruction;
+    }
+    bool emit(bool endSequence) {
+        if (s_.line < std::numeric_limits<int32_t>::min() ||
+            s_.line > std::numeric_limits<int32_t>::max() || s_.column > 0xffff || s_.isa > 0xff ||
+            s_.opIndex > 0xff || s_.discriminator > 0xffffff || s_.file > 0x7fffffff)
+            return false;
+        LineProgram::Row row;
+        row.address = s_.address;
+        row.line = static_cast<int32_t>(s_.line);
+        row.file = s_.file;
+        row.endSequence = endSequence;
+        rows_.push_back(row);
+        return true;
+    }
+    bool expectArguments(unsigned opcode, unsigned count) const {
+        return h_.opcodeLengths[opcode] == count;
+    }
+
+    bool special(unsigned opcode) {
+        if (h_.lineRange == 0) return false;
+        s_.line += specials_[opcode].line;
+        advance(specials_[opcode].operations);
+        if (!emit(false)) return false;
+        s_.discriminator = 0;
+        return true;
+    }
+
+    // libdw reads an extended opcode's length as one byte.
+    bool extended(Cursor& c) {
+        const unsigned length = c.u8();
+        if (length == 0 || c.left() < length) return false;
+        const unsigned sub = c.u8();
+        switch (sub) {
+        case DW_LNE_end_sequence:
+            if (!emit(true)) return false;
+            sequenceStarts_.push_back(rows_.size());
+            reset();
+            break;
+        case DW_LNE_set_address:
+            s_.opIndex = 0;
+            s_.address = c.fixed(addressSize_);
+            break;
+        case DW_LNE_set_discriminator:
+            if (h_.opcodeBase <= DW_LNE_set_discriminator || !expectArguments(sub, 1)) return false;
+            s_.discriminator = static_cast<uint32_t>(c.uleb());
+            break;
+        case DW_LNE_define_file: // DWARF 2-4; GCC never writes it: left to libdw
+        case DW_LNE_lo_user:     // NVIDIA's inlined_call, set_function_name
+        case DW_LNE_lo_user + 1:
+            return false;
+        default:
+            c.skip(length - 1);
+        }
+        return true;
+    }
+
+    bool standard(unsigned opcode, Cursor& c) {
+        switch (opcode) {
+        case DW_LNS_copy:
+            if (!expectArguments(opcode, 0) || !emit(false)) return false;
+            s_.discriminator = 0;
+            break;
+        case DW_LNS_advance_pc:
+            if (!expectArguments(opcode, 1)) return false;
+            advance(static_cast<uint32_t>(c.uleb()));
+            break;
+        case DW_LNS_advance_line:
+            if (!expectArguments(opcode, 1)) return false;
+            s_.line += static_cast<int32_t>(c.sleb());
+            break;
+        case DW_LNS_set_file:
+            if (!expectArguments(opcode, 1)) return false;
+            s_.file = static_cast<uint32_t>(c.uleb());
+            break;
+        case DW_LNS_set_column:
+            if (!expectArguments(opcode, 1)) return false;
+            s_.column = static_cast<uint32_t>(c.uleb());
+            break;
+        case DW_LNS_negate_stmt:
+            if (!expectArguments(opcode, 0)) return false;
+            s_.isStmt = 1 - s_.isStmt;
+            break;
+        case DW_LNS_set_basic_block:
+        case DW_LNS_set_prologue_end:
+        case DW_LNS_set_epilogue_begin:
+            if (!expectArguments(opcode, 0)) return false;
+            break;
+        case DW_LNS_const_add_pc:
+            if (!expectArguments(opcode, 0) || h_.lineRange == 0) return false;
+            advance((255 - h_.opcodeBase) / h_.lineRange);
+            break;
+        case DW_LNS_fixed_advance_pc:
+            if (!expectArguments(opcode, 1)) return false;
+            s_.address += c.fixed(2);
+            s_.opIndex = 0;
+            break;
+        case DW_LNS_set_isa:
+            if (!expectArguments(opcode, 1)) return false;
+            s_.isa = static_cast<uint32_t>(c.uleb());
+            break;
+        }
+        return true;
+    }
+
+    const LineHeader& h_;
+    const unsigned addressSize_;
+    std::vector<LineProgram::Row>& rows_;
+    std::array<Special, 256> specials_{};
+    State s_;
+    std::vector<size_t> sequenceStarts_ = {0};
+};
+
 // Sorted as libdw sorts: by address, an end_sequence row before others at its address, else in
 // decode order (the sort is stable).
 struct RowOrder {
@@ -281,47 +522,11 @@ LineSections lineSectionsOf(Elf* elf) {
     return sections;
 }
 
-std::optional<LineProgram> LineProgram::decode(const LineSections& sections, uint64_t offset,
-                                               const char* compDir, unsigned addressSize) {
-    if (offset >= sections.line.size() || addressSize == 0 || addressSize > 8) return std::nullopt;
-    const auto* section = reinterpret_cast<const uint8_t*>(sections.line.data());
-    Cursor c(section + offset, section + sections.line.size());
-
-    // The header (DWARF 2-5).
-    unsigned offsetSize = 4;
-    uint64_t unitLength = c.fixed(4);
-    if (unitLength == 0xffffffff) {
-        offsetSize = 8;
-        unitLength = c.fixed(8);
-    }
-    if (!c.ok() || unitLength > c.left()) return std::nullopt;
-    const uint8_t* unitEnd = c.position() + unitLength;
-    c = Cursor(c.position(), unitEnd);
-    const uint64_t version = c.fixed(2);
-    if (version < 2 || version > 5) return std::nullopt;
-    if (version >= 5 && (c.u8() != addressSize || c.u8() != 0)) return std::nullopt;
-    const uint64_t headerLength = c.fixed(offsetSize);
-    if (!c.ok() || headerLength > c.left()) return std::nullopt;
-    const uint8_t* programStart = c.position() + headerLength;
-    const unsigned minimumInstructionLength = c.u8();
-    const unsigned maxOpsPerInstruction = version >= 4 ? c.u8() : 1;
-    const unsigned defaultIsStmt = c.u8();
-    const int lineBase = static_cast<int8_t>(c.u8());
-    const unsigned lineRange = c.u8();
-    const unsigned opcodeBase = c.u8();
-    if (!c.ok() || maxOpsPerInstruction == 0 || defaultIsStmt > 1 || opcodeBase == 0)
-        return std::nullopt;
-    std::vector<uint8_t> opcodeLengths(std::max(opcodeBase, 13u), 0); // [opcode], [0] unused
-    for (unsigned i = 1; i < opcodeBase; ++i)
-        opcodeLengths[i] = c.u8();
-
-    // Directories and files.
-    LineProgram program;
-    std::vector<const char*> directories;
-    if (compDir) program.compDir_ = compDir;
-    program.hasCompDir_ = compDir != nullptr;
-    if (version < 5) {
-        directories.push_back(nullptr); // index 0: the unit's own directory (compDir_)
+// decode's directory and file tables: a member so it can fill files_.
+struct LineProgram::FileTables {
+    // DWARF 2-4: a NUL-terminated list of directories, then one of files.
+    static bool readV2(Cursor& c, LineProgram& program) {
+        std::vector<const char*> directories = {nullptr}; // 0: the unit's own (compDir_)
         while (c.ok() && !c.atEnd() && *c.position() != 0)
             directories.push_back(c.string());
         c.u8(); // the list's terminating NUL
@@ -331,183 +536,65 @@ std::optional<LineProgram> LineProgram::decode(const LineSections& sections, uin
             const uint64_t directory = c.uleb();
             c.uleb(); // modification time
             c.uleb(); // length
-            if (!c.ok() || directory >= directories.size()) return std::nullopt;
+            if (!c.ok() || directory >= directories.size()) return false;
             program.files_.push_back({directories[directory], name, directory == 0});
         }
         c.u8();
-    } else {
+        return true;
+    }
+
+    // DWARF 5: the directories' entry format and entries, then the files'.
+    static bool readV5(Cursor& c, unsigned offsetSize, const LineSections& sections,
+                       LineProgram& program) {
         auto formats = readEntryFormats(c, /*needsDirectory=*/false);
-        if (!formats) return std::nullopt;
+        if (!formats) return false;
         const uint64_t count = c.uleb();
-        if (!c.ok() || (formats->empty() && count != 0)) return std::nullopt;
+        if (!c.ok() || (formats->empty() && count != 0)) return false;
+        std::vector<const char*> directories;
         for (uint64_t n = 0; n < count && c.ok(); ++n) {
-            const char* path = nullptr;
-            for (const EntryFormat& f : *formats) {
-                auto v = readEntryValue(c, f.form, offsetSize, sections, f.content == DW_LNCT_path);
-                if (!v) return std::nullopt;
-                if (f.content == DW_LNCT_path) path = v->string;
-            }
-            if (!path) return std::nullopt;
-            directories.push_back(path);
+            auto entry = readEntry(c, *formats, offsetSize, sections);
+            if (!entry || !entry->path) return false;
+            directories.push_back(entry->path);
         }
         formats = readEntryFormats(c, /*needsDirectory=*/true);
-        if (!formats) return std::nullopt;
+        if (!formats) return false;
         const uint64_t files = c.uleb();
-        if (!c.ok() || (formats->empty() && files != 0)) return std::nullopt;
+        if (!c.ok() || (formats->empty() && files != 0)) return false;
         if (files == 0) program.files_.push_back({nullptr, "???", false});
         for (uint64_t n = 0; n < files && c.ok(); ++n) {
-            const char* path = nullptr;
-            std::optional<uint64_t> directory;
-            for (const EntryFormat& f : *formats) {
-                auto v = readEntryValue(c, f.form, offsetSize, sections, f.content == DW_LNCT_path);
-                if (!v) return std::nullopt;
-                if (f.content == DW_LNCT_path) path = v->string;
-                if (f.content == DW_LNCT_directory_index) directory = v->number;
-            }
-            if (!path || !directory || *directory >= directories.size()) return std::nullopt;
-            program.files_.push_back({directories[*directory], path, false});
+            auto entry = readEntry(c, *formats, offsetSize, sections);
+            if (!entry || !entry->path || !entry->directory ||
+                *entry->directory >= directories.size())
+                return false;
+            program.files_.push_back({directories[*entry->directory], entry->path, false});
         }
-    }
-    if (!c.ok() || c.position() != programStart) return std::nullopt;
-
-    // The program: libdw's state machine, with its checks on what fits a Dwarf_Line.
-    struct State {
-        uint64_t address = 0;
-        uint64_t opIndex = 0;
-        uint32_t file = 1;
-        int64_t line = 1;
-        uint32_t column = 0;
-        unsigned isStmt = 0;
-        uint32_t isa = 0;
-        uint64_t discriminator = 0;
-    };
-    State s;
-    s.isStmt = defaultIsStmt;
-    auto advance = [&](uint64_t operationAdvance) {
-        if (maxOpsPerInstruction == 1) { // every x86 program: no VLIW op_index
-            s.address += minimumInstructionLength * operationAdvance;
-            return;
-        }
-        s.address +=
-            minimumInstructionLength * ((s.opIndex + operationAdvance) / maxOpsPerInstruction);
-        s.opIndex = (s.opIndex + operationAdvance) % maxOpsPerInstruction;
-    };
-    // Each special opcode's line and operation advance, without a division per row.
-    struct Special {
-        int line;
-        unsigned operations;
-    };
-    std::array<Special, 256> specials{};
-    for (unsigned op = opcodeBase; op < 256 && lineRange != 0; ++op)
-        specials[op] = {lineBase + static_cast<int>((op - opcodeBase) % lineRange),
-                        (op - opcodeBase) / lineRange};
-    auto emit = [&](bool endSequence) {
-        if (s.line < std::numeric_limits<int32_t>::min() ||
-            s.line > std::numeric_limits<int32_t>::max() || s.column > 0xffff || s.isa > 0xff ||
-            s.opIndex > 0xff || s.discriminator > 0xffffff || s.file > 0x7fffffff)
-            return false;
-        Row row;
-        row.address = s.address;
-        row.line = static_cast<int32_t>(s.line);
-        row.file = s.file;
-        row.endSequence = endSequence;
-        program.rows_.push_back(row);
         return true;
-    };
-    auto expectArguments = [&](unsigned opcode, unsigned count) {
-        return opcodeLengths[opcode] == count;
-    };
-    c = Cursor(programStart, unitEnd);
-    // Most rows take 2-4 bytes; a damaged length must not reserve more than real units need.
-    program.rows_.reserve(std::min<uint64_t>(unitLength / 4, uint64_t(1) << 20));
-    std::vector<size_t> sequenceStarts = {0};
-    while (!c.atEnd()) {
-        const unsigned opcode = c.u8();
-        if (opcode >= opcodeBase) { // special: a row after a line and address advance
-            if (lineRange == 0) return std::nullopt;
-            s.line += specials[opcode].line;
-            advance(specials[opcode].operations);
-            if (!emit(false)) return std::nullopt;
-            s.discriminator = 0;
-        } else if (opcode == 0) { // extended; libdw reads its length as one byte
-            const unsigned length = c.u8();
-            if (length == 0 || c.left() < length) return std::nullopt;
-            const unsigned sub = c.u8();
-            switch (sub) {
-            case DW_LNE_end_sequence:
-                if (!emit(true)) return std::nullopt;
-                sequenceStarts.push_back(program.rows_.size());
-                s = State{};
-                s.isStmt = defaultIsStmt;
-                break;
-            case DW_LNE_set_address:
-                s.opIndex = 0;
-                s.address = c.fixed(addressSize);
-                break;
-            case DW_LNE_set_discriminator:
-                if (opcodeBase <= DW_LNE_set_discriminator || !expectArguments(sub, 1))
-                    return std::nullopt;
-                s.discriminator = static_cast<uint32_t>(c.uleb());
-                break;
-            case DW_LNE_define_file: // DWARF 2-4; GCC never writes it: left to libdw
-            case DW_LNE_lo_user:     // NVIDIA's inlined_call, set_function_name
-            case DW_LNE_lo_user + 1:
-                return std::nullopt;
-            default:
-                c.skip(length - 1);
-            }
-        } else if (opcode <= DW_LNS_set_isa) {
-            switch (opcode) {
-            case DW_LNS_copy:
-                if (!expectArguments(opcode, 0) || !emit(false)) return std::nullopt;
-                s.discriminator = 0;
-                break;
-            case DW_LNS_advance_pc:
-                if (!expectArguments(opcode, 1)) return std::nullopt;
-                advance(static_cast<uint32_t>(c.uleb()));
-                break;
-            case DW_LNS_advance_line:
-                if (!expectArguments(opcode, 1)) return std::nullopt;
-                s.line += static_cast<int32_t>(c.sleb());
-                break;
-            case DW_LNS_set_file:
-                if (!expectArguments(opcode, 1)) return std::nullopt;
-                s.file = static_cast<uint32_t>(c.uleb());
-                break;
-            case DW_LNS_set_column:
-                if (!expectArguments(opcode, 1)) return std::nullopt;
-                s.column = static_cast<uint32_t>(c.uleb());
-                break;
-            case DW_LNS_negate_stmt:
-                if (!expectArguments(opcode, 0)) return std::nullopt;
-                s.isStmt = 1 - s.isStmt;
-                break;
-            case DW_LNS_set_basic_block:
-            case DW_LNS_set_prologue_end:
-            case DW_LNS_set_epilogue_begin:
-                if (!expectArguments(opcode, 0)) return std::nullopt;
-                break;
-            case DW_LNS_const_add_pc:
-                if (!expectArguments(opcode, 0) || lineRange == 0) return std::nullopt;
-                advance((255 - opcodeBase) / lineRange);
-                break;
-            case DW_LNS_fixed_advance_pc:
-                if (!expectArguments(opcode, 1)) return std::nullopt;
-                s.address += c.fixed(2);
-                s.opIndex = 0;
-                break;
-            case DW_LNS_set_isa:
-                if (!expectArguments(opcode, 1)) return std::nullopt;
-                s.isa = static_cast<uint32_t>(c.uleb());
-                break;
-            }
-        } else { // a standard opcode newer than this reader: skip its arguments
-            for (unsigned n = opcodeLengths[opcode]; n > 0; --n)
-                c.uleb();
-        }
-        if (!c.ok()) return std::nullopt;
     }
+};
 
+std::optional<LineProgram> LineProgram::decode(const LineSections& sections, uint64_t offset,
+                                               const char* compDir, unsigned addressSize) {
+    if (offset >= sections.line.size() || addressSize == 0 || addressSize > 8) return std::nullopt;
+    const auto* section = reinterpret_cast<const uint8_t*>(sections.line.data());
+    Cursor c(section + offset, section + sections.line.size());
+    auto header = readHeader(c, addressSize);
+    if (!header) return std::nullopt;
+
+    LineProgram program;
+    if (compDir) program.compDir_ = compDir;
+    program.hasCompDir_ = compDir != nullptr;
+    const bool files = header->version < 5
+                           ? FileTables::readV2(c, program)
+                           : FileTables::readV5(c, header->offsetSize, sections, program);
+    if (!files || !c.ok() || c.position() != header->programStart) return std::nullopt;
+
+    c = Cursor(header->programStart, header->unitEnd);
+    // Most rows take 2-4 bytes; a damaged length must not reserve more than real units need.
+    program.rows_.reserve(std::min<uint64_t>(header->unitLength / 4, uint64_t(1) << 20));
+    LineStateMachine machine(*header, addressSize, program.rows_);
+    if (!machine.run(c)) return std::nullopt;
+
+    std::vector<size_t>& sequenceStarts = machine.sequenceStarts();
     if (sequenceStarts.back() == program.rows_.size()) sequenceStarts.pop_back();
     sortRows(program.rows_, std::move(sequenceStarts));
     // libdw marks the highest row the end of a sequence, whatever the program said.

@@ -54,6 +54,7 @@ class LineProgram {
     size_t fileCount() const { return files_.size(); }
 
   private:
+    struct FileTables; // decode's directory and file tables (line_program.cpp)
     struct File {
         const char* directory; // in the sections; nullptr: none
         const char* name;

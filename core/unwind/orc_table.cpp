@@ -1,6 +1,7 @@
 #include "unwind/orc_table.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstring>
 #include <numeric>
@@ -19,6 +20,43 @@ Result<OrcFormat> orcFormatForRelease(const std::string& release) {
     if (version >= 6004) return OrcFormat::V6_4;
     if (version >= 6003) return OrcFormat::V6_3;
     return OrcFormat::V6_1;
+}
+
+namespace {
+
+// scripts/orc_hash.sh: the SHA-1 of orc_types.h's ORC_REG_* and ORC_TYPE_* defines and its
+// struct orc_entry, which the kernel stores in .orc_header.
+constexpr size_t kOrcHashSize = 20;
+
+// Only hashes seen in real kernels, each with the layout those kernels' tables are read in.
+struct KnownOrcHash {
+    std::array<uint8_t, kOrcHashSize> hash;
+    OrcFormat format;
+};
+constexpr KnownOrcHash kKnownOrcHashes[] = {
+    // Debian 12's 6.12.117+deb12-cloud-amd64 (sp_reg:4 bp_reg:4 type:3 signal:1); drgn knows it
+    // as the hash of the definitions since 6.4.
+    {{0xfe, 0x5d, 0x32, 0xbf, 0x58, 0x1b, 0xd6, 0x3b, 0x2c, 0xa9,
+      0xa5, 0xc6, 0x5b, 0xa5, 0xa6, 0x25, 0xea, 0xb3, 0xfe, 0x24},
+     OrcFormat::V6_4},
+};
+
+} // namespace
+
+std::optional<OrcFormat> orcFormatFromHeader(const symbols::Vmlinux& vmlinux) {
+    const auto* start = vmlinux.symbols().byName("__start_orc_header");
+    const auto* stop = vmlinux.symbols().byName("__stop_orc_header");
+    if (!start || !stop || stop->address - start->address != kOrcHashSize) return std::nullopt;
+    auto header = vmlinux.readFileBytes(start->address, kOrcHashSize);
+    if (!header) return std::nullopt;
+    for (const KnownOrcHash& known : kKnownOrcHashes)
+        if (std::memcmp(header->data(), known.hash.data(), kOrcHashSize) == 0) return known.format;
+    return std::nullopt;
+}
+
+Result<OrcFormat> orcFormatOf(const symbols::Vmlinux& vmlinux) {
+    if (auto format = orcFormatFromHeader(vmlinux)) return *format;
+    return orcFormatForRelease(vmlinux.release());
 }
 
 OrcEntry decodeOrcEntry(std::span<const uint8_t, 6> raw, OrcFormat format) {
@@ -74,7 +112,7 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
     const auto* orcStop = symbols.byName("__stop_orc_unwind");
     if (!ipStart || !ipStop || !orcStart || !orcStop)
         return fail(Errc::Unsupported, vmlinux.path() + " has no ORC unwind data");
-    auto format = orcFormatForRelease(vmlinux.release());
+    auto format = orcFormatOf(vmlinux);
     if (!format) return tl::unexpected(format.error());
     const uint64_t count = (ipStop->address - ipStart->address) / 4;
     if (ipStop->address < ipStart->address || orcStop->address - orcStart->address != count * 6)

@@ -1,6 +1,7 @@
 // The kernel's ORC unwind data (.orc_unwind_ip + .orc_unwind): for every text address, how to find
 // the caller's stack pointer, frame pointer and return address. Read from the vmlinux file at
-// link-time addresses; its packed format is chosen by the kernel version (6.1, 6.3, 6.4+).
+// link-time addresses; its packed format is told by the kernel's ORC header or its version (6.1,
+// 6.3, 6.4+).
 #pragma once
 
 #include "symbols/vmlinux.h"
@@ -36,6 +37,15 @@ enum class OrcFormat {
 // The format for a kernel release ("6.1.0-56-cloud-amd64" -> V6_1); Errc::Unsupported for
 // releases before 4.14 (no ORC) or from 7.1 on (renumbered registers, not verified yet).
 Result<OrcFormat> orcFormatForRelease(const std::string& release);
+
+// The format of a vmlinux's ORC tables. Newer kernels (from 6.4 and 6.3.10 by drgn's account;
+// Debian's 6.12 has one, its 6.1 not) carry a hash of their ORC definitions in .orc_header
+// (__start_orc_header..__stop_orc_header): a hash this reader has seen in a real kernel names the
+// format. Without the header, or with a hash it has not seen (a kernel whose definitions changed,
+// perhaps not its layout), the release decides, as orcFormatForRelease.
+Result<OrcFormat> orcFormatOf(const symbols::Vmlinux& vmlinux);
+// The format the vmlinux's .orc_header names; nullopt when it has none or an unknown hash.
+std::optional<OrcFormat> orcFormatFromHeader(const symbols::Vmlinux& vmlinux);
 
 // Decodes one packed 6-byte entry.
 OrcEntry decodeOrcEntry(std::span<const uint8_t, 6> raw, OrcFormat format);
