@@ -65,6 +65,18 @@ std::string panicMessageFromLog(const KernelLog& log) {
     return "";
 }
 
+bool crashFactsIn(const KernelLog& newest, bool needCpuLine) {
+    const auto& r = newest.records;
+    if (needCpuLine && !panicCpuFromLog(newest)) return false;
+    if (std::any_of(r.begin(), r.end(),
+                    [](const LogRecord& x) { return x.text.starts_with(kPanicPrefix); }))
+        return true;
+    // The last oops head, with room for the heads panicMessageFromLog looks for before it.
+    for (size_t i = r.size(); i-- > 0;)
+        if (startsWithAny(r[i].text)) return i >= 6;
+    return false;
+}
+
 CrashFacts readCrashingTask(const KernelView& view, const TaskList& tasks, const KernelLog* log) {
     CrashFacts facts;
     // panic_cpu is an atomic_t; PANIC_CPU_INVALID (-1) until panic() or crash_kexec() runs.

@@ -22,6 +22,11 @@ struct CrashFacts {
 // without one (a kdump taken straight from an oops), the first line of the last oops report.
 std::string panicMessageFromLog(const KernelLog& log);
 
+// Whether the facts readCrashFacts() takes from the log are all in its `newest` records (a
+// suffix of it): its last panic line, or its last oops report's first lines, and, when the
+// kernel did not set panic_cpu (`needCpuLine`), its last "CPU: N PID:" line.
+bool crashFactsIn(const KernelLog& newest, bool needCpuLine);
+
 CrashFacts readCrashFacts(const KernelView& view, const TaskList& tasks, const KernelLog* log);
 
 // Only the panic CPU and its current task, from panic_cpu, falling back to the log's panic

@@ -61,15 +61,18 @@ template <class T> T at(const std::vector<std::byte>& buf, uint64_t offset) {
     return v;
 }
 
-// The ring as read from the dump: its descriptor and info arrays and its text ring, whole.
+// The ring as read from the dump: its descriptor and info arrays, and its text ring whole or (for
+// a few records) read block by block from `dataAddress`.
 struct Ring {
     uint64_t count = 0;    // descriptors (a power of two)
     uint64_t dataSize = 0; // bytes of text ring (a power of two)
     uint64_t tailId = 0, headId = 0;
     std::vector<std::byte> descs, infos, text;
+    const dump::Memory* memory = nullptr; // set when `text` was not read whole
+    uint64_t dataAddress = 0;
 };
 
-Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o) {
+Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o, bool wholeText) {
     auto countBits = mem.readU32(prb + o.countBits);
     auto descs = mem.readU64(prb + o.descs);
     auto infos = mem.readU64(prb + o.infos);
@@ -98,6 +101,11 @@ Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o) {
         return tl::unexpected(withContext(r.error(), "reading printk descriptors"));
     if (auto r = mem.read(*infos, ring.infos); !r)
         return tl::unexpected(withContext(r.error(), "reading printk infos"));
+    if (!wholeText) {
+        ring.memory = &mem;
+        ring.dataAddress = *data;
+        return ring;
+    }
     ring.text.resize(ring.dataSize);
     if (auto r = mem.read(*data, ring.text); !r)
         return tl::unexpected(withContext(r.error(), "reading the printk text ring"));
@@ -139,8 +147,18 @@ LogRecord readRecord(const Ring& ring, const Offsets& o, uint64_t index,
     if ((begin & 1) == 0 && textLen > 0) {
         if (auto block = textBlock(begin, next, ring.dataSize)) {
             const uint64_t length = std::min<uint64_t>(textLen, block->size - 8);
-            rec.text.assign(reinterpret_cast<const char*>(ring.text.data()) + block->start + 8,
-                            length);
+            if (!ring.memory) {
+                rec.text.assign(reinterpret_cast<const char*>(ring.text.data()) + block->start + 8,
+                                length);
+            } else {
+                rec.text.resize(length);
+                auto bytes = std::as_writable_bytes(std::span(rec.text));
+                if (auto r = ring.memory->read(ring.dataAddress + block->start + 8, bytes); !r) {
+                    rec.text.clear();
+                    warnings.push_back("printk record " + std::to_string(rec.seq) + ": " +
+                                       r.error().message);
+                }
+            }
         } else {
             warnings.push_back("printk record " + std::to_string(rec.seq) +
                                " has an invalid text block");
@@ -158,7 +176,7 @@ Result<KernelLog> readKernelLog(const KernelView& view) {
     if (!o) return tl::unexpected(o.error());
     auto prb = view.readGlobal("prb");
     if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
-    auto ring = readRing(view.memory(), *prb, *o);
+    auto ring = readRing(view.memory(), *prb, *o, true);
     if (!ring) return tl::unexpected(ring.error());
 
     // Every committed or finalized descriptor from the tail to the head.
@@ -176,6 +194,33 @@ Result<KernelLog> readKernelLog(const KernelView& view) {
     std::sort(log.records.begin(), log.records.end(),
               [](const LogRecord& a, const LogRecord& b) { return a.seq < b.seq; });
     return log;
+}
+
+Result<KernelLogTail> readKernelLogTail(const KernelView& view, size_t maxRecords) {
+    auto o = resolve(view);
+    if (!o) return tl::unexpected(o.error());
+    auto prb = view.readGlobal("prb");
+    if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
+    auto ring = readRing(view.memory(), *prb, *o, false);
+    if (!ring) return tl::unexpected(ring.error());
+
+    // Descriptor ids count up from the tail to the head: walk back from the head.
+    KernelLogTail tail;
+    const uint64_t first = ring->tailId & kIdMask;
+    uint64_t id = ring->headId & kIdMask;
+    for (uint64_t n = 0; n < ring->count; ++n, id = (id - 1) & kIdMask) {
+        if (tail.log.records.size() == maxRecords) return tail; // older records remain
+        const uint64_t index = id & (ring->count - 1);
+        const uint64_t stateVar = at<uint64_t>(ring->descs, index * o->descSize + o->stateVar);
+        const uint64_t state = stateVar >> kStateShift;
+        if ((stateVar & kIdMask) == id && (state == kStateCommitted || state == kStateFinalized))
+            tail.log.records.push_back(readRecord(*ring, *o, index, tail.log.warnings));
+        if (id == first) break;
+    }
+    std::sort(tail.log.records.begin(), tail.log.records.end(),
+              [](const LogRecord& a, const LogRecord& b) { return a.seq < b.seq; });
+    tail.whole = true;
+    return tail;
 }
 
 std::vector<std::string> formatLogLines(const LogRecord& record) {

@@ -14,4 +14,12 @@ namespace panicscope::kernel {
 // head, with its text from the data ring. Records that cannot be read are skipped with a warning.
 Result<KernelLog> readKernelLog(const KernelView& view);
 
+struct KernelLogTail {
+    KernelLog log;      // the newest records, by sequence number
+    bool whole = false; // there are no older ones
+};
+// The newest `maxRecords` records, reading only their text (a dump's ring can hold megabytes):
+// for the facts of the crash, which its last records tell.
+Result<KernelLogTail> readKernelLogTail(const KernelView& view, size_t maxRecords);
+
 } // namespace panicscope::kernel

@@ -100,6 +100,7 @@ struct Session::Impl {
     Lazy<kernel::TaskList> taskList;
     Lazy<std::optional<uint64_t>> crashingAddress;
     Lazy<kernel::KernelLog> kernelLog;
+    Lazy<kernel::KernelLogTail> kernelLogTail;
     Lazy<unwind::UnwindTables> tables;
     Lazy<std::unique_ptr<Unwinding>> unwinding;
 
@@ -126,6 +127,23 @@ struct Session::Impl {
             return l;
         });
     }
+    // The log's newest records: what the facts of the crash come from, without the megabytes
+    // of ring before them.
+    const Result<kernel::KernelLogTail>& readLogTail() const {
+        return kernelLogTail.get([&] { return kernel::readKernelLogTail(*view, 512); });
+    }
+    // The log the crash facts are read from: its tail when that gives the same facts as the
+    // whole log, else the whole log (or its error).
+    const Result<kernel::KernelLog>* crashLog(const kernel::TaskList& tasks) const {
+        const bool needCpuLine = !kernel::readCrashingTask(*view, tasks, nullptr).panicCpu;
+        const auto& tail = readLogTail();
+        if (tail && tail->log.warnings.empty() &&
+            (tail->whole || kernel::crashFactsIn(tail->log, needCpuLine)))
+            return &tailLog.get([&] { return tail->log; });
+        return &readLog();
+    }
+    Lazy<kernel::KernelLog> tailLog;
+
     const Result<std::optional<uint64_t>>& crashing() const {
         return crashingAddress.get([&]() -> Result<std::optional<uint64_t>> {
             const auto& t = readTasks();
@@ -171,7 +189,10 @@ Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
     const auto& t = unwindTables();
     if (!t) return failure(t);
     auto u = std::make_unique<Unwinding>();
-    u->modules = unwind::loadModuleCode(*view, vmlinux->release());
+    // Modules carry ORC in the vmlinux's own format.
+    const auto format = unwind::orcFormatOf(*vmlinux);
+    u->modules = unwind::loadModuleCode(*view, format ? std::optional<unwind::OrcFormat>(*format)
+                                                      : std::nullopt);
     u->code =
         unwind::CodeMap(vmlinux->symbols(), view->kaslrOffset(), t->orc.get(), u->modules.modules);
     // Where struct module keeps its name, for a .ko without .modinfo's name= (before 5.3).

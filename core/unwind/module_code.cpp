@@ -4,7 +4,8 @@
 
 namespace panicscope::unwind {
 
-ModuleCodeList loadModuleCode(const kernel::KernelView& view, const std::string& release) {
+ModuleCodeList loadModuleCode(const kernel::KernelView& view,
+                              const std::optional<OrcFormat>& format) {
     ModuleCodeList out;
     auto list = kernel::readModules(view);
     if (!list) {
@@ -12,7 +13,6 @@ ModuleCodeList loadModuleCode(const kernel::KernelView& view, const std::string&
         return out;
     }
     out.warnings = std::move(list->warnings);
-    const auto format = orcFormatForRelease(release);
     for (auto& m : list->modules) {
         ModuleCode code{m.name,     m.address,  m.textBase,           m.textSize,
                         m.initBase, m.initSize, std::move(m.symbols), {}};

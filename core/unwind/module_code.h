@@ -6,6 +6,7 @@
 #include "symbols/symbol_table.h"
 #include "unwind/orc_table.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,7 +29,8 @@ struct ModuleCodeList {
     std::vector<std::string> warnings; // modules (or parts) that could not be read
 };
 
-// Every loaded module's code, its ORC decoded in the format of the kernel `release`.
-ModuleCodeList loadModuleCode(const kernel::KernelView& view, const std::string& release);
+// Every loaded module's code, its ORC decoded in the kernel's `format` (none without one).
+ModuleCodeList loadModuleCode(const kernel::KernelView& view,
+                              const std::optional<OrcFormat>& format);
 
 } // namespace panicscope::unwind

@@ -129,10 +129,14 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
     table.format_ = *format;
     // The kernel sorts its table at build time (scripts/sorttable); a lookup in place needs that
     // order, so check it (one pass over the addresses) and decode and sort a table without it.
-    for (size_t i = 1; i < count; ++i) {
-        if (!sortsBefore(table.address(i), table.entry(i), table.address(i - 1),
-                         table.entry(i - 1)))
-            continue;
+    // Entries are decoded only where two addresses tie, the one case their order depends on.
+    for (size_t i = 1, previous = count ? table.address(0) : 0; i < count; ++i) {
+        const uint64_t address = table.address(i);
+        const bool inOrder = address > previous ||
+                             (address == previous &&
+                              !sortsBefore(address, table.entry(i), previous, table.entry(i - 1)));
+        previous = address;
+        if (inOrder) continue;
         std::vector<uint64_t> addresses(count);
         std::vector<OrcEntry> entries(count);
         for (size_t j = 0; j < count; ++j) {
