@@ -14,6 +14,7 @@ struct LogRecord {
     int facility = 0;
     uint32_t callerId = 0;
     std::string text; // without a trailing newline; may hold embedded newlines
+    bool operator==(const LogRecord&) const = default;
 };
 
 struct KernelLog {

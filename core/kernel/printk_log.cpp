@@ -67,12 +67,37 @@ struct Ring {
     uint64_t count = 0;    // descriptors (a power of two)
     uint64_t dataSize = 0; // bytes of text ring (a power of two)
     uint64_t tailId = 0, headId = 0;
+    // The descriptors and infos read: `entries` of them from index `first` on (wrapping).
+    uint64_t first = 0, entries = 0;
     std::vector<std::byte> descs, infos, text;
     const dump::Memory* memory = nullptr; // set when `text` was not read whole
     uint64_t dataAddress = 0;
 };
 
-Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o, bool wholeText) {
+// A field of the descriptor (or info) at `index`, zero when it was not read.
+template <class T>
+T field(const Ring& ring, const std::vector<std::byte>& array, uint64_t entrySize, uint64_t index,
+        uint64_t offset) {
+    const uint64_t local = (index - ring.first) & (ring.count - 1);
+    if (local >= ring.entries) return T{};
+    return at<T>(array, local * entrySize + offset);
+}
+
+// `entries` entries of `size` bytes from index `first` of the array at `base` (wrapping).
+Result<void> readEntries(const dump::Memory& mem, uint64_t base, uint64_t size, const Ring& ring,
+                         std::vector<std::byte>& out) {
+    out.resize(ring.entries * size);
+    const uint64_t firstRun = std::min(ring.entries, ring.count - ring.first);
+    auto bytes = std::span(out);
+    if (auto r = mem.read(base + ring.first * size, bytes.first(firstRun * size)); !r) return r;
+    if (firstRun < ring.entries) return mem.read(base, bytes.subspan(firstRun * size));
+    return {};
+}
+
+// `newest`: read only that many descriptors before the head, and no text ring (each record's
+// text is read on its own); nullopt: everything.
+Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o,
+                      std::optional<uint64_t> newest) {
     auto countBits = mem.readU32(prb + o.countBits);
     auto descs = mem.readU64(prb + o.descs);
     auto infos = mem.readU64(prb + o.infos);
@@ -94,14 +119,14 @@ Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o, b
     ring.dataSize = uint64_t(1) << *sizeBits;
     ring.tailId = *tailId;
     ring.headId = *headId;
-    // The descriptor and info arrays are small (count * 40 bytes): read each whole, once.
-    ring.descs.resize(ring.count * o.descSize);
-    ring.infos.resize(ring.count * o.infoSize);
-    if (auto r = mem.read(*descs, ring.descs); !r)
+    // The descriptor and info arrays (count * ~100 bytes): each read at once.
+    ring.entries = newest ? std::min(*newest, ring.count) : ring.count;
+    ring.first = newest ? ((*headId & kIdMask) - ring.entries + 1) & (ring.count - 1) : 0;
+    if (auto r = readEntries(mem, *descs, o.descSize, ring, ring.descs); !r)
         return tl::unexpected(withContext(r.error(), "reading printk descriptors"));
-    if (auto r = mem.read(*infos, ring.infos); !r)
+    if (auto r = readEntries(mem, *infos, o.infoSize, ring, ring.infos); !r)
         return tl::unexpected(withContext(r.error(), "reading printk infos"));
-    if (!wholeText) {
+    if (newest) {
         ring.memory = &mem;
         ring.dataAddress = *data;
         return ring;
@@ -133,16 +158,18 @@ std::optional<TextBlock> textBlock(uint64_t begin, uint64_t next, uint64_t dataS
 // The record of the descriptor at `index` (whose state the caller checked) with its text.
 LogRecord readRecord(const Ring& ring, const Offsets& o, uint64_t index,
                      std::vector<std::string>& warnings) {
-    const uint64_t desc = index * o.descSize, info = index * o.infoSize;
+    auto info = [&]<class T>(uint64_t offset, T) {
+        return field<T>(ring, ring.infos, o.infoSize, index, offset);
+    };
     LogRecord rec;
-    rec.seq = at<uint64_t>(ring.infos, info + o.seq);
-    rec.timestampNs = at<uint64_t>(ring.infos, info + o.tsNsec);
-    rec.facility = at<uint8_t>(ring.infos, info + o.facility);
-    rec.level = at<uint8_t>(ring.infos, info + o.flagsLevelByte) >> 5;
-    rec.callerId = at<uint32_t>(ring.infos, info + o.callerId);
-    const uint16_t textLen = at<uint16_t>(ring.infos, info + o.textLen);
-    const uint64_t begin = at<uint64_t>(ring.descs, desc + o.lposBegin);
-    const uint64_t next = at<uint64_t>(ring.descs, desc + o.lposNext);
+    rec.seq = info(o.seq, uint64_t{});
+    rec.timestampNs = info(o.tsNsec, uint64_t{});
+    rec.facility = info(o.facility, uint8_t{});
+    rec.level = info(o.flagsLevelByte, uint8_t{}) >> 5;
+    rec.callerId = info(o.callerId, uint32_t{});
+    const uint16_t textLen = info(o.textLen, uint16_t{});
+    const auto begin = field<uint64_t>(ring, ring.descs, o.descSize, index, o.lposBegin);
+    const auto next = field<uint64_t>(ring, ring.descs, o.descSize, index, o.lposNext);
     // Data-less records (lpos with the low bit set) carry no text.
     if ((begin & 1) == 0 && textLen > 0) {
         if (auto block = textBlock(begin, next, ring.dataSize)) {
@@ -176,7 +203,7 @@ Result<KernelLog> readKernelLog(const KernelView& view) {
     if (!o) return tl::unexpected(o.error());
     auto prb = view.readGlobal("prb");
     if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
-    auto ring = readRing(view.memory(), *prb, *o, true);
+    auto ring = readRing(view.memory(), *prb, *o, std::nullopt);
     if (!ring) return tl::unexpected(ring.error());
 
     // Every committed or finalized descriptor from the tail to the head.
@@ -185,7 +212,8 @@ Result<KernelLog> readKernelLog(const KernelView& view) {
     const uint64_t head = ring->headId & kIdMask;
     for (uint64_t n = 0; n < ring->count; ++n, id = (id + 1) & kIdMask) {
         const uint64_t index = id & (ring->count - 1);
-        const uint64_t stateVar = at<uint64_t>(ring->descs, index * o->descSize + o->stateVar);
+        const uint64_t stateVar =
+            field<uint64_t>(*ring, ring->descs, o->descSize, index, o->stateVar);
         const uint64_t state = stateVar >> kStateShift;
         if ((stateVar & kIdMask) == id && (state == kStateCommitted || state == kStateFinalized))
             log.records.push_back(readRecord(*ring, *o, index, log.warnings));
@@ -201,25 +229,30 @@ Result<KernelLogTail> readKernelLogTail(const KernelView& view, size_t maxRecord
     if (!o) return tl::unexpected(o.error());
     auto prb = view.readGlobal("prb");
     if (!prb) return tl::unexpected(withContext(prb.error(), "reading the printk ring 'prb'"));
-    auto ring = readRing(view.memory(), *prb, *o, false);
+    // Room for descriptors that hold no record (reserved, reused) among the newest.
+    auto ring = readRing(view.memory(), *prb, *o, 2 * maxRecords);
     if (!ring) return tl::unexpected(ring.error());
 
-    // Descriptor ids count up from the tail to the head: walk back from the head.
+    // Descriptor ids count up from the tail to the head: walk back from the head, within the
+    // descriptors read.
     KernelLogTail tail;
     const uint64_t first = ring->tailId & kIdMask;
     uint64_t id = ring->headId & kIdMask;
-    for (uint64_t n = 0; n < ring->count; ++n, id = (id - 1) & kIdMask) {
-        if (tail.log.records.size() == maxRecords) return tail; // older records remain
+    for (uint64_t n = 0; n < ring->entries && tail.log.records.size() < maxRecords;
+         ++n, id = (id - 1) & kIdMask) {
         const uint64_t index = id & (ring->count - 1);
-        const uint64_t stateVar = at<uint64_t>(ring->descs, index * o->descSize + o->stateVar);
+        const uint64_t stateVar =
+            field<uint64_t>(*ring, ring->descs, o->descSize, index, o->stateVar);
         const uint64_t state = stateVar >> kStateShift;
         if ((stateVar & kIdMask) == id && (state == kStateCommitted || state == kStateFinalized))
             tail.log.records.push_back(readRecord(*ring, *o, index, tail.log.warnings));
-        if (id == first) break;
+        if (id == first) {
+            tail.whole = true;
+            break;
+        }
     }
     std::sort(tail.log.records.begin(), tail.log.records.end(),
               [](const LogRecord& a, const LogRecord& b) { return a.seq < b.seq; });
-    tail.whole = true;
     return tail;
 }
 

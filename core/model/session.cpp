@@ -349,7 +349,7 @@ Result<DumpInfo> Session::info() const {
     info.warnings = warnings();
     for (auto& w : warningsFrom("tasks", taskList->warnings))
         info.warnings.push_back(std::move(w));
-    const auto& kernelLog = s.readLog();
+    const auto& kernelLog = *s.crashLog(*taskList);
     if (!kernelLog)
         info.warnings.push_back({"log", Diagnostic::Severity::Warning, std::nullopt,
                                  "kernel log: " + kernelLog.error().message});

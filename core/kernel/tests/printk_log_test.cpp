@@ -1,5 +1,7 @@
 #include "kernel/printk_log.h"
 
+#include "kernel/crash_facts.h"
+
 #include "fake_memory.h"
 
 #include <gtest/gtest.h>
@@ -101,6 +103,27 @@ TEST_F(PrintkRing, ReadsRecordsInSequenceIncludingAWrappedBlock) {
     EXPECT_TRUE(log->warnings.empty());
 }
 
+TEST_F(PrintkRing, TheTailHoldsTheNewestRecordsAndSaysWhetherItIsAll) {
+    record(5, 2, 10, 1500000000, 512 + 100, 512 + 130, "first line\n");
+    record(6, 2, 11, 1600000000, 512 + 130, 512 + 160, "second\nwith two lines");
+    record(7, 0, 12, 0, 512 + 160, 512 + 200, "reserved, not yet committed");
+    record(8, 1, 13, 8727927000, 512 + 240, 768 + 40, "wrapped record", 0);
+    headTail(8, 5);
+    KernelView view(mem, symbolTable, layouts, 0);
+    auto two = readKernelLogTail(view, 2);
+    ASSERT_TRUE(two) << two.error().message;
+    EXPECT_FALSE(two->whole);
+    ASSERT_EQ(two->log.records.size(), 2u);
+    EXPECT_EQ(two->log.records[0].text, "second\nwith two lines");
+    EXPECT_EQ(two->log.records[1].text, "wrapped record");
+    auto all = readKernelLogTail(view, 10);
+    ASSERT_TRUE(all);
+    EXPECT_TRUE(all->whole);
+    ASSERT_EQ(all->log.records.size(), 3u);
+    EXPECT_EQ(all->log.records[0].text, "first line");
+    EXPECT_EQ(all->log.records, readKernelLog(view)->records);
+}
+
 TEST_F(PrintkRing, SkipsStaleDescriptorsAndKeepsDatalessRecords) {
     record(9, 2, 20, 1000, 0x3, 0x3, ""); // data-less (NO_LPOS)
     record(6, 2, 99, 1000, 10, 40, "stale: id 6 sits where id 10 should");
@@ -111,6 +134,27 @@ TEST_F(PrintkRing, SkipsStaleDescriptorsAndKeepsDatalessRecords) {
     ASSERT_EQ(log->records.size(), 1u);
     EXPECT_EQ(log->records[0].seq, 20u);
     EXPECT_EQ(log->records[0].text, "");
+}
+
+TEST(CrashFactsIn, TheTailMustHoldThePanicOrTheOopsWithItsFirstLines) {
+    auto log = [](std::vector<std::string> texts) {
+        KernelLog l;
+        for (auto& t : texts)
+            l.records.push_back({0, 0, 0, 0, 0, t});
+        return l;
+    };
+    EXPECT_TRUE(
+        crashFactsIn(log({"a", "Kernel panic - not syncing: sysrq triggered crash"}), false));
+    EXPECT_FALSE(crashFactsIn(log({"a", "b"}), false));
+    // An oops head needs the five records before it (its first line may be one of them).
+    EXPECT_FALSE(
+        crashFactsIn(log({"x", "BUG: kernel NULL pointer dereference", "Oops: 0002"}), false));
+    EXPECT_TRUE(
+        crashFactsIn(log({"1", "2", "3", "4", "5", "6", "BUG: x", "Oops: 0002", "y"}), false));
+    // Without panic_cpu the CPU line must be there too.
+    EXPECT_FALSE(crashFactsIn(log({"Kernel panic - not syncing: x"}), true));
+    EXPECT_TRUE(
+        crashFactsIn(log({"CPU: 1 PID: 83 Comm: crasher", "Kernel panic - not syncing: x"}), true));
 }
 
 TEST_F(PrintkRing, FailsWithAReasonWhenTheRingIsUnreadable) {
