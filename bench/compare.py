@@ -11,8 +11,15 @@ sleeping and its context-switch counts did not move since (the generator's PSCTX
 The "scale" scenario (3000 extra sleeping processes, no sysrq-t) has no oracle: it shows how
 each tool's time grows with the number of tasks.
 
-Usage: bench/compare.py [--panicscope BIN] [--manifest FILE] [--formats kdump-zlib,mdf-zlib]
-                        [--scenarios process,scale] [--kernels K1,K2] [--runs 3]
+A second table times the verbs a postmortem starts with -- `info`, `bt` (the crashing task),
+`bt --all` -- against drgn's counterparts (bench/drgn_info.py, drgn_crashed_stack.py,
+drgn_all_stacks.py), each a whole process from start to exit as a user runs it. With
+--baseline BIN it also times that (older) panicscope's `bt --all --json` against this one's:
+the speed-up of a change, measured in the same run.
+
+Usage: bench/compare.py [--panicscope BIN] [--baseline BIN] [--manifest FILE]
+                        [--formats kdump-zlib,mdf-zlib] [--scenarios process,scale]
+                        [--kernels K1,K2] [--runs 3]
 """
 import argparse
 import json
@@ -105,6 +112,7 @@ def main():
     ap.add_argument("--scenarios", default="process,scale")
     ap.add_argument("--kernels", help="manifest kernel names (default: all)")
     ap.add_argument("--runs", type=int, default=3, help="runs per tool; the fastest counts")
+    ap.add_argument("--baseline", help="an older panicscope binary to time against")
     args = ap.parse_args()
     manifest = args.manifest or subprocess.run(
         [os.path.join(HERE, "..", "testdata", "generate.sh"), "--manifest"],
@@ -185,7 +193,39 @@ def main():
             failed = f"  (exit {status})" if status else ""
             print(f"{name:34} {tool:10} {len(stacks):5} {secs:8.3f} {secs / base:6.1f} "
                   f"{peak:9.1f} {agree:4}/{len(oracle):<4}{failed}")
+    print()
+    verb_table(args, [r for r in rows if r["format"] in formats and r["scenario"] in scenarios
+                      and (not kernels or r["kernel"] in kernels)])
     return 0
+
+
+def verb_table(args, rows):
+    """info, bt and bt --all: panicscope against drgn (and --baseline), whole processes."""
+    print(f"{'dump':34} {'command':22} {'panicscope s':>12} {'other':>9} {'other s':>8} "
+          f"{'x':>6}")
+    for row in rows:
+        dump, vmlinux = row["dump"], row["vmlinux"]
+        name = f"{row['kernel'][:14]} {row['scenario']}-{row['method']} {row['format']}"
+        drgn = ["drgn", "-q", "-c", dump, "-s", vmlinux, "--no-default-symbols"]
+        ours = [args.panicscope]
+        pairs = [("info", ours + ["info", dump, "--vmlinux", vmlinux], "drgn",
+                  drgn + [os.path.join(HERE, "drgn_info.py")]),
+                 ("bt", ours + ["bt", dump, "--vmlinux", vmlinux], "drgn",
+                  drgn + [os.path.join(HERE, "drgn_crashed_stack.py")]),
+                 ("bt --all", ours + ["bt", "--all", dump, "--vmlinux", vmlinux], "drgn",
+                  drgn + [os.path.join(HERE, "drgn_all_stacks.py")])]
+        if args.baseline:
+            pairs.append(("bt --all --json", ours + ["bt", "--all", "--json", dump, "--vmlinux",
+                                                     vmlinux], "baseline",
+                          [args.baseline, "bt", "--all", "--json", dump, "--vmlinux", vmlinux]))
+        for command, mine, other, theirs in pairs:
+            if row["scenario"] == "scale" and other == "drgn" and command != "bt --all":
+                continue  # drgn's start-up is the same as on the small dump
+            _, secs, _, _ = best_of(args.runs, mine)
+            _, other_secs, _, status = best_of(args.runs, theirs)
+            failed = f"  (exit {status})" if status else ""
+            print(f"{name:34} {command:22} {secs:12.3f} {other:>9} {other_secs:8.3f} "
+                  f"{other_secs / secs:6.1f}{failed}")
 
 
 if __name__ == "__main__":
