@@ -62,6 +62,13 @@ struct InlineFrame {
     std::optional<int> line;
 };
 
+// The address whose code a frame at `pc` is executing: pc itself when it was interrupted, else
+// the call instruction's last byte (a return address can be the first byte of the next
+// function). The one place that knows the "pc - 1" rule.
+inline uint64_t codeAddressOf(uint64_t pc, bool interrupted) {
+    return interrupted ? pc : pc - 1;
+}
+
 // One physical frame: a function executing at `pc`.
 struct Frame {
     // The interrupted ip (`interrupted`), or the return address this frame resumes at.
@@ -87,9 +94,7 @@ struct Frame {
     std::optional<int> line;
     std::vector<InlineFrame> inlines; // innermost first
 
-    // The address whose code this frame is executing: pc itself when interrupted, else the call
-    // instruction's last byte (a return address can be the first byte of the next function).
-    uint64_t codeAddress() const { return interrupted ? pc : pc - 1; }
+    uint64_t codeAddress() const { return codeAddressOf(pc, interrupted); }
 };
 
 enum class WalkStatus {

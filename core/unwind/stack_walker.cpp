@@ -16,13 +16,13 @@ using arch::X86Registers;
 // Where the walk is: the current frame's registers (ip and sp always known).
 struct WalkState {
     RegisterState regs;
-    bool interrupted = false; // ip was interrupted: look it up as is, not as ip - 1
+    bool interrupted = false; // ip was interrupted (see codeAddressOf)
     uint64_t record = 0;      // frame-pointer walks: the frame record ip was read from (0: none)
 
     uint64_t ip() const { return regs.values.ip; }
     uint64_t sp() const { return regs.values.sp; }
     uint64_t bp() const { return regs.values.bp; }
-    uint64_t codeAddress() const { return interrupted ? ip() : ip() - 1; }
+    uint64_t codeAddress() const { return codeAddressOf(ip(), interrupted); }
 };
 
 // What one strategy made of the current frame: not its case (Pass), the caller's frame, or why
