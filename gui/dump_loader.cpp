@@ -13,7 +13,7 @@ namespace {
 
 // Long enough to batch a few dozen traces, short enough to look live.
 constexpr int kFlushIntervalMs = 50;
-constexpr int kUnwindNice = 5;
+constexpr int kWorkerNice = 5;
 
 QString qs(const std::string& s) {
     return QString::fromStdString(s);
@@ -105,6 +105,7 @@ void DumpLoader::open(model::SessionOptions options) {
     auto job = start();
     emit status("Opening " + qs(options.dumpPaths.empty() ? "" : options.dumpPaths.front()));
     job->thread = std::thread([this, job, options = std::move(options)] {
+        lowerPriority();
         runOpen(job, options);
         QMetaObject::invokeMethod(
             this, [this, job] { finish(job); }, Qt::QueuedConnection);
@@ -116,6 +117,7 @@ void DumpLoader::unwind(std::vector<size_t> tasks) {
     if (!dump || tasks.empty()) return;
     auto job = start();
     job->thread = std::thread([this, job, dump, tasks = std::move(tasks)] {
+        lowerPriority();
         runUnwind(job, dump, tasks);
         QMetaObject::invokeMethod(
             this, [this, job] { finish(job); }, Qt::QueuedConnection);
@@ -146,12 +148,15 @@ void DumpLoader::runOpen(const std::shared_ptr<Job>& job, model::SessionOptions 
     runUnwind(job, dump, unwindOrder(*dump));
 }
 
+// The loader's work takes every core (the unwind runs a thread per core, opening loads tables
+// on a second one); below the GUI thread's priority it never makes the window wait for a core.
+// On Linux the nice value is per thread, and the threads this one starts inherit it.
+void DumpLoader::lowerPriority() {
+    ::setpriority(PRIO_PROCESS, 0, kWorkerNice);
+}
+
 void DumpLoader::runUnwind(const std::shared_ptr<Job>& job, std::shared_ptr<const LoadedDump> dump,
                            std::vector<size_t> tasks) {
-    // The unwind takes every core; below the GUI thread's priority it never makes the window
-    // wait for one. On Linux the nice value is per thread and the unwinder's threads, started
-    // from this one, inherit it.
-    ::setpriority(PRIO_PROCESS, 0, kUnwindNice);
     post(job, [this, job, total = tasks.size()] {
         job->total = total;
         job->unwinding = true;

@@ -71,6 +71,7 @@ class DumpLoader : public QObject {
     struct Job;
     std::shared_ptr<Job> start();
     void post(const std::shared_ptr<Job>& job, std::function<void()> onGuiThread);
+    static void lowerPriority();
     void runOpen(const std::shared_ptr<Job>& job, model::SessionOptions options);
     void runUnwind(const std::shared_ptr<Job>& job, std::shared_ptr<const LoadedDump> dump,
                    std::vector<size_t> tasks);

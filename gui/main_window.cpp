@@ -413,7 +413,6 @@ void MainWindow::onOpened(std::shared_ptr<const LoadedDump> dump) {
     dump_ = dump;
     currentTask_.reset();
     traces_.assign(dump->tasks.size(), nullptr);
-    rememberRecent(dump->options);
     setWindowTitle("panicscope - " + QFileInfo(qs(dump->session->dumpPath())).fileName());
     summary_->setInfo(dump->info, dump->infoError);
     QStringList warnings;
@@ -423,9 +422,8 @@ void MainWindow::onOpened(std::shared_ptr<const LoadedDump> dump) {
         if (!e.isEmpty()) warnings << e;
     summary_->setExtraWarnings(warnings);
     taskModel_->setTasks(dump->tasks);
-    treeModel_->setTasks(dump->tasks);
-    tree_->expandToDepth(1);
-    log_->setLog(dump->log.records);
+    treeModel_->setTasks({});
+    log_->setLog({});
     stack_->clear("Select a task to see its stack.");
     registers_->clear();
     disassembly_->setSession(dump->session);
@@ -435,6 +433,24 @@ void MainWindow::onOpened(std::shared_ptr<const LoadedDump> dump) {
     status_->setText(
         QString("%1: %2 tasks").arg(qs(dump->session->dumpPath())).arg(dump->tasks.size()));
     if (dump->crashingTask) selectTask(*dump->crashingTask);
+    // Shown now, the rest after: thousands of tasks take tens of milliseconds per view, and a
+    // queued call would run before the paint.
+    repaint();
+    QTimer::singleShot(0, this, [this, dump] {
+        if (dump == dump_) showRest();
+    });
+}
+
+void MainWindow::showRest() {
+    treeModel_->setTasks(dump_->tasks);
+    std::vector<std::pair<size_t, QString>> statuses; // what came in the meantime
+    for (size_t i = 0; i < traces_.size(); ++i)
+        if (traces_[i]) statuses.emplace_back(i, unwind::walkStatusKey(traces_[i]->stop.kind));
+    treeModel_->setStatuses(statuses);
+    tree_->expandToDepth(1);
+    if (currentTask_) syncTaskViews(*currentTask_);
+    log_->setLog(dump_->log.records);
+    rememberRecent(dump_->options);
 }
 
 void MainWindow::storeTraces(const std::vector<TaskTrace>& batch) {

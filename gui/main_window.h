@@ -99,6 +99,7 @@ class MainWindow : public QMainWindow {
     void fillRecentMenu();
     void chooseSourceRoot();
     void onOpened(std::shared_ptr<const LoadedDump> dump);
+    void showRest();
     void onFailed(const QString& message, Errc code);
     void onTraces(const std::vector<TaskTrace>& batch, size_t done, size_t total);
     void onUnwindFinished(bool cancelled, const QString& error);
