@@ -131,6 +131,7 @@ QWidget* MainWindow::buildTaskPane() {
     tree_->setTreePosition(Comm); // the tree hangs from the command names
     tree_->header()->moveSection(Comm, 0);
     tree_->sortByColumn(Pid, Qt::AscendingOrder);
+    tree_->setColumnWidth(Comm, tree_->columnWidth(Comm) + 3 * tree_->indentation()); // nesting
     cpus_ = taskView(cpuFilter_);
     cpus_->setRootIsDecorated(false);
     cpus_->sortByColumn(Cpu, Qt::AscendingOrder);
