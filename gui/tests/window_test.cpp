@@ -4,6 +4,8 @@
 #include "cli_output.h"
 #include "disassembly_view.h"
 #include "dump_manifest.h"
+#include "log_model.h"
+#include "log_view.h"
 #include "main_window.h"
 #include "memory_view.h"
 #include "register_view.h"
@@ -143,6 +145,61 @@ TEST(Window, AReturnAddressHighlightsTheCallBeforeIt) {
     EXPECT_EQ(
         code.index(*code.highlightedRow(), 0).data(DisassemblyModel::AddressRole).value<quint64>(),
         insn.address);
+}
+
+TEST(Window, ACallTargetLeadsToItsFunctionAndBackReturns) {
+    MainWindow window;
+    window.show();
+    openAndShowCrashingTask(window, optionsFor(irqDump()));
+    QSignalSpy disassembled(window.disassemblyView(), &DisassemblyView::loaded);
+    window.stackView()->selectFrame(0);
+    ASSERT_TRUE(waitUntil([&] { return disassembled.count() > 0; }));
+    DisassemblyView& view = *window.disassemblyView();
+    const QString first = view.title();
+    // A direct call out of the function, clicked in the Target column.
+    const DisassemblyModel& code = view.model();
+    int row = -1;
+    for (int r = 0; r < code.rowCount() && row < 0; ++r) {
+        const QVariant target = code.index(r, 0).data(DisassemblyModel::TargetRole);
+        if (target.isValid() && !code.rowOf(target.value<quint64>()) &&
+            code.index(r, DisassemblyModel::Instruction).data().toString().startsWith("call"))
+            row = r;
+    }
+    ASSERT_GE(row, 0) << "no call in " << first.toStdString();
+    const QString target = code.index(row, DisassemblyModel::Target).data().toString(); // <f+0x0>
+    const auto address = code.index(row, 0).data(DisassemblyModel::TargetRole).value<quint64>();
+    const QModelIndex cell = code.index(row, DisassemblyModel::Target);
+    view.view()->scrollTo(cell);
+    QTest::mouseClick(view.view()->viewport(), Qt::LeftButton, {},
+                      view.view()->visualRect(cell).center());
+    ASSERT_TRUE(waitUntil([&] { return disassembled.count() > 1; }));
+    EXPECT_TRUE(view.title().startsWith(target.mid(1, target.indexOf('+') - 1)))
+        << view.title().toStdString() << " for " << target.toStdString();
+    ASSERT_TRUE(view.model().highlightedRow());
+    EXPECT_EQ(view.model()
+                  .index(*view.model().highlightedRow(), 0)
+                  .data(DisassemblyModel::AddressRole)
+                  .value<quint64>(),
+              address);
+    QTest::keyClick(&window, Qt::Key_Left, Qt::AltModifier); // Back
+    ASSERT_TRUE(waitUntil([&] { return disassembled.count() > 2; }));
+    EXPECT_EQ(view.title(), first);
+}
+
+TEST(Window, TheLogsPanicLineLeadsToTheCrashingTask) {
+    MainWindow window;
+    window.show();
+    openAndShowCrashingTask(window, optionsFor(irqDump()));
+    const size_t crashing = *window.currentTask();
+    window.selectPid(1); // somewhere else first
+    ASSERT_NE(window.currentTask(), crashing);
+    // The panic line was printed on the panic CPU: activating it goes to that CPU's task.
+    QTreeView* log = window.logView()->view();
+    ASSERT_TRUE(waitUntil([&] { return log->model()->rowCount() > 0; }));
+    window.logView()->setSearch("Kernel panic - not syncing");
+    ASSERT_EQ(log->model()->rowCount(), 1);
+    emit log->activated(log->model()->index(0, LogModel::Text));
+    EXPECT_EQ(window.currentTask(), crashing);
 }
 
 TEST(Window, SourceLinesInterleaveWhenTheSourceRootHasTheFile) {
