@@ -73,7 +73,9 @@ DumpLoader::DumpLoader(QObject* parent) : QObject(parent) {
     qRegisterMetaType<Errc>();
     flushTimer_.setSingleShot(true);
     flushTimer_.setInterval(kFlushIntervalMs);
-    connect(&flushTimer_, &QTimer::timeout, this, &DumpLoader::flush);
+    connect(&flushTimer_, &QTimer::timeout, this, [this] {
+        if (current_) flush(current_);
+    });
 }
 
 DumpLoader::~DumpLoader() {
@@ -186,15 +188,13 @@ void DumpLoader::runUnwind(const std::shared_ptr<Job>& job, std::shared_ptr<cons
     const QString error = done || cancelled ? QString() : qs(done.error().message);
     post(job, [this, job, cancelled, error] {
         flushTimer_.stop();
-        flush();
+        flush(job);
         job->unwinding = false;
         emit unwindFinished(cancelled, error);
     });
 }
 
-void DumpLoader::flush() {
-    const auto job = current_;
-    if (!job) return;
+void DumpLoader::flush(const std::shared_ptr<Job>& job) {
     std::vector<TaskTrace> batch;
     {
         std::lock_guard hold(job->lock);
@@ -211,10 +211,7 @@ void DumpLoader::cancel() {
     if (!job) return;
     job->cancel.cancel();
     flushTimer_.stop();
-    // What was unwound until now stays delivered.
-    current_ = job;
-    flush();
-    current_.reset();
+    flush(job); // what was unwound until now stays delivered
     if (job->unwinding) emit unwindFinished(true, QString());
     emit idle();
 }

@@ -75,7 +75,7 @@ class DumpLoader : public QObject {
     void runOpen(const std::shared_ptr<Job>& job, model::SessionOptions options);
     void runUnwind(const std::shared_ptr<Job>& job, std::shared_ptr<const LoadedDump> dump,
                    std::vector<size_t> tasks);
-    void flush();
+    void flush(const std::shared_ptr<Job>& job);
     void finish(const std::shared_ptr<Job>& job);
     void reap();
 
