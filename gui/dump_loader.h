@@ -61,8 +61,8 @@ class DumpLoader : public QObject {
     void unwindStarted(size_t total);
     void tracesReady(const std::vector<panicscope::gui::TaskTrace>& batch, size_t done,
                      size_t total);
-    // The unwind ended: all tasks done, or cancelled (the traces so far stay delivered), or it
-    // could not start (`error`: the unwind tables cannot be read).
+    // The unwind ended (once for each unwindStarted): all tasks done, or cancelled (the traces
+    // so far stay delivered), or it could not start (`error`: no unwind tables).
     void unwindFinished(bool cancelled, const QString& error);
     // The load ended (opened or not, unwound or not): the loader is idle.
     void idle();

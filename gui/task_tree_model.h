@@ -20,7 +20,7 @@ class TaskTreeModel : public QAbstractItemModel {
     void setTasks(std::vector<model::TaskRow> tasks);
     void setStatuses(const std::vector<std::pair<size_t, QString>>& statuses);
     QModelIndex indexOfTask(size_t task, int column = 0) const;
-    // The task a tree row shows (an index into the task list), or npos.
+    // A task's parent in the tree (an index into the task list), npos for a root.
     static constexpr size_t npos = size_t(-1);
     size_t parentOf(size_t task) const { return nodes_.at(task).parent; }
 
