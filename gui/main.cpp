@@ -1,27 +1,55 @@
-// panicscope-gui [DUMP [--vmlinux FILE]]: the Qt front end.
+// panicscope-gui [DUMP] [--vmlinux FILE] [--debug-dir DIR] [--module-dir DIR]: the Qt front end.
 #include "main_window.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QThreadPool>
+
+namespace {
+
+std::vector<std::string> strings(const QStringList& list) {
+    std::vector<std::string> out;
+    for (const QString& s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setApplicationName("panicscope");
+    QApplication::setOrganizationName("panicscope");
+    QApplication::setApplicationName("panicscope-gui");
     QCommandLineParser parser;
     parser.setApplicationDescription("Linux kernel crash-dump analyzer");
     parser.addHelpOption();
-    parser.addPositionalArgument("dump", "the vmcore to open");
-    QCommandLineOption vmlinux("vmlinux", "the vmlinux with debug info", "file");
-    parser.addOption(vmlinux);
+    parser.addPositionalArgument("dump", "the vmcore to open", "[DUMP]");
+    QCommandLineOption vmlinux("vmlinux",
+                               "the vmlinux with debug info (found from the dump's "
+                               "release when not given)",
+                               "FILE");
+    QCommandLineOption debugDir("debug-dir", "look for the vmlinux in DIR first; repeatable",
+                                "DIR");
+    QCommandLineOption moduleDir("module-dir", "searched for MODULE.ko with debug info; repeatable",
+                                 "DIR");
+    parser.addOptions({vmlinux, debugDir, moduleDir});
     parser.process(app);
 
-    panicscope::gui::MainWindow window;
-    window.show();
-    if (!parser.positionalArguments().isEmpty()) {
-        panicscope::model::SessionOptions options;
-        options.dumpPaths = {parser.positionalArguments().front().toStdString()};
-        if (parser.isSet(vmlinux)) options.vmlinuxPath = parser.value(vmlinux).toStdString();
-        window.openDump(options);
+    int status = 0;
+    {
+        panicscope::gui::MainWindow window;
+        window.show();
+        if (!parser.positionalArguments().isEmpty()) {
+            panicscope::model::SessionOptions options;
+            options.dumpPaths = {parser.positionalArguments().front().toStdString()};
+            if (parser.isSet(vmlinux)) options.vmlinuxPath = parser.value(vmlinux).toStdString();
+            options.debugDirs = strings(parser.values(debugDir));
+            options.moduleDirs = strings(parser.values(moduleDir));
+            window.openDump(options);
+        }
+        status = app.exec();
     }
-    return app.exec();
+    // Requests still running hold the Session; let them end before the libraries unload.
+    QThreadPool::globalInstance()->waitForDone();
+    return status;
 }

@@ -112,6 +112,10 @@ void printRegs(std::ostream& out, const unwind::Frame& f, const unwind::Boundary
 }
 } // namespace
 
+void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame) {
+    if (frame.boundary) printRegs(out, frame, *frame.boundary);
+}
+
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
     return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
            (fromUserMode ? " (from user mode)" : "") + " ===";

@@ -18,6 +18,9 @@ void printSymbol(std::ostream& out, const model::SymbolInfo& symbol);
 // "=== interrupt: asm_common_interrupt ===" marker with the registers, as show_regs() prints them.
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
                     bool withLines);
+// The registers a boundary frame's pt_regs saved, as printBacktrace() prints them under the marker
+// ("    RIP: 0010:..."); nothing when `frame` has no boundary. The GUI shows the same text.
+void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame);
 // The marker line of a boundary: "=== interrupt: asm_common_interrupt ===" (GUI and CLI alike).
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode);
 // The "--- <IRQ stack> ---" line of a stack section (without its leading space).
