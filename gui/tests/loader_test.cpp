@@ -2,6 +2,7 @@
 // a cancel stops the unwind and keeps what came, and the next dump opens cleanly after it.
 #include "dump_loader.h"
 #include "dump_manifest.h"
+#include "real_dump_options.h"
 #include "wait.h"
 
 #include <gtest/gtest.h>
@@ -14,13 +15,6 @@ namespace panicscope::gui::testing {
 namespace {
 
 using panicscope::testing::manifestRow;
-
-model::SessionOptions optionsFor(const panicscope::testing::DumpRow& row) {
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    return options;
-}
 
 // Records what the loader says, in order.
 struct Recorder {

@@ -8,6 +8,7 @@
 #include "log_view.h"
 #include "main_window.h"
 #include "memory_view.h"
+#include "real_dump_options.h"
 #include "register_view.h"
 #include "report/json_report.h"
 #include "separators.h"
@@ -34,13 +35,6 @@ namespace panicscope::gui::testing {
 namespace {
 
 using panicscope::testing::manifestRow;
-
-model::SessionOptions optionsFor(const panicscope::testing::DumpRow& row) {
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    return options;
-}
 
 const panicscope::testing::DumpRow& irqDump() {
     return manifestRow("irq", "kdump", "kdump-zlib");

@@ -70,6 +70,15 @@ class PrintkRing : public ::testing::Test {
         mem.put<uint64_t>(kData + block, id);
         mem.putBytes(kData + block + 8, text.data(), text.size());
     }
+    // ids 5..8 live, 7 only reserved; id 8's block would cross the ring's end, so it sits at
+    // offset 0.
+    void fourRecordsOneWrapped() {
+        record(5, 2, 10, 1500000000, 512 + 100, 512 + 130, "first line\n");
+        record(6, 2, 11, 1600000000, 512 + 130, 512 + 160, "second\nwith two lines");
+        record(7, 0, 12, 0, 512 + 160, 512 + 200, "reserved, not yet committed");
+        record(8, 1, 13, 8727927000, 512 + 240, 768 + 40, "wrapped record", 0);
+        headTail(8, 5);
+    }
     void headTail(uint64_t head, uint64_t tail) {
         mem.put<uint64_t>(kRing + 24, head);
         mem.put<uint64_t>(kRing + 32, tail);
@@ -81,12 +90,7 @@ class PrintkRing : public ::testing::Test {
 };
 
 TEST_F(PrintkRing, ReadsRecordsInSequenceIncludingAWrappedBlock) {
-    // ids 5..8 live; id 8's block would cross the ring's end, so it sits at offset 0.
-    record(5, 2, 10, 1500000000, 512 + 100, 512 + 130, "first line\n");
-    record(6, 2, 11, 1600000000, 512 + 130, 512 + 160, "second\nwith two lines");
-    record(7, 0, 12, 0, 512 + 160, 512 + 200, "reserved, not yet committed");
-    record(8, 1, 13, 8727927000, 512 + 240, 768 + 40, "wrapped record", 0);
-    headTail(8, 5);
+    fourRecordsOneWrapped();
     KernelView view(mem, symbolTable, layouts, 0);
     auto log = readKernelLog(view);
     ASSERT_TRUE(log) << log.error().message;
@@ -104,11 +108,7 @@ TEST_F(PrintkRing, ReadsRecordsInSequenceIncludingAWrappedBlock) {
 }
 
 TEST_F(PrintkRing, TheTailHoldsTheNewestRecordsAndSaysWhetherItIsAll) {
-    record(5, 2, 10, 1500000000, 512 + 100, 512 + 130, "first line\n");
-    record(6, 2, 11, 1600000000, 512 + 130, 512 + 160, "second\nwith two lines");
-    record(7, 0, 12, 0, 512 + 160, 512 + 200, "reserved, not yet committed");
-    record(8, 1, 13, 8727927000, 512 + 240, 768 + 40, "wrapped record", 0);
-    headTail(8, 5);
+    fourRecordsOneWrapped();
     KernelView view(mem, symbolTable, layouts, 0);
     auto two = readKernelLogTail(view, 2);
     ASSERT_TRUE(two) << two.error().message;
