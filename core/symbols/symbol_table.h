@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,12 @@ class SymbolTable {
     size_t size() const { return sorted_.size(); }
     // Every symbol, by address.
     const std::vector<Symbol>& all() const { return sorted_; }
+
+    // The table as bytes for the index cache (util/index_cache.h), and back: nullopt for bytes
+    // that are not a whole table of this format (names outside the name block, addresses out
+    // of order).
+    std::string encode() const;
+    static std::optional<SymbolTable> decode(std::string_view bytes);
 
   private:
     void reindex();

@@ -6,6 +6,7 @@
 #include "symbols/dwarf_layouts.h"
 #include "symbols/elf_file.h"
 #include "symbols/source_lines.h"
+#include "util/index_cache.h"
 
 #include <future>
 
@@ -50,6 +51,20 @@ struct Vmlinux::Impl {
     std::future<void> warmUp;
 };
 
+namespace {
+
+// The ELF symbol table sorted and indexed, from the index cache when an earlier run kept it.
+SymbolTable symbolTableOf(const ElfFile& elf, const std::string& path) {
+    const auto cache = IndexCache::forFile(path, elf.buildId());
+    if (auto bytes = cache.load("symbols"))
+        if (auto table = SymbolTable::decode(*bytes)) return std::move(*table);
+    SymbolTable table(elf.symbols());
+    cache.save("symbols", table.encode());
+    return table;
+}
+
+} // namespace
+
 Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
     auto elf = ElfFile::open(path);
     if (!elf) return tl::unexpected(elf.error());
@@ -80,7 +95,7 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
         }
         (void)i->layouts().sizeOf("task_struct");
     });
-    SymbolTable symbols(impl->elf.symbols());
+    SymbolTable symbols = symbolTableOf(impl->elf, path);
     // Every kernel has linux_banner (init/version.c); a user-space program does not.
     const Symbol* bannerSymbol = symbols.byName("linux_banner");
     auto bannerBytes = bannerSymbol ? impl->elf.bytesFrom(bannerSymbol->address) : std::nullopt;

@@ -125,3 +125,44 @@ TEST(SymbolTable, CopiesOutliveTheOriginal) {
 
 } // namespace
 } // namespace panicscope::symbols
+
+namespace panicscope::symbols {
+namespace {
+
+TEST(SymbolTableCodec, RoundTripsAndRejectsDamage) {
+    const SymbolTable table({{"b_func", 0x2000, 0x40, true},
+                             {"a_data", 0x1000, 8, false},
+                             {"b_alias", 0x2000, 0x40, true},
+                             {"label", 0x3000, 0, true}});
+    const std::string bytes = table.encode();
+    auto back = SymbolTable::decode(bytes);
+    ASSERT_TRUE(back);
+    ASSERT_EQ(back->size(), table.size());
+    for (size_t i = 0; i < table.size(); ++i) {
+        EXPECT_EQ(back->all()[i].name, table.all()[i].name);
+        EXPECT_EQ(back->all()[i].address, table.all()[i].address);
+        EXPECT_EQ(back->all()[i].size, table.all()[i].size);
+        EXPECT_EQ(back->all()[i].isFunction, table.all()[i].isFunction);
+    }
+    ASSERT_NE(back->byName("b_alias"), nullptr);
+    EXPECT_EQ(back->byName("b_alias")->address, 0x2000u);
+    EXPECT_EQ(back->containing(0x2010)->name, table.containing(0x2010)->name);
+    EXPECT_EQ(back->kallsymsSize(*back->byName("a_data")), 0x1000u);
+    EXPECT_EQ(back->encode(), bytes);
+    for (size_t n = 0; n < bytes.size(); ++n)
+        EXPECT_FALSE(SymbolTable::decode(std::string_view(bytes).substr(0, n))) << n;
+    EXPECT_FALSE(SymbolTable::decode(bytes + "x"));
+    // A name past the name block, and addresses out of order.
+    const size_t records = bytes.size() - 4 * 29;
+    std::string badName = bytes;
+    badName[records + 1] = '\x7f'; // the first symbol's name offset
+    EXPECT_FALSE(SymbolTable::decode(badName));
+    std::string swapped = bytes;
+    std::swap_ranges(swapped.begin() + records + 12, swapped.begin() + records + 20,
+                     swapped.begin() + records + 29 + 12);
+    EXPECT_FALSE(SymbolTable::decode(swapped));
+    EXPECT_TRUE(SymbolTable::decode(SymbolTable().encode()));
+}
+
+} // namespace
+} // namespace panicscope::symbols
