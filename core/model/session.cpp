@@ -26,6 +26,7 @@
 #include <cstring>
 #include <filesystem>
 #include <future>
+#include <unordered_map>
 
 namespace panicscope::model {
 
@@ -134,15 +135,16 @@ struct Session::Impl {
     }
     // The log the crash facts are read from: its tail when that gives the same facts as the
     // whole log, else the whole log (or its error).
-    const Result<kernel::KernelLog>* crashLog(const kernel::TaskList& tasks) const {
+    Result<const kernel::KernelLog*> crashLog(const kernel::TaskList& tasks) const {
         const bool needCpuLine = !kernel::readCrashingTask(*view, tasks, nullptr).panicCpu;
         const auto& tail = readLogTail();
         if (tail && tail->log.warnings.empty() &&
             (tail->whole || kernel::crashFactsIn(tail->log, needCpuLine)))
-            return &tailLog.get([&] { return tail->log; });
-        return &readLog();
+            return &tail->log;
+        const auto& whole = readLog();
+        if (!whole) return failure(whole);
+        return &*whole;
     }
-    Lazy<kernel::KernelLog> tailLog;
 
     const Result<std::optional<uint64_t>>& crashing() const {
         return crashingAddress.get([&]() -> Result<std::optional<uint64_t>> {
@@ -150,7 +152,7 @@ struct Session::Impl {
             if (!t) return failure(t);
             auto facts = kernel::readCrashingTask(*view, *t, nullptr);
             if (!facts.panicCpu)
-                if (const auto& l = readLog()) facts = kernel::readCrashingTask(*view, *t, &*l);
+                if (auto log = crashLog(*t)) facts = kernel::readCrashingTask(*view, *t, *log);
             return facts.crashingTask;
         });
     }
@@ -173,13 +175,20 @@ struct Session::Impl {
                 t.cpu,          t.onCpu, crashingTask == t.address,
                 t.kernelThread, t.nvcsw, t.nivcsw};
     }
+    // The task at a task_struct address (an index built once: a batch asks for every task).
     const kernel::Task* findTask(uint64_t address) const {
         const auto& t = readTasks();
         if (!t) return nullptr;
-        for (const auto& task : t->tasks)
-            if (task.address == address) return &task;
-        return nullptr;
+        const auto& index = taskIndex.get([&] {
+            std::unordered_map<uint64_t, size_t> byAddress;
+            for (size_t i = 0; i < t->tasks.size(); ++i)
+                byAddress.emplace(t->tasks[i].address, i); // the first, as the old scan found
+            return byAddress;
+        });
+        const auto it = index->find(address);
+        return it == index->end() ? nullptr : &t->tasks[it->second];
     }
+    Lazy<std::unordered_map<uint64_t, size_t>> taskIndex;
     std::vector<std::string> unwindWarnings() const;
 };
 
@@ -349,12 +358,11 @@ Result<DumpInfo> Session::info() const {
     info.warnings = warnings();
     for (auto& w : warningsFrom("tasks", taskList->warnings))
         info.warnings.push_back(std::move(w));
-    const auto& kernelLog = *s.crashLog(*taskList);
+    const auto kernelLog = s.crashLog(*taskList);
     if (!kernelLog)
         info.warnings.push_back({"log", Diagnostic::Severity::Warning, std::nullopt,
                                  "kernel log: " + kernelLog.error().message});
-    const auto facts =
-        kernel::readCrashFacts(*s.view, *taskList, kernelLog ? &*kernelLog : nullptr);
+    const auto facts = kernel::readCrashFacts(*s.view, *taskList, kernelLog ? *kernelLog : nullptr);
     info.panicMessage = facts.panicMessage;
     info.panicCpu = facts.panicCpu;
     info.uptimeSeconds = facts.uptimeSeconds;
