@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "report/json_text.h"
 #include "report/printed_frames.h"
 #include "util/hex.h"
 
@@ -156,7 +157,7 @@ StreamedJsonArray::StreamedJsonArray(std::ostream& out, std::string_view key) : 
 
 std::string StreamedJsonArray::elementText(const nlohmann::ordered_json& element) {
     // dump(2) of the element alone, indented two levels deeper as it is inside the document.
-    const std::string text = element.dump(2);
+    const std::string text = jsonText(element);
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (char c : text) {

@@ -1,6 +1,7 @@
 #include "report/text_report.h"
 
 #include "report/printed_frames.h"
+#include "util/dump_text.h"
 #include "util/hex.h"
 
 #include <cstdio>
@@ -11,7 +12,7 @@ namespace {
 void field(std::ostream& out, const char* name, const std::string& value) {
     char label[32];
     std::snprintf(label, sizeof label, "%14s: ", name);
-    out << label << value << '\n';
+    out << label << escapeControlCharacters(value) << '\n';
 }
 
 std::string formatUptime(double seconds) {
@@ -52,7 +53,8 @@ void printTasks(std::ostream& out, const model::TaskTable& table) {
     char line[160];
     for (const auto& t : table.tasks) {
         const char mark = t.crashing ? '*' : t.onCpu ? '>' : ' ';
-        const std::string comm = t.kernelThread ? "[" + t.comm + "]" : t.comm;
+        const std::string comm =
+            escapeControlCharacters(t.kernelThread ? "[" + t.comm + "]" : t.comm);
         std::snprintf(line, sizeof line, "%c%6d %7d %6d %4u  %s  %c   %s\n", mark, t.pid, t.ppid,
                       t.tgid, t.cpu, hex16(t.address).c_str(), t.state, comm.c_str());
         out << line;
@@ -64,7 +66,7 @@ void printTasks(std::ostream& out, const model::TaskTable& table) {
 void printLog(std::ostream& out, const model::KernelLog& log) {
     for (const auto& r : log.records)
         for (const auto& line : kernel::formatLogLines(r))
-            out << line << '\n';
+            out << escapeControlCharacters(line) << '\n';
     for (const auto& w : log.warnings)
         out << "WARNING: " << w.text << '\n';
 }
@@ -141,7 +143,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
     } else {
         out << "(unknown)";
     }
-    if (f.module) out << " [" << *f.module << "]";
+    if (f.module) out << " [" << escapeControlCharacters(*f.module) << "]";
     if (p.inlined) out << " (inlined)";
     out << " at " << hex16(f.pc);
     if (withLines && p.file()) out << "  " << *p.file() << ":" << p.line().value_or(0);
@@ -152,7 +154,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
                     bool withLines) {
     out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
-        << "  COMMAND: \"" << task.comm << "\"  STATE: " << task.state
+        << "  COMMAND: \"" << escapeControlCharacters(task.comm) << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
     size_t physical = 0;
     forEachPrintedFrame(trace, [&](size_t index, const PrintedFrame& p) {
