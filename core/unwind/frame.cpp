@@ -16,6 +16,8 @@ const char* foundByKey(FoundBy how) {
         return "frame-pointer";
     case FoundBy::Scan:
         return "scan";
+    case FoundBy::Prologue:
+        return "prologue";
     }
     return "?";
 }

@@ -13,9 +13,10 @@
 namespace panicscope::unwind {
 
 // How a frame was found; the string keys are part of the JSON contract.
-enum class FoundBy { Context, EntryTable, Orc, Cfi, FramePointer, Scan };
-const char*
-foundByKey(FoundBy how); // "context", "entry-table", "orc", "cfi", "frame-pointer", "scan"
+// Prologue: from the interrupted function's decoded code (unwind/frame_setup.h).
+enum class FoundBy { Context, EntryTable, Orc, Cfi, FramePointer, Scan, Prologue };
+// "context", "entry-table", "orc", "cfi", "frame-pointer", "scan", "prologue"
+const char* foundByKey(FoundBy how);
 
 // What a pt_regs (or a place in the entry code) stands for.
 enum class BoundaryKind {

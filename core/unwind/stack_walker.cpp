@@ -1,5 +1,6 @@
 #include "unwind/stack_walker.h"
 
+#include "unwind/frame_setup.h"
 #include "unwind/unwind_row.h"
 #include "util/hex.h"
 
@@ -98,6 +99,13 @@ class Walk {
         if (scanned_ && trace_.stop.kind == WalkStatus::Complete) {
             trace_.stop.kind = WalkStatus::Unreliable;
             trace_.stop.text += " (frames marked scan are guesses: " + scanReason_ + ")";
+        }
+        // So is one that went on by the frame-pointer chain where a frame may be missing.
+        if (!mayMissFrame_.empty() && trace_.stop.kind == WalkStatus::Complete) {
+            trace_.stop.kind = WalkStatus::Unreliable;
+            trace_.stop.text += " (a frame may be missing: " + mayMissFrame_ +
+                                " has no unwind data, and its code does not say where its "
+                                "return address is)";
         }
         return std::move(trace_);
     }
@@ -219,7 +227,7 @@ class Walk {
 
     // --- the cascade ---------------------------------------------------------------------------
 
-    Step step(const WalkState& s) const {
+    Step step(const WalkState& s) {
         if (Step e = entryTableStep(s); !e.passed()) return e;
         if (s.interrupted && s.ip() == 0) return calledStep(s);
         if (!c_.code.vmlinuxOrc()) return framePointerKernelStep(s);
@@ -280,13 +288,52 @@ class Walk {
         return progressed(s, std::move(next), "stack pointer");
     }
 
-    // A kernel without ORC: frame pointers, and CFI for an interrupted function that may not
-    // have built its frame record yet (an NMI at do_syscall_64+0x0): its CFI is exact at every
-    // instruction, the chain is not.
-    Step framePointerKernelStep(const WalkState& s) const {
-        if (s.interrupted && !c_.code.find(s.ip()).inModule())
-            if (Step c = cfiStep(s, s.ip() - c_.code.kaslrOffset()); !c.passed()) return c;
+    // A kernel without ORC: frame pointers, and for an interrupted function that may not have
+    // built its frame record yet (an NMI at do_syscall_64+0x0) its CFI, exact at every
+    // instruction where the chain is not, or for assembly without CFI its decoded code.
+    Step framePointerKernelStep(const WalkState& s) {
+        if (s.interrupted) {
+            if (!c_.code.find(s.ip()).inModule())
+                if (Step c = cfiStep(s, s.ip() - c_.code.kaslrOffset()); !c.passed()) return c;
+            if (Step p = prologueStep(s); !p.passed()) return p;
+        }
         return framePointerStep(s);
+    }
+
+    // An interrupted function without unwind data: its code says whether its frame record is
+    // built (the chain is right: pass), where its return address is, or nothing -- then the
+    // chain goes on but may skip the caller, and the walk will not count as complete.
+    static constexpr uint64_t kMaxFunctionBytes = 16 * 1024;
+    Step prologueStep(const WalkState& s) {
+        const CodeRef here = c_.code.find(s.ip());
+        const symbols::Symbol* fn = here.function();
+        if (!fn) return Step::pass(); // the frame-pointer step says it is not text
+        const uint64_t start = here.runtimeAddress(*fn);
+        const uint64_t size = fn->size ? fn->size : here.table->kallsymsSize(*fn);
+        FrameSetup setup;
+        if (s.ip() == start) {
+            setup = frameSetupAt({}, start, start); // nothing ran yet: no code needed
+        } else if (size == 0 || size > kMaxFunctionBytes) {
+            setup.why = "its size " + hex(size) + " is not one to decode";
+        } else {
+            std::string code(size, '\0');
+            if (auto r = c_.memory.read(start, std::as_writable_bytes(std::span(code))); !r)
+                setup.why = "its code cannot be read: " + r.error().message;
+            else
+                setup = frameSetupAt(code, start, s.ip());
+        }
+        if (setup.kind == FrameSetup::Kind::Built) return Step::pass();
+        if (setup.kind == FrameSetup::Kind::Unknown) {
+            if (mayMissFrame_.empty())
+                mayMissFrame_ = std::string(fn->name) + " (" + setup.why + ")";
+            return Step::pass();
+        }
+        Step next = applyRow(s, rowFromFrameSetup(setup));
+        if (next.outcome != Step::Outcome::Next) return next;
+        next = progressed(s, std::move(next), "stack pointer");
+        if (next.outcome != Step::Outcome::Next) return next;
+        if (!c_.code.find(next.next.codeAddress()).function()) return notText(next.next.ip());
+        return next;
     }
 
     // At a call's target before its first instruction ran: a call through a NULL function
@@ -493,7 +540,8 @@ class Walk {
     std::optional<std::pair<uint64_t, uint64_t>> entryText_; // link-time [start, end)
     int scans_ = 0;
     bool scanned_ = false;
-    std::string scanReason_; // why the walk needed its first scan
+    std::string scanReason_;   // why the walk needed its first scan
+    std::string mayMissFrame_; // the first function the walk could not step out of for sure
     std::set<std::pair<uint64_t, uint64_t>> seen_;
     StackTrace trace_;
 };
