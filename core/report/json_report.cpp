@@ -107,7 +107,8 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
                         {"entry", f.boundary->entry},
                         {"regs_address", hex(f.boundary->regsAddress)},
                         {"full_regs", f.boundary->fullRegs},
-                        {"regs", regsJson(f.boundary->regs)}};
+                        {"regs", regsJson(f.boundary->regs)},
+                        {"stack_overflow", f.boundary->stackOverflow}};
         frames.push_back({{"index", index},
                           {"pc", hex(f.pc)},
                           {"sp", hex(f.sp)},

@@ -118,7 +118,9 @@ void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame) {
 
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
     return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
-           (fromUserMode ? " (from user mode)" : "") + " ===";
+           (fromUserMode ? " (from user mode)" : "") +
+           (boundary.stackOverflow ? " (stack overflow: sp in the task stack's guard page)" : "") +
+           " ===";
 }
 
 std::string stackSectionTitle(const unwind::StackRange& stack) {

@@ -54,6 +54,9 @@ struct Boundary {
     uint64_t regsAddress = 0;
     bool fullRegs = true; // false: only the hardware iret frame (ip cs flags sp ss) is valid
     arch::X86Registers regs;
+    // The saved sp lies in the guard page below the task stack: the task overflowed its stack
+    // (the double fault the kernel's handle_stack_overflow reports).
+    bool stackOverflow = false;
 };
 
 // A function the compiler inlined at a physical frame's pc.

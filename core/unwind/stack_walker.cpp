@@ -11,6 +11,9 @@ namespace panicscope::unwind {
 
 namespace {
 
+// x86-64's PAGE_SIZE: the vmapped task stack's guard page below it.
+constexpr uint64_t kGuardPageSize = 4096;
+
 using arch::RegisterState;
 using arch::X86Registers;
 
@@ -164,7 +167,7 @@ class Walk {
         f.interrupted = s.interrupted;
         f.regs = s.regs;
         f.foundBy = how;
-        if (const int i = stackOf(s.sp()); i >= 0) f.stack = stacks_[static_cast<size_t>(i)];
+        if (const int i = spStackOf(s.sp()); i >= 0) f.stack = stacks_[static_cast<size_t>(i)];
         return f;
     }
 
@@ -188,6 +191,19 @@ class Walk {
         for (size_t i = 0; i < stacks_.size(); ++i)
             if (stacks_[i].contains(address, size)) return static_cast<int>(i);
         return -1;
+    }
+
+    // The stack a stack pointer is on: as stackOf, and an sp in the guard page below the task
+    // stack counts as on it -- an overflow, where the kernel's show_trace_log_lvl() also goes on
+    // from the page above. Reads stay on the stacks proper.
+    int spStackOf(uint64_t sp) const {
+        if (const int i = stackOf(sp); i >= 0) return i;
+        return inTaskGuardPage(sp) ? static_cast<int>(taskStack() - stacks_.data()) : -1;
+    }
+
+    bool inTaskGuardPage(uint64_t sp) const {
+        const StackRange* task = taskStack();
+        return task && sp < task->begin && sp >= task->begin - kGuardPageSize;
     }
 
     // A stack word; outside every known stack or unreadable stops the walk.
@@ -360,7 +376,7 @@ class Walk {
         if (!row) return Step::pass();
         Step next = applyRow(s, *row);
         if (next.outcome != Step::Outcome::Next) return next;
-        if (stackOf(next.next.sp()) != stackOf(s.sp()) || next.next.sp() <= s.sp())
+        if (spStackOf(next.next.sp()) != spStackOf(s.sp()) || next.next.sp() <= s.sp())
             return stop(WalkStatus::Unreliable,
                         "DWARF CFI led off the stack at " + symbolName(next.next.ip()),
                         next.next.ip());
@@ -517,11 +533,12 @@ class Walk {
     // After a step: the new sp must be on a known stack, and above the old one on the same stack.
     Step progressed(const WalkState& prev, Step next, const char* pointer) const {
         const uint64_t sp = next.next.sp();
-        const int nextStack = stackOf(sp);
+        const int nextStack = spStackOf(sp);
         if (nextStack < 0)
             return stop(WalkStatus::Unreliable,
                         "stack pointer " + hex(sp) + " is on no known stack", sp);
-        if (nextStack == stackOf(prev.sp()) && sp <= prev.sp())
+        if (next.boundary && inTaskGuardPage(sp)) next.boundary->stackOverflow = true;
+        if (nextStack == spStackOf(prev.sp()) && sp <= prev.sp())
             return stop(WalkStatus::Loop,
                         std::string("the ") + pointer + " went down at " +
                             symbolName(next.next.ip()),
