@@ -163,7 +163,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             if (opensStackSection(trace, physical))
                 out << " " << stackSectionTitle(f.stack) << '\n';
             ++physical;
-            if (f.boundary) {
+            if (f.boundary && f.boundary->kind != unwind::BoundaryKind::CpuState) {
                 out << " " << boundaryTitle(*f.boundary, f.userMode) << '\n';
                 // RIP names the symbol there, as the kernel prints it: the real function, not
                 // one inlined into it.
@@ -171,7 +171,10 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             }
         }
         if (f.userMode) {
-            if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+            if (!f.boundary || f.boundary->kind == unwind::BoundaryKind::CpuState) {
+                out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+                if (f.boundary) printRegs(out, f, *f.boundary); // as the kernel's show_regs()
+            }
             return;
         }
         printFrameLine(out, index, p, withLines);

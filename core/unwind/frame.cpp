@@ -36,6 +36,8 @@ const char* boundaryKindKey(BoundaryKind kind) {
         return "stack-switch";
     case BoundaryKind::TaskTop:
         return "user";
+    case BoundaryKind::CpuState:
+        return "cpu";
     }
     return "?";
 }

@@ -28,6 +28,9 @@ enum class BoundaryKind {
     // The task's top pt_regs where a new task starts (ret_from_fork): user registers for a user
     // task, copy_thread()'s empty ones for a kernel thread. JSON key "user" (a contract).
     TaskTop,
+    // No pt_regs: the registers the dump holds for a CPU that was stopped in user mode
+    // (NT_PRSTATUS, QEMU's CPU state). JSON key "cpu"; no entry, no regs address.
+    CpuState,
 };
 const char* boundaryKindKey(BoundaryKind kind); // "syscall", "interrupt", ..., "user"
 // The kind of boundary an entry symbol makes ("asm_common_interrupt" -> Interrupt, ...): the one

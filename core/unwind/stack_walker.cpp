@@ -123,8 +123,10 @@ class Walk {
                                             RegisterState::bit(&X86Registers::bp);
         s.interrupted = start.interrupted;
         if (start.fullRegs && start.regs.userMode()) {
-            // Stopped in user mode: nothing of the kernel's on this CPU.
-            push(frameAt(s, FoundBy::Context), true);
+            // Stopped in user mode: nothing of the kernel's on this CPU but its registers.
+            Frame user = frameAt(s, FoundBy::Context);
+            user.boundary = Boundary{BoundaryKind::CpuState, {}, 0, true, start.regs};
+            push(std::move(user), true);
             return finish({WalkStatus::Complete, {}, "the CPU was in user mode"});
         }
         FoundBy how = FoundBy::Context;
