@@ -117,6 +117,8 @@ void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame) {
 }
 
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
+    // No entry code saved these: the dump's registers of a CPU stopped in user mode.
+    if (boundary.kind == unwind::BoundaryKind::CpuState) return "=== cpu: user-mode registers ===";
     return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
            (fromUserMode ? " (from user mode)" : "") +
            (boundary.stackOverflow ? " (stack overflow: sp in the task stack's guard page)" : "") +
