@@ -106,9 +106,12 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
         if (f.boundary && p.first)
             boundary = {{"kind", unwind::boundaryKindKey(f.boundary->kind)},
                         {"entry", f.boundary->entry},
-                        {"regs_address", hex(f.boundary->regsAddress)},
+                        {"regs_address", f.boundary->kind == unwind::BoundaryKind::CpuState
+                                             ? ordered_json(nullptr)
+                                             : ordered_json(hex(f.boundary->regsAddress))},
                         {"full_regs", f.boundary->fullRegs},
-                        {"regs", regsJson(f.boundary->regs)}};
+                        {"regs", regsJson(f.boundary->regs)},
+                        {"stack_overflow", f.boundary->stackOverflow}};
         frames.push_back({{"index", index},
                           {"pc", hex(f.pc)},
                           {"sp", hex(f.sp)},

@@ -119,8 +119,12 @@ void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame) {
 }
 
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
+    // No entry code saved these: the dump's registers of a CPU stopped in user mode.
+    if (boundary.kind == unwind::BoundaryKind::CpuState) return "=== cpu: user-mode registers ===";
     return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
-           (fromUserMode ? " (from user mode)" : "") + " ===";
+           (fromUserMode ? " (from user mode)" : "") +
+           (boundary.stackOverflow ? " (stack overflow: sp in the task stack's guard page)" : "") +
+           " ===";
 }
 
 std::string stackSectionTitle(const unwind::StackRange& stack) {
@@ -163,7 +167,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             if (opensStackSection(trace, physical))
                 out << " " << stackSectionTitle(f.stack) << '\n';
             ++physical;
-            if (f.boundary) {
+            if (f.boundary && f.boundary->kind != unwind::BoundaryKind::CpuState) {
                 out << " " << boundaryTitle(*f.boundary, f.userMode) << '\n';
                 // RIP names the symbol there, as the kernel prints it: the real function, not
                 // one inlined into it.
@@ -171,7 +175,10 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             }
         }
         if (f.userMode) {
-            if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+            if (!f.boundary || f.boundary->kind == unwind::BoundaryKind::CpuState) {
+                out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+                if (f.boundary) printRegs(out, f, *f.boundary); // as the kernel's show_regs()
+            }
             return;
         }
         printFrameLine(out, index, p, withLines);
