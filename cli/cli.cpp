@@ -22,6 +22,9 @@ constexpr std::array kVerbs = {
          "the symbol+offset at an address, or a symbol's address, "
          "with file:line",
          1, 1, runSym},
+    Verb{"triage", "DUMP | --console FILE...",
+         "the crash: kind, title, guilty frame, signature (from a dump or console text)", 0, 0,
+         runTriage},
     Verb{"entry-table", "DUMP | --vmlinux FILE",
          "every entry-code call site and where its pt_regs lies", 0, 0, runEntryTable},
 };
@@ -40,6 +43,8 @@ constexpr const char* kOptionsHelp =
     "  --split FILE     another part of a makedumpfile --split dump set (repeatable)\n"
     "  --json           print one JSON document on stdout (schema: docs/json-schema.md)\n"
     "  -a, --all, -l    bt: every CPU's current task, every task, file:line per frame\n"
+    "  --console        triage: the arguments are console texts (serial console, netconsole,\n"
+    "                   pstore dmesg-ramoops-N, dmesg, journalctl -k), not a dump\n"
     "  -h, --help       this help; 'panicscope VERB --help' for one verb\n"
     "  --version        the program's version\n"
     "\n"
@@ -96,6 +101,10 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
         return 0;
     }
     if (!verb) return usageError(err, "unknown command '" + options->verb + "'");
+    if (options->console) {
+        if (options->verb != "triage") return usageError(err, "--console is triage's option");
+        return runTriageConsole(*options, out, err);
+    }
     if (options->args.size() < verb->minArgs || options->args.size() > verb->maxArgs)
         return usageError(err, std::string("usage: panicscope ") + verb->name + " [options] " +
                                    verb->usage);

@@ -28,6 +28,8 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
             o.allTasks = true;
         } else if (a == "-l") {
             o.lines = true;
+        } else if (a == "--console") {
+            o.console = true;
         } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir" ||
                    a == "--module-dir") {
             auto v = value(a.c_str());
@@ -64,6 +66,11 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
     if (positional.empty()) return fail(Errc::Usage, "no command given");
     o.verb = positional.front();
     positional.erase(positional.begin());
+    if (o.console) {
+        if (positional.empty()) return fail(Errc::Usage, o.verb + ": no console file given");
+        o.args = positional;
+        return o;
+    }
     if (positional.empty()) {
         if (o.verb == "entry-table" && o.vmlinux) return o; // reads the vmlinux alone
         return fail(Errc::Usage, o.verb + ": no dump file given");

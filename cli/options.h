@@ -20,12 +20,14 @@ struct Options {
     bool activeTasks = false; // bt -a: the current task of every CPU
     bool allTasks = false;    // bt --all: every task
     bool lines = false;       // bt -l: file:line for every frame
+    bool console = false;     // triage --console: the arguments are console texts, no dump
     bool help = false;
     bool version = false;
 };
 
 // The last positional argument is the dump; the ones before it are the verb's. `--split FILE`
-// adds a further part of a split dump. Errc::Usage with a one-line message on bad arguments.
+// adds a further part of a split dump. With `--console` every argument is a text file and there
+// is no dump. Errc::Usage with a one-line message on bad arguments.
 Result<Options> parseOptions(const std::vector<std::string>& argv);
 
 } // namespace panicscope::cli

@@ -30,6 +30,10 @@ int runEntryTable(const model::Session&, const Options&, std::ostream& out, std:
 // entry-table without a dump: the vmlinux named by --vmlinux, at link-time addresses.
 int runEntryTableForVmlinux(const Options&, std::ostream& out, std::ostream& err);
 
+int runTriage(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+// triage --console FILE...: from text, no dump.
+int runTriageConsole(const Options&, std::ostream& out, std::ostream& err);
+
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);
 

@@ -1,0 +1,56 @@
+#include "report/triage_report.h"
+#include "triage/console_triage.h"
+#include "triage/dump_triage.h"
+#include "verbs.h"
+
+namespace panicscope::cli {
+
+namespace {
+
+// A record for an input that gave no report: the batch's shape of a failure.
+nlohmann::ordered_json errorRecord(const std::string& source, const std::string& path,
+                                   const Error& error) {
+    return {{"schema", triage::kCrashReportSchema},
+            {"source", source},
+            {"path", path},
+            {"error", error.message}};
+}
+
+void print(const triage::CrashReport& report, const Options& options, std::ostream& out) {
+    if (options.json)
+        out << report::crashReportJson(report).dump() << '\n';
+    else
+        report::printCrashReport(out, report);
+}
+
+} // namespace
+
+int runTriage(const model::Session& session, const Options& options, std::ostream& out,
+              std::ostream& err) {
+    auto report = triage::triageDump(session);
+    if (!report) {
+        if (options.json)
+            out << errorRecord("dump", session.dumpPath(), report.error()).dump() << '\n';
+        return reportError(err, report.error());
+    }
+    print(*report, options, out);
+    return 0;
+}
+
+int runTriageConsole(const Options& options, std::ostream& out, std::ostream& err) {
+    int status = 0;
+    for (size_t i = 0; i < options.args.size(); ++i) {
+        const std::string& path = options.args[i];
+        auto report = triage::triageConsoleFile(path);
+        if (!report) {
+            if (options.json) out << errorRecord("console", path, report.error()).dump() << '\n';
+            status = reportError(err, report.error());
+            continue;
+        }
+        if (!options.json && i > 0) out << '\n';
+        print(*report, options, out);
+    }
+    return status;
+}
+
+} // namespace panicscope::cli
