@@ -22,8 +22,7 @@ CrashContext guiltyContext(const std::vector<TraceFrame>& frames, size_t guilty,
             if (name == "__irq_exit_rcu" || name == "irq_exit_rcu") break; // after the handler
         }
     }
-    if (context == CrashContext::Process && task && task->comm.starts_with("swapper"))
-        return CrashContext::Idle;
+    if (context == CrashContext::Process && task && task->pid == 0) return CrashContext::Idle;
     return context;
 }
 

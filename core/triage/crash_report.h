@@ -67,7 +67,7 @@ struct CrashReport {
 std::string makeTitle(const std::string& stem, const std::optional<std::string>& guilty);
 
 // The context the guilty frame ran in: its section (IRQ, NMI, task stack), a hard IRQ turned
-// softirq when softirq processing called it, a task named swapper is idle.
+// softirq when softirq processing called it, pid 0 (swapper/N) idle.
 CrashContext guiltyContext(const std::vector<TraceFrame>& frames, size_t guilty,
                            const std::optional<ReportTask>& task);
 

@@ -81,6 +81,7 @@ constexpr SkipRule kSkipRules[] = {
     {"alloc_pages", true, bit(CrashKind::Oom)},
     {"__folio_alloc", true, bit(CrashKind::Oom)},
     {"folio_alloc", true, bit(CrashKind::Oom)},
+    {"vma_alloc_folio", true, bit(CrashKind::Oom)},
     // Watchdogs: the timer interrupt and the NMI they report from.
     {"watchdog_timer_fn", false, kWatchdogs},
     {"watchdog_overflow_callback", false, kWatchdogs},
@@ -148,6 +149,7 @@ constexpr SkipRule kSkipRules[] = {
     {"folio_wait_bit_common", false, bit(CrashKind::HungTask)},
     {"bit_wait", true, bit(CrashKind::HungTask)},
     {"__wait_on_bit", true, bit(CrashKind::HungTask)},
+    {"out_of_line_wait_on_bit", true, bit(CrashKind::HungTask)},
     {"rcu_barrier", false, bit(CrashKind::HungTask)},
     {"synchronize_rcu", true, bit(CrashKind::HungTask)},
 };

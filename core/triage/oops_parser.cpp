@@ -62,6 +62,14 @@ bool isReportDetail(std::string_view t) {
            t.starts_with("FS:  ");
 }
 
+// "<IRQ>", "</TASK>", "<#DF>", "<EOI>" (before 4.x the end of the IRQ stack).
+bool isSectionMarker(std::string_view t) {
+    if (t.size() < 3 || t.front() != '<' || t.back() != '>') return false;
+    for (char c : t.substr(t[1] == '/' ? 2 : 1, t.size() - (t[1] == '/' ? 3 : 2)))
+        if (!(std::isupper(static_cast<unsigned char>(c)) || c == '#')) return false;
+    return true;
+}
+
 class Parser {
   public:
     void line(std::string_view raw);
@@ -88,6 +96,7 @@ class Parser {
     bool markers_ = false;   // the trace has <IRQ>/<TASK> markers
     bool absorbing_ = false; // a merged panic's own stack: not the report's
     bool nextStartsContext_ = false;
+    size_t framesInTrace_ = 0; // frames since "Call Trace:"
     CrashContext section_ = CrashContext::Unknown;
     std::vector<TraceFrame> discard_;
 };
@@ -111,10 +120,10 @@ void Parser::resetTrace(State state) {
 void Parser::closeCurrent(const char* why) {
     ParsedReport* r = current();
     if (r && !absorbing_ && !r->ended) {
-        if (state_ == State::Header && frameSink().empty() && r->frames.empty()) {
+        if (state_ == State::Header) {
             r->corrupted = true;
             r->problems.push_back(std::string("no Call Trace before ") + why);
-        } else if (state_ == State::Trace && markers_) {
+        } else if (state_ == State::Trace && (markers_ || framesInTrace_ == 0)) {
             r->corrupted = true;
             r->problems.push_back(std::string("Call Trace cut short by ") + why);
         }
@@ -199,6 +208,7 @@ void Parser::onFrame(const FrameLine& f, bool startsContext) {
     auto& sink = frameSink();
     if (sink.size() >= 4096) return; // a bound against endless recursion reports
     sink.push_back({f.function, f.module, section_, startsContext || nextStartsContext_});
+    if (state_ == State::Trace) ++framesInTrace_;
     nextStartsContext_ = false;
 }
 
@@ -232,6 +242,7 @@ bool Parser::onDetail(std::string_view t) {
     }
     if (t.starts_with("Call Trace:")) {
         state_ = State::Trace;
+        framesInTrace_ = 0;
         return true;
     }
     if (t.starts_with("---[ end ")) {
@@ -276,9 +287,7 @@ void Parser::line(std::string_view raw) {
         if (t.starts_with("---[ end ")) r->ended = true;
         return;
     }
-    if (t == "<IRQ>" || t == "</IRQ>" || t == "<NMI>" || t == "</NMI>" || t == "<TASK>" ||
-        t == "</TASK>" || t == "<SOFTIRQ>" || t == "</SOFTIRQ>" || t == "<EOI>")
-        return onSection(t == "<EOI>" ? std::string_view("</IRQ>") : t);
+    if (isSectionMarker(t)) return onSection(t == "<EOI>" ? std::string_view("</IRQ>") : t);
     if (t.starts_with("RIP: ")) {
         if (auto rip = parseRipLine(t)) onFrame(*rip, state_ == State::Trace);
         return;
