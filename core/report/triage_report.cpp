@@ -17,7 +17,10 @@ template <class T> ordered_json orNull(const std::optional<T>& v) {
 ordered_json framesJson(const std::vector<triage::TraceFrame>& frames) {
     ordered_json out = ordered_json::array();
     for (const auto& f : frames)
-        out.push_back({{"function", f.function}, {"module", orNull(f.module)}});
+        out.push_back({{"function", f.function},
+                       {"module", orNull(f.module)},
+                       {"context", triage::crashContextKey(f.section)},
+                       {"interrupted", f.startsContext}});
     return out;
 }
 
