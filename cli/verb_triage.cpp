@@ -23,8 +23,6 @@ void print(const triage::CrashReport& report, const Options& options, std::ostre
         report::printCrashReport(out, report);
 }
 
-} // namespace
-
 int runTriage(const model::Session& session, const Options& options, std::ostream& out,
               std::ostream& err) {
     auto report = triage::triageDump(session);
@@ -37,7 +35,14 @@ int runTriage(const model::Session& session, const Options& options, std::ostrea
     return 0;
 }
 
-int runTriageConsole(const Options& options, std::ostream& out, std::ostream& err) {
+// triage --console FILE...: every argument is a text file, no dump is opened.
+std::optional<int> runTriageConsole(const Options& options, std::ostream& out, std::ostream& err) {
+    if (!options.has("--console")) return std::nullopt;
+    if (options.args.empty()) {
+        err << "panicscope: triage --console: no console file given (see 'panicscope triage "
+               "--help')\n";
+        return 2;
+    }
     int status = 0;
     for (size_t i = 0; i < options.args.size(); ++i) {
         const std::string& path = options.args[i];
@@ -51,6 +56,22 @@ int runTriageConsole(const Options& options, std::ostream& out, std::ostream& er
         print(*report, options, out);
     }
     return status;
+}
+
+} // namespace
+
+Verb triageVerb() {
+    Verb verb{"triage",
+              "DUMP | --console FILE...",
+              "the crash: kind, title, guilty frame, signature (from a dump or console text)",
+              {{"--console", nullptr,
+                "the arguments are kernel text (serial console, netconsole, pstore "
+                "dmesg-ramoops-N, dmesg, journalctl -k), not a dump"}},
+              0,
+              0,
+              runTriage};
+    verb.runStandalone = runTriageConsole;
+    return verb;
 }
 
 } // namespace panicscope::cli

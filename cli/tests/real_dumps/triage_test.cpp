@@ -259,7 +259,10 @@ TEST(Triage, TextOutputAndUsage) {
     EXPECT_NE(help.out.find("--console"), std::string::npos);
     auto misuse = runCli({"bt", "--console", row.console});
     EXPECT_EQ(misuse.status, 2);
-    EXPECT_EQ(misuse.err, "panicscope: --console is triage's option (see 'panicscope --help')\n");
+    EXPECT_EQ(misuse.err,
+              "panicscope: bt: unknown option '--console' (see 'panicscope bt --help')\n");
+    auto none = runCli({"triage", "--console"});
+    EXPECT_EQ(none.status, 2);
     auto missing = runCli({"triage", "--console", "/nonexistent/console.log"});
     EXPECT_EQ(missing.status, 1);
     EXPECT_EQ(missing.err, "panicscope: cannot open /nonexistent/console.log\n");
