@@ -66,7 +66,8 @@ std::optional<CrashReport> reportFromParse(const ConsoleParse& parse) {
     r.signature = std::move(t.signature);
     for (const auto& b : p.blocked)
         r.blockedTasks.push_back({b.pid, b.comm, 'D', names(b.frames)});
-    for (size_t i = 0; i < *parse.fatal; ++i)
+    for (size_t i = *parse.fatal > kMaxEarlierReports ? *parse.fatal - kMaxEarlierReports : 0;
+         i < *parse.fatal; ++i)
         r.earlier.push_back(summarize(parse.reports[i]));
     r.corrupted = p.corrupted;
     r.problems = p.problems;

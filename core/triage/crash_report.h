@@ -19,6 +19,9 @@ namespace panicscope::triage {
 // addition.
 inline constexpr int kCrashReportSchema = 1;
 
+// How many reports before the fatal one `earlier` lists (the newest ones).
+inline constexpr size_t kMaxEarlierReports = 64;
+
 struct ReportTask {
     int32_t pid = 0;
     std::string comm;

@@ -102,7 +102,8 @@ void fillFromLog(CrashReport& r, const ConsoleParse& parse, const ParsedReport& 
     r.taint = p.taint;
     r.corrupted = p.corrupted;
     r.problems = p.problems;
-    for (size_t i = 0; i < *parse.fatal; ++i)
+    for (size_t i = *parse.fatal > kMaxEarlierReports ? *parse.fatal - kMaxEarlierReports : 0;
+         i < *parse.fatal; ++i)
         r.earlier.push_back(summarize(parse.reports[i]));
 }
 

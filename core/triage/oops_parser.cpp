@@ -134,8 +134,14 @@ void Parser::closeCurrent(const char* why) {
 
 void Parser::startReport(ParsedReport report) {
     closeCurrent("the next report");
-    boots_.back().push_back(std::move(report));
-    oopsed_.back().push_back(false);
+    auto& reports = boots_.back();
+    auto& oopsed = oopsed_.back();
+    if (reports.size() >= 2 * kMaxReportsKept) { // keep the newest, in amortized O(1)
+        reports.erase(reports.begin(), reports.begin() + kMaxReportsKept);
+        oopsed.erase(oopsed.begin(), oopsed.begin() + kMaxReportsKept);
+    }
+    reports.push_back(std::move(report));
+    oopsed.push_back(false);
     resetTrace(State::Header);
 }
 
@@ -149,7 +155,7 @@ void Parser::onHeader(KindAndStem header, std::string_view text) {
     // khungtaskd names every blocked task in one go: one report.
     if (header.kind == CrashKind::HungTask && r && r->kind == CrashKind::HungTask &&
         !r->panicMessage && state_ != State::None) {
-        r->blocked.push_back(std::move(blocked));
+        if (r->blocked.size() < kMaxNamedBlockedTasks) r->blocked.push_back(std::move(blocked));
         resetTrace(State::Header);
         return;
     }
@@ -206,7 +212,7 @@ void Parser::onSection(std::string_view marker) {
 
 void Parser::onFrame(const FrameLine& f, bool startsContext) {
     auto& sink = frameSink();
-    if (sink.size() >= 4096) return; // a bound against endless recursion reports
+    if (sink.size() >= kMaxFramesPerStack) return;
     sink.push_back({f.function, f.module, section_, startsContext || nextStartsContext_});
     if (state_ == State::Trace) ++framesInTrace_;
     nextStartsContext_ = false;

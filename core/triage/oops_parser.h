@@ -43,6 +43,12 @@ struct ParsedReport {
     std::vector<std::string> problems; // why corrupted, one phrase each
 };
 
+// Bounds against a hostile or endless log: the newest reports of a boot kept, the tasks one
+// hung-task report names, the frames of one stack.
+inline constexpr size_t kMaxReportsKept = 1024;
+inline constexpr size_t kMaxNamedBlockedTasks = 256;
+inline constexpr size_t kMaxFramesPerStack = 4096;
+
 struct ConsoleParse {
     // The reports of the boot that crashed (the last one with a fatal report), in order.
     std::vector<ParsedReport> reports;

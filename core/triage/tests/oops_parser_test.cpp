@@ -560,6 +560,35 @@ TEST(ConsoleTriage, NoReportIsAnError) {
     EXPECT_EQ(r.error().message, "no kernel crash report in boot.log");
 }
 
+TEST(ConsoleTriage, BoundedOnAFloodOfReports) {
+    std::string log;
+    for (int i = 0; i < 5000; ++i)
+        log += kindCase("warning").log;
+    log += kindCase("page_fault").log;
+    auto r = triageConsoleText(log, "x");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, CrashKind::PageFault);
+    EXPECT_EQ(r->earlier.size(), kMaxEarlierReports);
+}
+
+TEST(ConsoleTriage, GarbageNeverCrashes) {
+    // Bytes of every value, half lines of reports, markers without reports.
+    std::string junk;
+    uint32_t seed = 12345;
+    for (int i = 0; i < 200000; ++i) {
+        seed = seed * 1103515245u + 12345u;
+        junk += static_cast<char>(seed >> 16);
+    }
+    for (const auto& c : kKinds)
+        junk += std::string(c.log).substr(0, 40) + "\n</TASK>\n<IRQ>\n";
+    junk += "RIP: 0010:\nRIP: \nCPU: \nCPU:  PID: \nINFO: task  blocked for more than \n";
+    junk += "watchdog: BUG: soft lockup - ]][[:\n[\n<\n<4\n[ 1.0\n";
+    auto r = triageConsoleText(junk, "junk");
+    if (r) {
+        EXPECT_FALSE(r->title.empty());
+    }
+}
+
 TEST(Signature, StableAcrossBootsAndDistinctAcrossBugs) {
     // Same bug, other addresses, timestamps, pid, CPU and build offsets: same signature.
     std::string other = kindCase("page_fault").log;
