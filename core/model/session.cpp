@@ -17,6 +17,7 @@
 #include "unwind/module_debug_files.h"
 #include "unwind/symbolizer.h"
 #include "unwind/unwind_tables.h"
+#include "util/dump_text.h"
 #include "util/hex.h"
 #include "util/lazy.h"
 #include "util/parallel_batch.h"
@@ -32,6 +33,10 @@ namespace panicscope::model {
 
 Result<std::string> locateVmlinux(const std::string& release,
                                   const std::vector<std::string>& debugDirs) {
+    if (!isPlainPathComponent(release))
+        return fail(Errc::VmlinuxMissing, "the dump's release \"" +
+                                              escapeControlCharacters(release) +
+                                              "\" cannot name a file; give --vmlinux FILE");
     const auto candidates = symbols::vmlinuxCandidates(release, debugDirs);
     for (const auto& path : candidates) {
         std::error_code ec;
