@@ -1,3 +1,4 @@
+#include "report/json_text.h"
 #include "report/triage_report.h"
 #include "triage/console_triage.h"
 #include "triage/dump_triage.h"
@@ -18,7 +19,7 @@ nlohmann::ordered_json errorRecord(const std::string& source, const std::string&
 
 void print(const triage::CrashReport& report, const Options& options, std::ostream& out) {
     if (options.json)
-        out << report::crashReportJson(report).dump() << '\n';
+        out << report::jsonText(report::crashReportJson(report), -1) << '\n';
     else
         report::printCrashReport(out, report);
 }
@@ -28,7 +29,8 @@ int runTriage(const model::Session& session, const Options& options, std::ostrea
     auto report = triage::triageDump(session);
     if (!report) {
         if (options.json)
-            out << errorRecord("dump", session.dumpPath(), report.error()).dump() << '\n';
+            out << report::jsonText(errorRecord("dump", session.dumpPath(), report.error()), -1)
+                << '\n';
         return reportError(err, report.error());
     }
     print(*report, options, out);
@@ -48,7 +50,8 @@ std::optional<int> runTriageConsole(const Options& options, std::ostream& out, s
         const std::string& path = options.args[i];
         auto report = triage::triageConsoleFile(path);
         if (!report) {
-            if (options.json) out << errorRecord("console", path, report.error()).dump() << '\n';
+            if (options.json)
+                out << report::jsonText(errorRecord("console", path, report.error()), -1) << '\n';
             status = reportError(err, report.error());
             continue;
         }

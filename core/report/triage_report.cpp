@@ -1,5 +1,7 @@
 #include "report/triage_report.h"
 
+#include "util/dump_text.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -77,8 +79,8 @@ ordered_json crashReportJson(const triage::CrashReport& r) {
 
 void printCrashReport(std::ostream& out, const triage::CrashReport& r) {
     auto row = [&](const char* key, const std::string& value) {
-        out << std::string(12 - std::min<size_t>(12, std::strlen(key)), ' ') << key << ": " << value
-            << '\n';
+        out << std::string(12 - std::min<size_t>(12, std::strlen(key)), ' ') << key << ": "
+            << escapeControlCharacters(value) << '\n';
     };
     row("TITLE", r.title);
     row("KIND", std::string(triage::crashKindKey(r.kind)));
@@ -104,16 +106,18 @@ void printCrashReport(std::ostream& out, const triage::CrashReport& r) {
     }
     out << "FRAMES:\n";
     for (const auto& f : r.frames)
-        out << "  " << (f.function.empty() ? "(unknown)" : f.function)
-            << (f.module ? " [" + *f.module + "]" : "") << '\n';
+        out << "  "
+            << escapeControlCharacters((f.function.empty() ? "(unknown)" : f.function) +
+                                       (f.module ? " [" + *f.module + "]" : ""))
+            << '\n';
     for (const auto& t : r.blockedTasks) {
         out << "BLOCKED TASK " << t.pid << " (" << t.comm << ") " << t.state << ":\n";
         for (const auto& f : t.frames)
             out << "  " << f << '\n';
     }
     for (const auto& e : r.earlier)
-        out << "EARLIER: " << e.title << " (" << triage::crashKindKey(e.kind) << ", " << e.signature
-            << ")\n";
+        out << "EARLIER: " << escapeControlCharacters(e.title) << " ("
+            << triage::crashKindKey(e.kind) << ", " << e.signature << ")\n";
     for (const auto& w : r.warnings)
         out << "warning: " << w << '\n';
 }
