@@ -1,6 +1,7 @@
 // `triage --console` on text no kernel printed cleanly: bytes that are not UTF-8 and terminal
 // escapes in a comm reach the JSON as valid UTF-8 (with the bytes in hex) and the terminal
-// escaped (the comm's ESC as \\x1b); several files give one record each, a file without a report an error record.
+// escaped (ESC as \x1b); several files give one record each, a file without a report an error
+// record.
 #include "cli.h"
 
 #include <gtest/gtest.h>
