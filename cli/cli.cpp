@@ -22,6 +22,21 @@ constexpr std::array kVerbs = {
          "the symbol+offset at an address, or a symbol's address, "
          "with file:line",
          1, 1, runSym},
+    Verb{"struct", "TYPE[.member,...] [ADDR] [-o] DUMP",
+         "a struct's definition (-o: with member offsets), or the object at ADDR (only the "
+         "members named, dotted paths too)",
+         1, 2, runStruct},
+    Verb{"union", "TYPE[.member,...] [ADDR] [-o] DUMP", "the same as struct, for a union", 1, 2,
+         runUnion},
+    Verb{"p", "VARIABLE[.member...][:CPU[,CPU...]|:a] DUMP",
+         "a global variable's value, or a per-CPU variable's on the given CPUs (a: all)", 1, 1,
+         runP},
+    Verb{"whatis", "VARIABLE|[struct|union|enum] TYPE DUMP",
+         "a variable's declaration or a type's definition and size", 1, 2, runWhatis},
+    Verb{"list", "[-o OFFSET|TYPE.member] [-s TYPE[.member,...]] [-H] ADDR DUMP",
+         "the entries of a list_head chain from ADDR (-H: ADDR is the list's head), each "
+         "printed as TYPE with -s",
+         1, 2, runList},
     Verb{"entry-table", "DUMP | --vmlinux FILE",
          "every entry-code call site and where its pt_regs lies", 0, 0, runEntryTable},
 };
@@ -40,6 +55,10 @@ constexpr const char* kOptionsHelp =
     "  --split FILE     another part of a makedumpfile --split dump set (repeatable)\n"
     "  --json           print one JSON document on stdout (schema: docs/json-schema.md)\n"
     "  -a, --all, -l    bt: every CPU's current task, every task, file:line per frame\n"
+    "  -o               struct, union: member offsets\n"
+    "  -o OFFSET|TYPE.member, -s TYPE[.member,...], -H\n"
+    "                   list: where the list_head is in an entry, print each entry as TYPE,\n"
+    "                   the address is the list's head\n"
     "  -h, --help       this help; 'panicscope VERB --help' for one verb\n"
     "  --version        the program's version\n"
     "\n"

@@ -28,6 +28,18 @@ Result<Options> parseOptions(const std::vector<std::string>& argv) {
             o.allTasks = true;
         } else if (a == "-l") {
             o.lines = true;
+        } else if (a == "-o" && !positional.empty() && positional.front() == "list") {
+            auto v = value("-o");
+            if (!v) return tl::unexpected(v.error());
+            o.listOffset = *v;
+        } else if (a == "-o") {
+            o.offsets = true;
+        } else if (a == "-s") {
+            auto v = value("-s");
+            if (!v) return tl::unexpected(v.error());
+            o.listStruct = *v;
+        } else if (a == "-H") {
+            o.listHead = true;
         } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir" ||
                    a == "--module-dir") {
             auto v = value(a.c_str());

@@ -17,9 +17,13 @@ struct Options {
     std::vector<std::string> debugDirs;
     std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
     bool json = false;
-    bool activeTasks = false; // bt -a: the current task of every CPU
-    bool allTasks = false;    // bt --all: every task
-    bool lines = false;       // bt -l: file:line for every frame
+    bool activeTasks = false;              // bt -a: the current task of every CPU
+    bool allTasks = false;                 // bt --all: every task
+    bool lines = false;                    // bt -l: file:line for every frame
+    bool offsets = false;                  // struct/union -o: member offsets
+    std::optional<std::string> listOffset; // list -o OFFSET|TYPE.member
+    std::optional<std::string> listStruct; // list -s TYPE[.member,...]
+    bool listHead = false;                 // list -H: the address is the list's head
     bool help = false;
     bool version = false;
 };

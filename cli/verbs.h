@@ -26,6 +26,11 @@ int runPs(const model::Session&, const Options&, std::ostream& out, std::ostream
 int runLog(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runSym(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runBt(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runStruct(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runUnion(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runP(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runWhatis(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
+int runList(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
 int runEntryTable(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
 // entry-table without a dump: the vmlinux named by --vmlinux, at link-time addresses.
 int runEntryTableForVmlinux(const Options&, std::ostream& out, std::ostream& err);
