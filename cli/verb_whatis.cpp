@@ -27,6 +27,13 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
         name += (name.empty() ? "" : " ") + a;
     const bool tagged =
         name.starts_with("struct ") || name.starts_with("union ") || name.starts_with("enum ");
+    // An address names no symbol: it goes to address classification without the debug info's
+    // search for a variable or type of that name (slow for a name it lacks).
+    if (!tagged && parseHex(name)) {
+        const auto symbol = session.lookupSymbol(name);
+        if (name.starts_with("0x") || !symbol || symbol->name != name)
+            return reportError(err, {Errc::Unsupported, "whatis ADDR is not supported yet"});
+    }
     if (!tagged) {
         if (auto variable = session.describeVariable(name)) {
             if (options.json)
@@ -40,8 +47,6 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
     }
     auto type = session.describeType(name);
     if (type) return printType(*type, options, out);
-    if (!tagged && parseHex(name))
-        return reportError(err, {Errc::Unsupported, "whatis ADDR is not supported yet"});
     if (tagged) return reportError(err, type.error());
     return reportError(err, {Errc::NoType, "no variable or type named '" + name + "'"});
 }

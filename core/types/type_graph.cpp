@@ -97,11 +97,12 @@ Result<TypeRef> TypeGraph::findType(std::string_view spelled) const {
 }
 
 Result<TypeRef> TypeGraph::variableType(std::string_view name) const {
-    // DWARF first: the kernel's BTF has only the per-CPU variables.
-    if (dwarf_)
-        if (auto id = dwarf_->findVariableType(name)) return TypeRef{TypeRef::Source::Dwarf, *id};
+    // BTF has only the per-CPU variables, found in a scan of its records; DWARF has every one,
+    // but a per-CPU one declared only in the scheduler's units takes seconds to reach.
     if (btf_)
         if (auto id = btf_->findVariableType(name)) return TypeRef{TypeRef::Source::Btf, *id};
+    if (dwarf_)
+        if (auto id = dwarf_->findVariableType(name)) return TypeRef{TypeRef::Source::Dwarf, *id};
     return fail(Errc::NoType,
                 "no variable '" + std::string(name) + "' in the debug info of " + fileName_);
 }
