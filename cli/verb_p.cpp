@@ -4,6 +4,8 @@
 
 namespace panicscope::cli {
 
+namespace {
+
 int runP(const model::Session& session, const Options& options, std::ostream& out,
          std::ostream& err) {
     auto objects = session.readVariable(options.args.front());
@@ -26,6 +28,19 @@ int runP(const model::Session& session, const Options& options, std::ostream& ou
     for (const auto& w : warnings)
         err << "panicscope: warning: " << w.text << '\n';
     return 0;
+}
+
+} // namespace
+
+Verb pVerb() {
+    return {"p",
+            "VARIABLE[.member...][:CPU[,CPU...]|:a] DUMP",
+            "a global variable's value (or one member's), or a per-CPU variable's on the given "
+            "CPUs (a: every CPU)",
+            {},
+            1,
+            1,
+            runP};
 }
 
 } // namespace panicscope::cli

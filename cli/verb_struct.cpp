@@ -26,7 +26,7 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
             out << nlohmann::ordered_json{{"type", report::typeDefinitionJson(*definition)}}.dump(2)
                 << '\n';
         else
-            report::printTypeDefinition(out, *definition, options.offsets);
+            report::printTypeDefinition(out, *definition, options.has("-o"));
         return 0;
     }
     const auto address = parseHex(options.args[1]);
@@ -56,8 +56,6 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
     return 0;
 }
 
-} // namespace
-
 int runStruct(const model::Session& session, const Options& options, std::ostream& out,
               std::ostream& err) {
     return runAggregate("struct", session, options, out, err);
@@ -66,6 +64,29 @@ int runStruct(const model::Session& session, const Options& options, std::ostrea
 int runUnion(const model::Session& session, const Options& options, std::ostream& out,
              std::ostream& err) {
     return runAggregate("union", session, options, out, err);
+}
+
+} // namespace
+
+Verb structVerb() {
+    return {"struct",
+            "TYPE[.member,...] [ADDR] DUMP",
+            "a struct's definition, or the object at ADDR (only the members named, dotted paths "
+            "into nested members too)",
+            {{"-o", nullptr, "the definition with each member's offset"}},
+            1,
+            2,
+            runStruct};
+}
+
+Verb unionVerb() {
+    return {"union",
+            "TYPE[.member,...] [ADDR] DUMP",
+            "a union's definition, or the object at ADDR (as struct)",
+            {{"-o", nullptr, "the definition with each member's offset"}},
+            1,
+            2,
+            runUnion};
 }
 
 } // namespace panicscope::cli

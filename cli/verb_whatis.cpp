@@ -15,8 +15,6 @@ int printType(const model::TypeDefinition& type, const Options& options, std::os
     return 0;
 }
 
-} // namespace
-
 // `whatis struct list_head`, `whatis pid_t`, `whatis jiffies`: a type's definition or a
 // variable's declaration. A tagged name is a type; a bare one a variable first, then a type;
 // what names neither but reads as an address is left to address classification.
@@ -49,6 +47,18 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
     if (type) return printType(*type, options, out);
     if (tagged) return reportError(err, type.error());
     return reportError(err, {Errc::NoType, "no variable or type named '" + name + "'"});
+}
+
+} // namespace
+
+Verb whatisVerb() {
+    return {"whatis",
+            "VARIABLE|[struct|union|enum] TYPE DUMP",
+            "a variable's declaration, or a type's definition and size",
+            {},
+            1,
+            2,
+            runWhatis};
 }
 
 } // namespace panicscope::cli
