@@ -38,7 +38,9 @@ int runList(const model::Session& session, const Options& options, std::ostream&
     const bool membersOnly =
         request.structType && request.structType->find('.') != std::string::npos;
     if (options.json)
-        out << report::listJson(*list).dump(2) << '\n';
+        out << report::listJson(*list).dump(2, ' ', false,
+                                            nlohmann::ordered_json::error_handler_t::replace)
+            << '\n';
     else
         report::printList(out, *list, membersOnly);
     if (list->problem) return reportError(err, {Errc::Corrupt, "list: " + *list->problem});

@@ -19,7 +19,7 @@ int runP(const model::Session& session, const Options& options, std::ostream& ou
             list.push_back(report::objectJson(o));
         out << nlohmann::ordered_json{{"objects", std::move(list)},
                                       {"warnings", report::warningsJson(warnings)}}
-                   .dump(2)
+                   .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
             << '\n';
         return 0;
     }

@@ -23,7 +23,8 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
         auto definition = session.describeType(type);
         if (!definition) return reportError(err, definition.error());
         if (options.json)
-            out << nlohmann::ordered_json{{"type", report::typeDefinitionJson(*definition)}}.dump(2)
+            out << nlohmann::ordered_json{{"type", report::typeDefinitionJson(*definition)}}.dump(
+                       2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                 << '\n';
         else
             report::printTypeDefinition(out, *definition, options.has("-o"));
@@ -43,7 +44,7 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
             list.push_back(report::objectJson(o));
         out << nlohmann::ordered_json{{"objects", std::move(list)},
                                       {"warnings", report::warningsJson(warnings)}}
-                   .dump(2)
+                   .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
             << '\n';
         return 0;
     }

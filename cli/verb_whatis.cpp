@@ -9,7 +9,9 @@ namespace {
 
 int printType(const model::TypeDefinition& type, const Options& options, std::ostream& out) {
     if (options.json)
-        out << nlohmann::ordered_json{{"type", report::typeDefinitionJson(type)}}.dump(2) << '\n';
+        out << nlohmann::ordered_json{{"type", report::typeDefinitionJson(type)}}.dump(
+                   2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
+            << '\n';
     else
         report::printTypeDefinition(out, type, false);
     return 0;
@@ -36,7 +38,7 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
         if (auto variable = session.describeVariable(name)) {
             if (options.json)
                 out << nlohmann::ordered_json{{"variable", report::variableInfoJson(*variable)}}
-                           .dump(2)
+                           .dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace)
                     << '\n';
             else
                 report::printVariableInfo(out, *variable);

@@ -26,6 +26,12 @@ std::optional<uint32_t> BtfTypeReader::definitionOf(uint32_t forward) const {
 std::optional<Type> BtfTypeReader::read(uint64_t id64) const {
     if (id64 == 0 || id64 >= btf_.count()) return std::nullopt;
     auto id = static_cast<uint32_t>(id64);
+    // __user, __rcu: type tags have no C spelling of their own; a chain of them too long to be
+    // real is a damaged file.
+    for (int tags = 0; btf_.kind(id) == BtfKind::TypeTag; ++tags) {
+        if (tags == 32) return std::nullopt;
+        id = btf_.referredType(id);
+    }
     Type t;
     t.name = std::string(btf_.name(id));
     switch (btf_.kind(id)) {
@@ -85,8 +91,6 @@ std::optional<Type> BtfTypeReader::read(uint64_t id64) const {
         t.target = btfRef(btf_.referredType(id));
         return t;
     }
-    case BtfKind::TypeTag: // __user, __rcu: no type of their own in C
-        return read(btf_.referredType(id));
     case BtfKind::FunctionProto:
         t.kind = TypeKind::Function;
         t.target = btfRef(btf_.referredType(id));

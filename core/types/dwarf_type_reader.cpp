@@ -54,7 +54,8 @@ std::optional<Type> DwarfTypeReader::read(uint64_t id) const {
     return readDie(&die, static_cast<unsigned>(id >> kDimensionShift));
 }
 
-std::optional<Type> DwarfTypeReader::readDie(Dwarf_Die* die, unsigned dimension) const {
+std::optional<Type> DwarfTypeReader::readDie(Dwarf_Die* die, unsigned dimension, int depth) const {
+    if (depth > 8) return std::nullopt; // _Atomic of _Atomic ...: a damaged file
     Type t;
     if (const char* name = dwarf_diename(die)) t.name = name;
     const int tag = dwarf_tag(die);
@@ -84,7 +85,7 @@ std::optional<Type> DwarfTypeReader::readDie(Dwarf_Die* die, unsigned dimension)
                 t.name.empty() ? nullptr : index_.find(t.name, /*orTypedef=*/false).aggregate;
             if (definition && dwarf_tag(const_cast<Dwarf_Die*>(definition)) == tag) {
                 Dwarf_Die copy = *definition;
-                return readDie(&copy, 0);
+                return readDie(&copy, 0, depth + 1);
             }
             t.declaration = true;
             return t;
@@ -97,7 +98,7 @@ std::optional<Type> DwarfTypeReader::readDie(Dwarf_Die* die, unsigned dimension)
         if (dwarf_hasattr(die, DW_AT_declaration)) {
             if (const Dwarf_Die* definition = t.name.empty() ? nullptr : index_.findEnum(t.name)) {
                 Dwarf_Die copy = *definition;
-                return readDie(&copy, 0);
+                return readDie(&copy, 0, depth + 1);
             }
             t.declaration = true;
         }
@@ -121,7 +122,7 @@ std::optional<Type> DwarfTypeReader::readDie(Dwarf_Die* die, unsigned dimension)
         Dwarf_Die inner;
         if (!dwarf_attr_integrate(die, DW_AT_type, &attr) || !dwarf_formref_die(&attr, &inner))
             return std::nullopt;
-        return readDie(&inner, 0);
+        return readDie(&inner, 0, depth + 1);
     }
     case DW_TAG_subroutine_type:
         t.kind = TypeKind::Function;

@@ -17,7 +17,7 @@ class DwarfTypeReader final : public TypeReader {
     std::optional<uint64_t> findVariableType(std::string_view name) const override;
 
   private:
-    std::optional<Type> readDie(Dwarf_Die* die, unsigned dimension) const;
+    std::optional<Type> readDie(Dwarf_Die* die, unsigned dimension, int depth = 0) const;
     std::optional<Type> readArray(Dwarf_Die* die, unsigned dimension) const;
     void readMembers(Dwarf_Die* die, Type& type) const;
     void readEnumerators(Dwarf_Die* die, Type& type) const;

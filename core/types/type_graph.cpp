@@ -187,8 +187,8 @@ std::string TypeGraph::declareAt(TypeRef ref, std::string inner, int depth) cons
         return declareAt(t.target, std::move(inner), depth + 1);
     case TypeKind::Function: {
         std::string parameters;
-        for (const TypeRef& p : t.parameters)
-            parameters += (parameters.empty() ? "" : ", ") + nameOf(p);
+        for (const TypeRef& p : t.parameters) // the depth goes on: a type may name itself
+            parameters += (parameters.empty() ? "" : ", ") + declareAt(p, "", depth + 1);
         if (t.variadic) parameters += parameters.empty() ? "..." : ", ...";
         if (parameters.empty()) parameters = "void";
         return declareAt(t.target, inner + "(" + parameters + ")", depth + 1);
@@ -200,8 +200,7 @@ std::string TypeGraph::declareAt(TypeRef ref, std::string inner, int depth) cons
                            : t.kind == TypeKind::Volatile ? "volatile"
                                                           : "restrict";
         // A qualified pointer is qualified after its star: "char *const p".
-        if (get(stripped(t.target)).kind == TypeKind::Pointer &&
-            get(t.target).kind == TypeKind::Pointer)
+        if (get(t.target).kind == TypeKind::Pointer)
             return declareAt(t.target, std::string(word) + (inner.empty() ? "" : " ") + inner,
                              depth + 1);
         return std::string(word) + " " + declareAt(t.target, std::move(inner), depth + 1);
