@@ -1,5 +1,7 @@
 #include "types/type_definition.h"
 
+#include "types/type_graph.h"
+
 namespace panicscope::types {
 
 namespace {

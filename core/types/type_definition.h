@@ -3,7 +3,6 @@
 #pragma once
 
 #include "types/type.h"
-#include "types/type_graph.h"
 
 #include <cstdint>
 #include <optional>
@@ -11,6 +10,8 @@
 #include <vector>
 
 namespace panicscope::types {
+
+class TypeGraph;
 
 // A member of a type as `struct TYPE` prints it.
 struct TypeMember {

@@ -154,6 +154,12 @@ TEST_P(TypeVerbs, TaskMembersAreDrgnsAndTheConsoles) {
         }
     }
     EXPECT_GT(namedByConsole, 10u);
+    // An object wholly outside the dump is an error naming it; nothing is read as zeros.
+    auto nowhere = s.readObject("task_struct", 0x10, {});
+    ASSERT_FALSE(nowhere);
+    EXPECT_EQ(nowhere.error().code, Errc::NotInDump);
+    EXPECT_TRUE(nowhere.error().message.starts_with("struct task_struct at 0x10: "))
+        << nowhere.error().message;
 
     // The CLI's text of one task, as crash prints selected members.
     const auto& task = f().tasks.back();
