@@ -127,8 +127,9 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 } // namespace
 
 std::span<const Verb> allVerbs() {
-    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),         btVerb(),    logVerb(),
-                                            symVerb(),  entryTableVerb(), triageVerb()};
+    static const std::vector<Verb> verbs = {
+        infoVerb(),  psVerb(), btVerb(),     logVerb(),  symVerb(),        structVerb(),
+        unionVerb(), pVerb(),  whatisVerb(), listVerb(), entryTableVerb(), triageVerb()};
     return verbs;
 }
 

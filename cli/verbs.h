@@ -39,6 +39,11 @@ Verb symVerb();
 Verb btVerb();
 Verb entryTableVerb();
 Verb triageVerb();
+Verb structVerb();
+Verb unionVerb();
+Verb pVerb();
+Verb whatisVerb();
+Verb listVerb();
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);
