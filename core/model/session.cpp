@@ -92,6 +92,7 @@ struct Session::Impl {
     std::unique_ptr<symbols::Vmlinux> vmlinux;
     kernel::KaslrOffset kaslr;
     std::vector<std::string> openWarnings;
+    std::vector<std::string> optionWarnings; // module directories that are not there
     std::vector<std::string> moduleDirs;
     std::unique_ptr<kernel::KernelView> view;
     // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
@@ -243,10 +244,25 @@ std::vector<Diagnostic> Session::warnings() const {
     auto all = warningsFrom("dump", impl_->dump->warnings());
     auto open = warningsFrom("vmlinux", impl_->openWarnings);
     all.insert(all.end(), open.begin(), open.end());
+    auto options = warningsFrom("options", impl_->optionWarnings);
+    all.insert(all.end(), options.begin(), options.end());
     return all;
 }
 
 namespace {
+
+// A --module-dir that is no directory finds no .ko: say so rather than print no lines silently.
+std::vector<std::string> missingModuleDirs(const std::vector<std::string>& dirs) {
+    std::vector<std::string> out;
+    for (const auto& dir : dirs) {
+        std::error_code error;
+        if (std::filesystem::is_directory(dir, error)) continue;
+        out.push_back(
+            "module directory " + dir +
+            (std::filesystem::exists(dir, error) ? " is not a directory" : " does not exist"));
+    }
+    return out;
+}
 
 // The vmlinux of the options, or the one found for the dump's release.
 Result<std::string> vmlinuxPathFor(const SessionOptions& options, const dump::DumpFile& dump) {
@@ -297,6 +313,10 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux, *s->view);
     if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump));
     if (*match) s->openWarnings.push_back(**match);
+    if (!s->vmlinux->hasDwarf())
+        s->openWarnings.push_back(*vmlinuxPath +
+                                  " has no DWARF debug info: no file:line, inline frames or CFI");
+    s->optionWarnings = missingModuleDirs(options.moduleDirs);
     return std::unique_ptr<Session>(new Session(std::move(s)));
 }
 
@@ -387,13 +407,21 @@ Result<std::vector<ModuleRow>> Session::modules() const {
     return out;
 }
 
-Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+Result<SelectedTasks> Session::selectAvailableTasks(const TaskSelection& selection) const {
     auto table = tasks();
     if (!table) return failure(table);
     // An unreadable panic CPU is an error here, not just an unmarked list.
     if (selection.kind == TaskSelection::Kind::Crashing)
         if (const auto& crashing = impl_->crashing(); !crashing) return failure(crashing);
-    return selectTaskRows(table->tasks, selection);
+    return selectAvailableTaskRows(table->tasks, selection);
+}
+
+Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+    auto chosen = selectAvailableTasks(selection);
+    if (!chosen) return failure(chosen);
+    if (!chosen->missingPids.empty())
+        return fail(Errc::Usage, noTaskWithPid(chosen->missingPids.front()));
+    return std::move(chosen->tasks);
 }
 
 Result<unwind::StackTrace> Session::backtrace(const TaskRow& task,

@@ -62,6 +62,8 @@ class Session {
     // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing
     // task.
     Result<std::vector<TaskRow>> selectTasks(const TaskSelection& selection) const;
+    // The same, but a pid no task has is listed in `missingPids` instead of failing the rest.
+    Result<SelectedTasks> selectAvailableTasks(const TaskSelection& selection) const;
     Result<unwind::StackTrace> backtrace(const TaskRow& task,
                                          const BacktraceOptions& options) const;
     // Unwinds `tasks` on every core. `onTask` gets each trace as it is ready, with the task's

@@ -102,6 +102,12 @@ struct TaskSelection {
     std::vector<int32_t> pids;
 };
 
+// The tasks a selection found, and the pids it asked for that no task has.
+struct SelectedTasks {
+    std::vector<TaskRow> tasks;
+    std::vector<int32_t> missingPids; // in the order given
+};
+
 struct BacktraceOptions {
     bool lines = false; // file:line for every frame and the functions inlined into it (slower)
 };
