@@ -191,6 +191,11 @@ struct Session::Impl {
     }
     Lazy<std::unordered_map<uint64_t, size_t>> taskIndex;
     std::vector<std::string> unwindWarnings() const;
+
+    // Symbols: see Session::symbolize and lookupSymbol.
+    std::optional<SymbolInfo> symbolizeAt(uint64_t address) const;
+    SymbolInfo describeSymbol(const symbols::Symbol& symbol) const;
+    std::optional<SymbolInfo> describePerCpu(uint64_t address) const;
 };
 
 Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
@@ -217,6 +222,89 @@ Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
     if (!b) return failure(b);
     u->backtracer = std::move(*b);
     return u;
+}
+
+std::optional<SymbolInfo> Session::Impl::symbolizeAt(uint64_t address) const {
+    // bt's symbolizer (modules included); without it (unreadable per-CPU data or unwind
+    // tables) the same rule on the vmlinux alone.
+    const auto& u = unwinder();
+    const unwind::CodeMap vmlinuxOnly(vmlinux->symbols(), kaslr.offset, nullptr, {});
+    const unwind::Symbolizer vmlinuxSymbolizer(*vmlinux, vmlinuxOnly, nullptr);
+    const unwind::CodeMap& code = u ? (*u)->code : vmlinuxOnly;
+    unwind::Frame frame;
+    frame.pc = address;
+    frame.interrupted = true; // the address itself, not a return address
+    (u ? *(*u)->symbolizer : vmlinuxSymbolizer).symbolize(frame, true);
+    const unwind::CodeRef ref = code.find(address);
+    // A per-CPU variable's link address is an offset: no runtime address is in it this way.
+    if (!frame.function || !ref.symbol ||
+        (!ref.inModule() && kernel::isPerCpuSymbol(vmlinux->symbols(), *ref.symbol)))
+        return std::nullopt;
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = *frame.function;
+    out.symbolAddress = address - frame.offset;
+    out.offset = frame.offset;
+    out.size = frame.functionSize;
+    out.isFunction = ref.function() != nullptr;
+    out.module = frame.module;
+    out.file = frame.file;
+    out.line = frame.line;
+    return out;
+}
+
+SymbolInfo Session::Impl::describeSymbol(const symbols::Symbol& symbol) const {
+    const symbols::SymbolTable& table = vmlinux->symbols();
+    SymbolInfo out;
+    if (kernel::isPerCpuSymbol(table, symbol)) {
+        if (auto at = describePerCpu(symbol.address)) out = *at; // each CPU's address
+        out.perCpu = true;
+        out.address = out.symbolAddress = symbol.address;
+    } else {
+        out.address = out.symbolAddress = symbol.address + kaslr.offset;
+        if (auto at = symbolizeAt(out.address)) { // its file:line
+            out.file = at->file;
+            out.line = at->line;
+        }
+    }
+    out.name = symbol.name; // not an alias at the same address
+    out.offset = 0;
+    out.size = table.kallsymsSize(symbol);
+    out.isFunction = symbol.isFunction;
+    return out;
+}
+
+std::optional<SymbolInfo> Session::Impl::describePerCpu(uint64_t address) const {
+    const symbols::SymbolTable& table = vmlinux->symbols();
+    const uint64_t areaSize = kernel::perCpuAreaSize(table);
+    const auto& c = cpus();
+    // An offset (as `sym runqueues` prints it), or an address in one CPU's area.
+    std::optional<unsigned> cpu;
+    uint64_t offset = address;
+    if (address > areaSize || areaSize == 0) { // __per_cpu_end itself is an offset too
+        if (!c) return std::nullopt;
+        for (unsigned i : c->cpus())
+            if (address >= c->areaOf(i) && address - c->areaOf(i) < areaSize) cpu = i;
+        if (!cpu) return std::nullopt;
+        offset = address - c->areaOf(*cpu);
+    }
+    const symbols::Symbol* s = table.containing(offset);
+    if (!s || !kernel::isPerCpuSymbol(table, *s)) return std::nullopt;
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = s->name;
+    out.symbolAddress = address - (offset - s->address);
+    out.offset = offset - s->address;
+    out.size = table.kallsymsSize(*s);
+    out.isFunction = s->isFunction;
+    out.perCpu = true;
+    out.cpu = cpu;
+    if (!cpu && c)
+        for (unsigned i : c->cpus())
+            out.cpuAddresses.push_back({i, c->areaOf(i) + offset});
+    return out;
 }
 
 std::vector<std::string> Session::Impl::unwindWarnings() const {
@@ -488,52 +576,22 @@ Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
 
 Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
     const Impl& s = *impl_;
-    SymbolInfo out;
-    out.query = query;
-    const uint64_t slide = s.kaslr.offset;
-    const symbols::Symbol* sym = s.vmlinux->symbols().byName(query);
-    if (sym) {
-        out.address = sym->address + slide;
+    std::optional<SymbolInfo> out;
+    if (const symbols::Symbol* sym = s.vmlinux->symbols().byName(query)) {
+        out = s.describeSymbol(*sym);
     } else if (auto address = parseHex(query)) {
-        out.address = *address;
-        sym = s.vmlinux->symbols().containing(*address - slide);
-        if (!sym) return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
+        out = s.describePerCpu(*address);
+        if (!out) out = s.symbolizeAt(*address);
+        if (!out) return fail(Errc::NoSymbol, "no symbol at " + hex(*address));
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
     }
-    out.name = sym->name;
-    out.symbolAddress = sym->address + slide;
-    out.offset = out.address - out.symbolAddress;
-    out.size = sym->size;
-    out.isFunction = sym->isFunction;
-    if (auto loc = s.vmlinux->sourceLocation(out.address - slide)) {
-        out.file = loc->file;
-        out.line = loc->line;
-    }
-    return out;
+    out->query = query;
+    return *out;
 }
 
 std::optional<SymbolInfo> Session::symbolize(uint64_t address) const {
-    const auto& u = impl_->unwinder();
-    if (!u) return std::nullopt;
-    unwind::Frame frame;
-    frame.pc = address;
-    frame.interrupted = true; // the address itself, not a return address
-    (*u)->symbolizer->symbolize(frame, true);
-    if (!frame.function) return std::nullopt;
-    const unwind::CodeRef code = (*u)->code.find(address);
-    SymbolInfo out;
-    out.query = hex(address);
-    out.address = address;
-    out.name = *frame.function;
-    out.symbolAddress = address - frame.offset;
-    out.offset = frame.offset;
-    out.size = frame.functionSize;
-    out.isFunction = code.function() != nullptr;
-    out.module = frame.module;
-    out.file = frame.file;
-    out.line = frame.line;
-    return out;
+    return impl_->symbolizeAt(address);
 }
 
 Result<EntryTable> Session::entryTable() const {

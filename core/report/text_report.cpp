@@ -73,8 +73,15 @@ void printSymbol(std::ostream& out, const model::SymbolInfo& s) {
     out << hex16(s.address) << " (" << (s.isFunction ? 'T' : 'D') << ") " << s.name;
     if (s.offset) out << "+" << hex(s.offset);
     if (s.size) out << "/" << hex(s.size);
+    if (s.module) out << " [" << *s.module << "]";
     if (s.file) out << "  " << *s.file << ":" << s.line.value_or(0);
+    if (s.cpu)
+        out << "  (in CPU " << *s.cpu << "'s per-CPU area)";
+    else if (s.perCpu)
+        out << "  (per-CPU offset)";
     out << '\n';
+    for (const auto& [cpu, address] : s.cpuAddresses)
+        out << "   CPU " << cpu << ": " << hex16(address) << '\n';
 }
 
 } // namespace panicscope::report
