@@ -128,7 +128,8 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
                           {"boundary", boundary},
                           {"interrupted", f.interrupted},
                           {"user", f.userMode},
-                          {"stack", f.stack.name}});
+                          {"stack", f.stack.name},
+                          {"slot", hex(f.slot())}});
     });
     return {{"pid", task.pid},           {"tgid", task.tgid},
             {"comm", task.comm},         {"state", std::string(1, task.state)},
