@@ -79,7 +79,7 @@ Verb btVerb() {
               "kernel stacks: the crashing task's, each CPU's current task's (-a), every task's "
               "(--all) or the given pids'",
               {
-                  {"-a", nullptr, "the current task of every CPU"},
+                  {"-a", nullptr, "the current task of every CPU, in CPU order"},
                   {"--all", nullptr, "every task"},
                   {"-l", nullptr, "file:line for every frame, with inlined calls"},
               },

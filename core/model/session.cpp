@@ -347,7 +347,7 @@ std::vector<std::string> missingModuleDirs(const std::vector<std::string>& dirs)
         if (std::filesystem::is_directory(dir, error)) continue;
         out.push_back(
             "module directory " + dir +
-            (std::filesystem::exists(dir, error) ? " is not a directory" : " does not exist"));
+            (std::filesystem::exists(dir, error) ? ": not a directory" : ": no such directory"));
     }
     return out;
 }

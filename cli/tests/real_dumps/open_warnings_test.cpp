@@ -21,7 +21,7 @@ TEST(OpenWarnings, AModuleDirThatIsNotThereIsOneWarning) {
     const auto bt = runCli({"bt", "--module-dir", missing, row.dump, "--vmlinux", row.vmlinux});
     EXPECT_EQ(bt.status, 0);
     EXPECT_EQ(bt.err, "panicscope: warning: module directory " + missing +
-                          " does not exist (results may be partial)\n");
+                          ": no such directory (results may be partial)\n");
     EXPECT_NE(bt.out.find("[panicscope_crash]"), std::string::npos);
     const auto plain = runCli({"bt", row.dump, "--vmlinux", row.vmlinux});
     EXPECT_EQ(bt.out, plain.out);
