@@ -4,6 +4,8 @@
 #include "util/ordered_writer.h"
 #include "verbs.h"
 
+#include "model/task_selection.h"
+
 #include <sstream>
 
 namespace panicscope::cli {
@@ -33,8 +35,13 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
           std::ostream& err) {
     auto chosen = selection(options);
     if (!chosen) return reportError(err, chosen.error());
-    auto tasks = session.selectTasks(*chosen);
-    if (!tasks) return reportError(err, tasks.error());
+    // What exists is printed; each pid that does not is an error line (and exit status 1).
+    auto selected = session.selectAvailableTasks(*chosen);
+    if (!selected) return reportError(err, selected.error());
+    const std::vector<model::TaskRow>& tasks = selected->tasks;
+    for (const int32_t pid : selected->missingPids)
+        reportError(err, Error{Errc::Usage, model::noTaskWithPid(pid)});
+    if (tasks.empty() && !selected->missingPids.empty()) return 1;
     const bool lines = options.has("-l") || options.json;
     // Traces are made and formatted on every core, and printed in the order of the tasks.
     std::optional<report::StreamedJsonArray> json;
@@ -46,7 +53,7 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
             out << (index ? "\n" : "") << text;
     });
     auto done = session.backtraces(
-        *tasks, {lines}, [&](size_t index, const model::TaskRow& task, unwind::StackTrace trace) {
+        tasks, {lines}, [&](size_t index, const model::TaskRow& task, unwind::StackTrace trace) {
             if (options.json) {
                 writer.put(index, report::StreamedJsonArray::elementText(
                                       report::taskBacktraceJson(task, trace)));
@@ -61,7 +68,7 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
     // After the traces: the walks find which modules' .ko files are missing or of another build.
     for (const auto& warning : session.backtraceWarnings())
         err << "panicscope: warning: " << warning.text << '\n';
-    return 0;
+    return selected->missingPids.empty() ? 0 : 1;
 }
 
 } // namespace
@@ -72,7 +79,7 @@ Verb btVerb() {
               "kernel stacks: the crashing task's, each CPU's current task's (-a), every task's "
               "(--all) or the given pids'",
               {
-                  {"-a", nullptr, "the current task of every CPU"},
+                  {"-a", nullptr, "the current task of every CPU, in CPU order"},
                   {"--all", nullptr, "every task"},
                   {"-l", nullptr, "file:line for every frame, with inlined calls"},
               },

@@ -23,7 +23,8 @@ int runSym(const model::Session& session, const Options& options, std::ostream& 
 Verb symVerb() {
     return {"sym",
             "ADDR|NAME DUMP",
-            "the symbol+offset at an address, or a symbol's address, with file:line",
+            "the symbol+offset at an address (exit 1 when none contains it), or a symbol's "
+            "address, with file:line; per-CPU variables as offsets with each CPU's address",
             {},
             1,
             1,

@@ -98,6 +98,7 @@ struct Session::Impl {
     std::unique_ptr<symbols::Vmlinux> vmlinux;
     kernel::KaslrOffset kaslr;
     std::vector<std::string> openWarnings;
+    std::vector<std::string> optionWarnings; // module directories that are not there
     std::vector<std::string> moduleDirs;
     std::unique_ptr<kernel::KernelView> view;
     // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
@@ -205,6 +206,11 @@ struct Session::Impl {
         });
     }
     std::vector<std::string> unwindWarnings() const;
+
+    // Symbols: see Session::symbolize and lookupSymbol.
+    std::optional<SymbolInfo> symbolizeAt(uint64_t address) const;
+    SymbolInfo describeSymbol(const symbols::Symbol& symbol) const;
+    std::optional<SymbolInfo> describePerCpu(uint64_t address) const;
 };
 
 Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
@@ -233,6 +239,89 @@ Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
     return u;
 }
 
+std::optional<SymbolInfo> Session::Impl::symbolizeAt(uint64_t address) const {
+    // bt's symbolizer (modules included); without it (unreadable per-CPU data or unwind
+    // tables) the same rule on the vmlinux alone.
+    const auto& u = unwinder();
+    const unwind::CodeMap vmlinuxOnly(vmlinux->symbols(), kaslr.offset, nullptr, {});
+    const unwind::Symbolizer vmlinuxSymbolizer(*vmlinux, vmlinuxOnly, nullptr);
+    const unwind::CodeMap& code = u ? (*u)->code : vmlinuxOnly;
+    unwind::Frame frame;
+    frame.pc = address;
+    frame.interrupted = true; // the address itself, not a return address
+    (u ? *(*u)->symbolizer : vmlinuxSymbolizer).symbolize(frame, true);
+    const unwind::CodeRef ref = code.find(address);
+    // A per-CPU variable's link address is an offset: no runtime address is in it this way.
+    if (!frame.function || !ref.symbol ||
+        (!ref.inModule() && kernel::isPerCpuSymbol(vmlinux->symbols(), *ref.symbol)))
+        return std::nullopt;
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = *frame.function;
+    out.symbolAddress = address - frame.offset;
+    out.offset = frame.offset;
+    out.size = frame.functionSize;
+    out.isFunction = ref.function() != nullptr;
+    out.module = frame.module;
+    out.file = frame.file;
+    out.line = frame.line;
+    return out;
+}
+
+SymbolInfo Session::Impl::describeSymbol(const symbols::Symbol& symbol) const {
+    const symbols::SymbolTable& table = vmlinux->symbols();
+    SymbolInfo out;
+    if (kernel::isPerCpuSymbol(table, symbol)) {
+        if (auto at = describePerCpu(symbol.address)) out = *at; // each CPU's address
+        out.perCpu = true;
+        out.address = out.symbolAddress = symbol.address;
+    } else {
+        out.address = out.symbolAddress = symbol.address + kaslr.offset;
+        if (auto at = symbolizeAt(out.address)) { // its file:line
+            out.file = at->file;
+            out.line = at->line;
+        }
+    }
+    out.name = symbol.name; // not an alias at the same address
+    out.offset = 0;
+    out.size = table.kallsymsSize(symbol);
+    out.isFunction = symbol.isFunction;
+    return out;
+}
+
+std::optional<SymbolInfo> Session::Impl::describePerCpu(uint64_t address) const {
+    const symbols::SymbolTable& table = vmlinux->symbols();
+    const uint64_t areaSize = kernel::perCpuAreaSize(table);
+    const auto& c = cpus();
+    // An offset (as `sym runqueues` prints it), or an address in one CPU's area.
+    std::optional<unsigned> cpu;
+    uint64_t offset = address;
+    if (address > areaSize || areaSize == 0) { // __per_cpu_end itself is an offset too
+        if (!c) return std::nullopt;
+        for (unsigned i : c->cpus())
+            if (address >= c->areaOf(i) && address - c->areaOf(i) < areaSize) cpu = i;
+        if (!cpu) return std::nullopt;
+        offset = address - c->areaOf(*cpu);
+    }
+    const symbols::Symbol* s = table.containing(offset);
+    if (!s || !kernel::isPerCpuSymbol(table, *s)) return std::nullopt;
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = s->name;
+    out.symbolAddress = address - (offset - s->address);
+    out.offset = offset - s->address;
+    out.size = table.kallsymsSize(*s);
+    out.isFunction = s->isFunction;
+    out.perCpu = true;
+    out.cpu = cpu;
+    if (!cpu && c)
+        for (unsigned i : c->cpus())
+            out.cpuAddresses.push_back({i, c->areaOf(i) + offset});
+    return out;
+}
+
 std::vector<std::string> Session::Impl::unwindWarnings() const {
     std::vector<std::string> all;
     if (const auto* t = tables.peek()) all = t->warnings;
@@ -258,10 +347,25 @@ std::vector<Diagnostic> Session::warnings() const {
     auto all = warningsFrom("dump", impl_->dump->warnings());
     auto open = warningsFrom("vmlinux", impl_->openWarnings);
     all.insert(all.end(), open.begin(), open.end());
+    auto options = warningsFrom("options", impl_->optionWarnings);
+    all.insert(all.end(), options.begin(), options.end());
     return all;
 }
 
 namespace {
+
+// A --module-dir that is no directory finds no .ko: say so rather than print no lines silently.
+std::vector<std::string> missingModuleDirs(const std::vector<std::string>& dirs) {
+    std::vector<std::string> out;
+    for (const auto& dir : dirs) {
+        std::error_code error;
+        if (std::filesystem::is_directory(dir, error)) continue;
+        out.push_back(
+            "module directory " + dir +
+            (std::filesystem::exists(dir, error) ? ": not a directory" : ": no such directory"));
+    }
+    return out;
+}
 
 // The vmlinux of the options, or the one found for the dump's release.
 Result<std::string> vmlinuxPathFor(const SessionOptions& options, const dump::DumpFile& dump) {
@@ -312,6 +416,10 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux, *s->view);
     if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump));
     if (*match) s->openWarnings.push_back(**match);
+    if (!s->vmlinux->hasDwarf())
+        s->openWarnings.push_back(*vmlinuxPath +
+                                  " has no DWARF debug info: no file:line, inline frames or CFI");
+    s->optionWarnings = missingModuleDirs(options.moduleDirs);
     return std::unique_ptr<Session>(new Session(std::move(s)));
 }
 
@@ -402,13 +510,21 @@ Result<std::vector<ModuleRow>> Session::modules() const {
     return out;
 }
 
-Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+Result<SelectedTasks> Session::selectAvailableTasks(const TaskSelection& selection) const {
     auto table = tasks();
     if (!table) return failure(table);
     // An unreadable panic CPU is an error here, not just an unmarked list.
     if (selection.kind == TaskSelection::Kind::Crashing)
         if (const auto& crashing = impl_->crashing(); !crashing) return failure(crashing);
-    return selectTaskRows(table->tasks, selection);
+    return selectAvailableTaskRows(table->tasks, selection);
+}
+
+Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+    auto chosen = selectAvailableTasks(selection);
+    if (!chosen) return failure(chosen);
+    if (!chosen->missingPids.empty())
+        return fail(Errc::Usage, noTaskWithPid(chosen->missingPids.front()));
+    return std::move(chosen->tasks);
 }
 
 Result<unwind::StackTrace> Session::backtrace(const TaskRow& task,
@@ -458,52 +574,22 @@ Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
 
 Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
     const Impl& s = *impl_;
-    SymbolInfo out;
-    out.query = query;
-    const uint64_t slide = s.kaslr.offset;
-    const symbols::Symbol* sym = s.vmlinux->symbols().byName(query);
-    if (sym) {
-        out.address = sym->address + slide;
+    std::optional<SymbolInfo> out;
+    if (const symbols::Symbol* sym = s.vmlinux->symbols().byName(query)) {
+        out = s.describeSymbol(*sym);
     } else if (auto address = parseHex(query)) {
-        out.address = *address;
-        sym = s.vmlinux->symbols().containing(*address - slide);
-        if (!sym) return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
+        out = s.describePerCpu(*address);
+        if (!out) out = s.symbolizeAt(*address);
+        if (!out) return fail(Errc::NoSymbol, "no symbol at " + hex(*address));
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
     }
-    out.name = sym->name;
-    out.symbolAddress = sym->address + slide;
-    out.offset = out.address - out.symbolAddress;
-    out.size = sym->size;
-    out.isFunction = sym->isFunction;
-    if (auto loc = s.vmlinux->sourceLocation(out.address - slide)) {
-        out.file = loc->file;
-        out.line = loc->line;
-    }
-    return out;
+    out->query = query;
+    return *out;
 }
 
 std::optional<SymbolInfo> Session::symbolize(uint64_t address) const {
-    const auto& u = impl_->unwinder();
-    if (!u) return std::nullopt;
-    unwind::Frame frame;
-    frame.pc = address;
-    frame.interrupted = true; // the address itself, not a return address
-    (*u)->symbolizer->symbolize(frame, true);
-    if (!frame.function) return std::nullopt;
-    const unwind::CodeRef code = (*u)->code.find(address);
-    SymbolInfo out;
-    out.query = hex(address);
-    out.address = address;
-    out.name = *frame.function;
-    out.symbolAddress = address - frame.offset;
-    out.offset = frame.offset;
-    out.size = frame.functionSize;
-    out.isFunction = code.function() != nullptr;
-    out.module = frame.module;
-    out.file = frame.file;
-    out.line = frame.line;
-    return out;
+    return impl_->symbolizeAt(address);
 }
 
 Result<EntryTable> Session::entryTable() const {

@@ -62,6 +62,8 @@ class Session {
     // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing
     // task.
     Result<std::vector<TaskRow>> selectTasks(const TaskSelection& selection) const;
+    // The same, but a pid no task has is listed in `missingPids` instead of failing the rest.
+    Result<SelectedTasks> selectAvailableTasks(const TaskSelection& selection) const;
     Result<unwind::StackTrace> backtrace(const TaskRow& task,
                                          const BacktraceOptions& options) const;
     // Unwinds `tasks` on every core. `onTask` gets each trace as it is ready, with the task's
@@ -82,9 +84,14 @@ class Session {
     // `length` bytes from a kernel virtual address, with the pages the dump lacks marked;
     // Errc::Usage over 64 MiB.
     Result<MemoryBlock> readMemory(uint64_t address, size_t length) const;
-    // An address (hex) or a symbol name in the vmlinux; Errc::NoSymbol when neither resolves.
+    // A symbol name in the vmlinux, or an address (hex): the symbol (vmlinux or module) that
+    // contains it, by the rule bt names frames by (symbolize()), or the per-CPU variable at a
+    // per-CPU offset or in a CPU's per-CPU area. Errc::NoSymbol when none does.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
-    // The symbol (vmlinux or module), its offset and file:line at a runtime address.
+    // The symbol (vmlinux or module), its offset and file:line at a runtime address, as bt names
+    // an interrupted frame there: the symbol must contain the address (its ELF size, or up to
+    // the next symbol in its section for a sizeless one); `size` is the kernel's (to the next
+    // symbol) as bt prints it; file:line is the outermost function's when code is inlined there.
     std::optional<SymbolInfo> symbolize(uint64_t address) const;
     Result<EntryTable> entryTable() const;
     // `count` instructions from a runtime address, as the dump's memory holds the code (the

@@ -91,6 +91,16 @@ struct SymbolInfo {
     std::optional<std::string> module; // null: the vmlinux
     std::optional<std::string> file;
     std::optional<int> line;
+    // A per-CPU variable. Without `cpu`, `address` and `symbolAddress` are offsets into every
+    // CPU's per-CPU area, and `cpuAddresses` is where `address` is in each present CPU's area;
+    // with `cpu`, `address` is in that CPU's area.
+    bool perCpu = false;
+    std::optional<unsigned> cpu;
+    struct CpuAddress {
+        unsigned cpu = 0;
+        uint64_t address = 0;
+    };
+    std::vector<CpuAddress> cpuAddresses;
 };
 
 // Which tasks a request means, by the CLI's rules.
@@ -103,6 +113,12 @@ struct TaskSelection {
     };
     Kind kind = Kind::Crashing;
     std::vector<int32_t> pids;
+};
+
+// The tasks a selection found, and the pids it asked for that no task has.
+struct SelectedTasks {
+    std::vector<TaskRow> tasks;
+    std::vector<int32_t> missingPids; // in the order given
 };
 
 struct BacktraceOptions {

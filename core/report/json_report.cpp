@@ -70,6 +70,9 @@ ordered_json logJson(const model::KernelLog& log) {
 }
 
 ordered_json symJson(const model::SymbolInfo& s) {
+    ordered_json cpuAddresses = ordered_json::array();
+    for (const auto& [cpu, address] : s.cpuAddresses)
+        cpuAddresses.push_back({{"cpu", cpu}, {"address", hex(address)}});
     return {{"query", s.query},
             {"address", hex(s.address)},
             {"symbol", s.name},
@@ -78,7 +81,11 @@ ordered_json symJson(const model::SymbolInfo& s) {
             {"size", s.size},
             {"type", s.isFunction ? "function" : "object"},
             {"file", s.file ? ordered_json(*s.file) : ordered_json(nullptr)},
-            {"line", s.line ? ordered_json(*s.line) : ordered_json(nullptr)}};
+            {"line", s.line ? ordered_json(*s.line) : ordered_json(nullptr)},
+            {"module", s.module ? ordered_json(*s.module) : ordered_json(nullptr)},
+            {"per_cpu", s.perCpu},
+            {"cpu", s.cpu ? ordered_json(*s.cpu) : ordered_json(nullptr)},
+            {"cpu_addresses", cpuAddresses}};
 }
 
 } // namespace panicscope::report
@@ -125,7 +132,8 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
                           {"boundary", boundary},
                           {"interrupted", f.interrupted},
                           {"user", f.userMode},
-                          {"stack", f.stack.name}});
+                          {"stack", f.stack.name},
+                          {"slot", hex(f.slot())}});
     });
     return {{"pid", task.pid},           {"tgid", task.tgid},
             {"comm", task.comm},         {"state", std::string(1, task.state)},

@@ -75,8 +75,15 @@ void printSymbol(std::ostream& out, const model::SymbolInfo& s) {
     out << hex16(s.address) << " (" << (s.isFunction ? 'T' : 'D') << ") " << s.name;
     if (s.offset) out << "+" << hex(s.offset);
     if (s.size) out << "/" << hex(s.size);
+    if (s.module) out << " [" << *s.module << "]";
     if (s.file) out << "  " << *s.file << ":" << s.line.value_or(0);
+    if (s.cpu)
+        out << "  (in CPU " << *s.cpu << "'s per-CPU area)";
+    else if (s.perCpu)
+        out << "  (per-CPU offset)";
     out << '\n';
+    for (const auto& [cpu, address] : s.cpuAddresses)
+        out << "   CPU " << cpu << ": " << hex16(address) << '\n';
 }
 
 } // namespace panicscope::report
@@ -132,11 +139,13 @@ std::string stackSectionTitle(const unwind::StackRange& stack) {
 }
 
 namespace {
+// `index` is the physical frame's: an inlined function gets no number of its own (bt and bt -l
+// number the same frames alike).
 void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool withLines) {
     const unwind::Frame& f = p.frame;
-    char head[64];
-    std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", index, hex16(f.sp).c_str());
-    out << head;
+    std::string number = "#" + std::to_string(index);
+    if (p.inlined) number.assign(number.size(), ' ');
+    out << "   " << number << " [" << hex16(f.slot()) << "] ";
     // As the kernel marks what it only found by scanning the stack.
     if (f.foundBy == unwind::FoundBy::Scan) out << "? ";
     if (p.inlined) {
@@ -161,7 +170,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
         << "  COMMAND: \"" << escapeControlCharacters(task.comm) << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
     size_t physical = 0;
-    forEachPrintedFrame(trace, [&](size_t index, const PrintedFrame& p) {
+    forEachPrintedFrame(trace, [&](size_t, const PrintedFrame& p) {
         const unwind::Frame& f = p.frame;
         if (p.first) {
             if (opensStackSection(trace, physical))
@@ -181,7 +190,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             }
             return;
         }
-        printFrameLine(out, index, p, withLines);
+        printFrameLine(out, physical - 1, p, withLines);
     });
     if (trace.stop.kind != unwind::WalkStatus::Complete)
         out << " (stack " << unwind::walkStatusKey(trace.stop.kind) << ": " << trace.stop.text

@@ -122,8 +122,11 @@ std::vector<Symbol> ElfFile::symbols() const {
         const size_t length = strnlen(name, namesSize - sym.st_name);
         if (length == 0 || length == namesSize - sym.st_name) continue; // empty, or unterminated
         const bool codeLabel = type == STT_NOTYPE && sections_[section].executable;
-        out.push_back(Symbol{std::string_view(name, length), sym.st_value, sym.st_size,
-                             type == STT_FUNC || codeLabel});
+        const ElfSection& in = sections_[section];
+        out.push_back(
+            Symbol{std::string_view(name, length), sym.st_value, sym.st_size,
+                   type == STT_FUNC || codeLabel,
+                   in.size > UINT64_MAX - in.address ? UINT64_MAX : in.address + in.size});
     }
     return out;
 }

@@ -143,6 +143,9 @@ const std::string& Vmlinux::release() const {
 const std::string& Vmlinux::buildId() const {
     return impl_->buildId;
 }
+bool Vmlinux::hasDwarf() const {
+    return impl_->dwarf != nullptr;
+}
 
 std::optional<SourceLocation> Vmlinux::sourceLocation(uint64_t linkAddress) const {
     return impl_->lines.find(linkAddress);

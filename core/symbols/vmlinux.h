@@ -51,6 +51,8 @@ class Vmlinux {
     const std::string& release() const;
     // NT_GNU_BUILD_ID as lower-case hex, empty if the file has none.
     const std::string& buildId() const;
+    // Whether the file has DWARF (false for a stripped image: no file:line, inlines or CFI).
+    bool hasDwarf() const;
     // file:line for a link-time address, from .debug_line; nullopt if none.
     std::optional<SourceLocation> sourceLocation(uint64_t linkAddress) const;
     // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS

@@ -102,6 +102,13 @@ struct Frame {
     std::vector<InlineFrame> inlines; // innermost first
 
     uint64_t codeAddress() const { return codeAddressOf(pc, interrupted); }
+    // Where on the stack this frame's pc is stored, what bt prints in brackets for `rd`: a
+    // return address's slot (just below the CFA `sp`), or the ip of the pt_regs an interrupted
+    // frame was found in. A frame that starts from a CPU's registers has no such word: its sp.
+    uint64_t slot() const {
+        if (interrupted && boundary) return boundary->regsAddress + arch::kIretFrameOffset;
+        return interrupted ? sp : sp - 8;
+    }
 };
 
 enum class WalkStatus {
