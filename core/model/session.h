@@ -82,6 +82,15 @@ class Session {
     // `length` bytes from a kernel virtual address, with the pages the dump lacks marked;
     // Errc::Usage over 64 MiB.
     Result<MemoryBlock> readMemory(uint64_t address, size_t length) const;
+    // The same from a physical address (rd -p).
+    Result<MemoryBlock> readPhysicalMemory(uint64_t address, size_t length) const;
+    // The kernel's direct map of all physical memory, [begin, end): search's default range.
+    Result<std::pair<uint64_t, uint64_t>> directMapRange() const;
+    // Every 8-byte aligned word in the range that equals the value under the mask, skipping the
+    // pages the dump lacks. Errc::Usage for an empty range or one over 64 GiB. `progress` gets
+    // (bytes done, total) now and then; `cancel` stops it early with Errc::Cancelled.
+    Result<SearchResult> searchMemory(const SearchRequest& request, const OnProgress& progress = {},
+                                      const CancelToken* cancel = nullptr) const;
     // An address (hex) or a symbol name in the vmlinux; Errc::NoSymbol when neither resolves.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
     // The symbol (vmlinux or module), its offset and file:line at a runtime address.
@@ -91,7 +100,8 @@ class Session {
     // vmlinux file's bytes where the dump lacks a page of its text). Stops early at bytes that
     // decode to nothing.
     Result<std::vector<CodeLine>> disassemble(uint64_t address, size_t count) const;
-    // The whole function containing an address or named (as lookupSymbol() resolves it).
+    // The whole function containing an address or named (as lookupSymbol() resolves it, or a
+    // loaded module's function by name).
     Result<std::vector<CodeLine>> disassembleFunction(const std::string& query) const;
 
   private:

@@ -150,7 +150,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
 } // namespace
 
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
-                    bool withLines) {
+                    bool withLines, const AfterFrame& afterFrame) {
     out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
         << "  COMMAND: \"" << task.comm << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
@@ -173,6 +173,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             return;
         }
         printFrameLine(out, index, p, withLines);
+        if (afterFrame && !p.inlined) afterFrame(out, physical - 1);
     });
     if (trace.stop.kind != unwind::WalkStatus::Complete)
         out << " (stack " << unwind::walkStatusKey(trace.stop.kind) << ": " << trace.stop.text
