@@ -2,113 +2,111 @@
 
 #include "verbs.h"
 
-#include <array>
+#include <algorithm>
+#include <vector>
 
 namespace panicscope::cli {
 
 namespace {
 
-constexpr std::array kVerbs = {
-    Verb{"info", "DUMP", "release, CPUs, panic message and CPU, crashing task, uptime", 0, 0,
-         runInfo},
-    Verb{"ps", "DUMP", "every process and thread ('>' on a CPU, '*' the crashing task)", 0, 0,
-         runPs},
-    Verb{"bt", "[-a|--all] [-l] [PID...] DUMP",
-         "kernel stacks: the crashing task's, each CPU's current task's (-a), every task's "
-         "(--all) or the given pids'; -l adds file:line",
-         0, 1u << 20, runBt},
-    Verb{"log", "DUMP", "the kernel log, one line per record as dmesg prints it", 0, 0, runLog},
-    Verb{"sym", "ADDR|NAME DUMP",
-         "the symbol+offset at an address, or a symbol's address, "
-         "with file:line",
-         1, 1, runSym},
-    Verb{"entry-table", "DUMP | --vmlinux FILE",
-         "every entry-code call site and where its pt_regs lies", 0, 0, runEntryTable},
-};
-
-constexpr const char* kOptionsHelp =
-    "options:\n"
-    "  --vmlinux FILE   the vmlinux with debug info; by default found from the dump's release\n"
-    "                   in /usr/lib/debug/boot/vmlinux-RELEASE,\n"
-    "                   /usr/lib/debug/lib/modules/RELEASE/vmlinux, /boot/vmlinux-RELEASE and\n"
-    "                   /lib/modules/RELEASE/build/vmlinux\n"
-    "  --debug-dir DIR  look for the vmlinux in DIR first (repeatable)\n"
-    "  --module-dir DIR searched recursively for MODULE.ko with debug info, for file:line and\n"
-    "                   inline frames of module frames (bt -l / --json); plain .ko files only\n"
-    "                   (not .ko.xz/.ko.zst); a .ko of another build is ignored with a warning\n"
-    "                   (repeatable)\n"
-    "  --split FILE     another part of a makedumpfile --split dump set (repeatable)\n"
-    "  --json           print one JSON document on stdout (schema: docs/json-schema.md)\n"
-    "  -a, --all, -l    bt: every CPU's current task, every task, file:line per frame\n"
-    "  -h, --help       this help; 'panicscope VERB --help' for one verb\n"
-    "  --version        the program's version\n"
-    "\n"
+constexpr const char* kFooter =
     "DUMP is a kdump-compressed vmcore (makedumpfile, any compression libkdumpfile reads) or an\n"
     "ELF vmcore (/proc/vmcore, QEMU dump-guest-memory).\n"
     "Exit status: 0 success, 1 error (one line on stderr), 2 usage error.\n";
 
+// "  -a, --active      HELP", wrapped under a 22-column head.
+void printOption(std::ostream& out, const OptionSpec& spec) {
+    std::string head = spec.names;
+    for (size_t bar; (bar = head.find('|')) != std::string::npos;)
+        head.replace(bar, 1, ", ");
+    if (spec.value) head += std::string(" ") + spec.value;
+    out << "  " << head;
+    const size_t column = 22, width = 100;
+    size_t at = head.size() + 2;
+    if (at + 2 > column) {
+        out << '\n';
+        at = 0;
+    }
+    std::string_view words = spec.help;
+    bool first = true;
+    while (!words.empty()) {
+        const size_t space = words.find(' ');
+        const std::string_view word = words.substr(0, space);
+        words = space == std::string_view::npos ? "" : words.substr(space + 1);
+        if (first || at + 1 + word.size() > width) {
+            if (!first) out << '\n', at = 0;
+            out << std::string(column - std::min(at, column), ' ');
+            at = column;
+        } else {
+            out << ' ';
+            ++at;
+        }
+        out << word;
+        at += word.size();
+        first = false;
+    }
+    out << '\n';
+}
+
 void printHelp(std::ostream& out) {
-    out << "usage: panicscope VERB [options] [ARGS] DUMP\n\n"
+    out << "usage: panicscope VERB [options] [ARGS] DUMP\n"
+           "       panicscope help VERB      (or panicscope VERB --help) for one verb's options\n\n"
            "Offline analysis of a Linux kernel crash dump with the vmlinux it was built from.\n\n"
            "verbs:\n";
-    for (const auto& v : kVerbs) {
+    for (const auto& v : allVerbs()) {
         std::string head = std::string(v.name) + " " + v.usage;
         head.resize(std::max<size_t>(head.size() + 2, 22), ' ');
         out << "  " << head << v.summary << '\n';
     }
-    out << '\n' << kOptionsHelp;
+    out << "\noptions of every verb:\n";
+    for (const auto& spec : commonOptions())
+        printOption(out, spec);
+    out << "  --version           the program's version\n\n" << kFooter;
 }
 
-int usageError(std::ostream& err, const std::string& message) {
-    err << "panicscope: " << message << " (see 'panicscope --help')\n";
+void printVerbHelp(std::ostream& out, const Verb& verb) {
+    out << "usage: panicscope " << verb.name << " [options] " << verb.usage << "\n\n"
+        << verb.summary << "\n";
+    if (!verb.options.empty()) {
+        out << "\noptions:\n";
+        for (const auto& spec : verb.options)
+            printOption(out, spec);
+    }
+    out << "\noptions of every verb:\n";
+    for (const auto& spec : commonOptions())
+        printOption(out, spec);
+    out << '\n' << kFooter;
+}
+
+int usageError(std::ostream& err, const std::string& message, const std::string& verb = "") {
+    err << "panicscope: " << message << " (see 'panicscope " << (verb.empty() ? "" : verb + " ")
+        << "--help')\n";
     return 2;
 }
 
-} // namespace
-
-std::span<const Verb> allVerbs() {
-    return kVerbs;
+const Verb* findVerb(const std::string& name) {
+    for (const auto& v : allVerbs())
+        if (name == v.name) return &v;
+    return nullptr;
 }
 
-int reportError(std::ostream& err, const Error& error) {
-    err << "panicscope: " << error.message << '\n';
-    return 1;
-}
-
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-        bool showProgress, bool processExitsAfter) {
-    auto options = parseOptions(args);
-    if (!options) return usageError(err, options.error().message);
-    const Verb* verb = nullptr;
-    for (const auto& v : kVerbs)
-        if (options->verb == v.name) verb = &v;
-    if (options->version) {
-        out << "panicscope " << PANICSCOPE_VERSION << '\n';
-        return 0;
-    }
-    if (options->help) {
-        if (verb)
-            out << "usage: panicscope " << verb->name << " [options] " << verb->usage << "\n\n"
-                << verb->summary << "\n\n"
-                << kOptionsHelp;
-        else
-            printHelp(out);
-        return 0;
-    }
-    if (!verb) return usageError(err, "unknown command '" + options->verb + "'");
-    if (options->args.size() < verb->minArgs || options->args.size() > verb->maxArgs)
-        return usageError(err, std::string("usage: panicscope ") + verb->name + " [options] " +
-                                   verb->usage);
-
-    // Only `entry-table --vmlinux FILE` parses without a dump: it needs no session.
-    if (options->dumpPaths.empty()) return runEntryTableForVmlinux(*options, out, err);
+int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostream& err,
+              bool showProgress, bool processExitsAfter) {
+    if (options.args.empty())
+        return usageError(err, options.verb + ": no dump file given", verb.name);
+    options.dumpPaths.insert(options.dumpPaths.begin(), options.args.back());
+    options.args.pop_back();
+    if (options.args.size() < verb.minArgs || options.args.size() > verb.maxArgs)
+        return usageError(
+            err, std::string("usage: panicscope ") + verb.name + " [options] " + verb.usage,
+            verb.name);
 
     model::SessionOptions sessionOptions;
-    sessionOptions.dumpPaths = options->dumpPaths;
-    sessionOptions.vmlinuxPath = options->vmlinux;
-    sessionOptions.debugDirs = options->debugDirs;
-    sessionOptions.moduleDirs = options->moduleDirs;
-    sessionOptions.prepareUnwinding = options->verb == "bt";
+    sessionOptions.dumpPaths = options.dumpPaths;
+    sessionOptions.vmlinuxPath = options.vmlinux;
+    sessionOptions.debugDirs = options.debugDirs;
+    sessionOptions.moduleDirs = options.moduleDirs;
+    sessionOptions.prepareUnwinding = verb.unwinds;
     if (showProgress)
         sessionOptions.progress = [&err](const std::string& step) {
             err << "\r\033[Kpanicscope: " << step << "..." << std::flush;
@@ -118,9 +116,49 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (!session) return reportError(err, session.error());
     for (const auto& warning : (*session)->warnings())
         err << "panicscope: warning: " << warning.text << " (results may be partial)\n";
-    const int status = verb->run(**session, *options, out, err);
+    const int status = verb.run(**session, options, out, err);
     if (processExitsAfter) (void)session->release(); // see cli.h
     return status;
+}
+
+} // namespace
+
+std::span<const Verb> allVerbs() {
+    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),  btVerb(),
+                                            logVerb(),  symVerb(), entryTableVerb()};
+    return verbs;
+}
+
+int reportError(std::ostream& err, const Error& error) {
+    err << "panicscope: " << error.message << '\n';
+    return 1;
+}
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        bool showProgress, bool processExitsAfter) {
+    auto options = parseOptions(args, allVerbs());
+    if (!options) {
+        // Point at the verb's own help when the verb is known.
+        auto named = std::find_if(args.begin(), args.end(),
+                                  [](const std::string& a) { return !a.starts_with('-'); });
+        const bool known = named != args.end() && findVerb(*named);
+        return usageError(err, options.error().message, known ? *named : "");
+    }
+    if (options->version) {
+        out << "panicscope " << PANICSCOPE_VERSION << '\n';
+        return 0;
+    }
+    const Verb* verb = findVerb(options->verb);
+    if (options->help) {
+        if (verb)
+            printVerbHelp(out, *verb);
+        else
+            printHelp(out);
+        return 0;
+    }
+    if (verb->runStandalone)
+        if (auto status = verb->runStandalone(*options, out, err)) return *status;
+    return runOnDump(*verb, *options, out, err, showProgress, processExitsAfter);
 }
 
 } // namespace panicscope::cli

@@ -1,76 +1,194 @@
 #include "options.h"
 
+#include "spelling.h"
+#include "verbs.h"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+
 namespace panicscope::cli {
 
-Result<Options> parseOptions(const std::vector<std::string>& argv) {
-    Options o;
-    std::vector<std::string> positional;
-    for (size_t i = 0; i < argv.size(); ++i) {
-        const std::string& a = argv[i];
-        auto value = [&](const char* name) -> Result<std::string> {
-            if (i + 1 >= argv.size())
-                return fail(Errc::Usage, std::string(name) + " needs a value");
-            return argv[++i];
-        };
-        auto valueAfterEquals = [&](const std::string& name) -> std::optional<std::string> {
-            if (a.starts_with(name + "=")) return a.substr(name.size() + 1);
-            return std::nullopt;
-        };
-        if (a == "-h" || a == "--help") {
-            o.help = true;
-        } else if (a == "--version") {
-            o.version = true;
-        } else if (a == "--json") {
-            o.json = true;
-        } else if (a == "-a") {
-            o.activeTasks = true;
-        } else if (a == "--all") {
-            o.allTasks = true;
-        } else if (a == "-l") {
-            o.lines = true;
-        } else if (a == "--vmlinux" || a == "--split" || a == "--debug-dir" ||
-                   a == "--module-dir") {
-            auto v = value(a.c_str());
-            if (!v) return tl::unexpected(v.error());
-            if (a == "--vmlinux")
-                o.vmlinux = *v;
-            else if (a == "--split")
-                o.dumpPaths.push_back(*v);
-            else if (a == "--module-dir")
-                o.moduleDirs.push_back(*v);
-            else
-                o.debugDirs.push_back(*v);
-        } else if (auto v = valueAfterEquals("--vmlinux")) {
-            o.vmlinux = *v;
-        } else if (auto v = valueAfterEquals("--split")) {
-            o.dumpPaths.push_back(*v);
-        } else if (auto v = valueAfterEquals("--debug-dir")) {
-            o.debugDirs.push_back(*v);
-        } else if (auto v = valueAfterEquals("--module-dir")) {
-            o.moduleDirs.push_back(*v);
-        } else if (a == "--") {
-            positional.insert(positional.end(), argv.begin() + i + 1, argv.end());
-            break;
-        } else if (a.size() > 1 && a[0] == '-') {
-            return fail(Errc::Usage, "unknown option '" + a + "'");
-        } else {
-            positional.push_back(a);
+namespace {
+
+constexpr std::array kCommonOptions = {
+    OptionSpec{"--vmlinux", "FILE",
+               "the vmlinux with debug info; by default found from the dump's release in "
+               "/usr/lib/debug/boot/vmlinux-RELEASE, /usr/lib/debug/lib/modules/RELEASE/vmlinux, "
+               "/boot/vmlinux-RELEASE and /lib/modules/RELEASE/build/vmlinux"},
+    OptionSpec{"--debug-dir", "DIR", "look for the vmlinux in DIR first (repeatable)"},
+    OptionSpec{"--module-dir", "DIR",
+               "searched recursively for MODULE.ko with debug info, for file:line and inline "
+               "frames of module code; plain .ko files only (not .ko.xz/.ko.zst); a .ko of "
+               "another build is ignored with a warning (repeatable)"},
+    OptionSpec{"--split", "FILE", "another part of a makedumpfile --split dump set (repeatable)"},
+    OptionSpec{"--json", nullptr, "print one JSON document on stdout (docs/json-schema.md)"},
+    OptionSpec{"-h|--help", nullptr, "this help"},
+};
+
+// The option `arg` names ("--state" in "--state=D" too), among `specs`.
+const OptionSpec* findSpec(std::span<const OptionSpec> specs, std::string_view name) {
+    for (const auto& spec : specs) {
+        std::string_view names = spec.names;
+        while (!names.empty()) {
+            const size_t bar = names.find('|');
+            if (names.substr(0, bar) == name) return &spec;
+            names = bar == std::string_view::npos ? "" : names.substr(bar + 1);
         }
     }
-    if (o.help || o.version) {
-        if (!positional.empty()) o.verb = positional.front(); // "panicscope VERB --help"
-        return o;
+    return nullptr;
+}
+
+std::string firstName(const OptionSpec& spec) {
+    std::string_view names = spec.names;
+    return std::string(names.substr(0, names.find('|')));
+}
+
+void storeCommon(Options& o, const std::string& name, const std::string& value) {
+    if (name == "--vmlinux")
+        o.vmlinux = value;
+    else if (name == "--debug-dir")
+        o.debugDirs.push_back(value);
+    else if (name == "--module-dir")
+        o.moduleDirs.push_back(value);
+    else if (name == "--split")
+        o.dumpPaths.push_back(value);
+    else if (name == "--json")
+        o.json = true;
+    else if (name == "-h")
+        o.help = true;
+}
+
+const Verb* findVerb(std::span<const Verb> verbs, std::string_view name) {
+    for (const auto& v : verbs)
+        if (name == v.name) return &v;
+    return nullptr;
+}
+
+Error unknownVerb(std::span<const Verb> verbs, const std::string& word) {
+    if (std::filesystem::is_regular_file(word))
+        return Error{Errc::Usage, "'" + word +
+                                      "' is a file, not a verb: the verb comes first and the "
+                                      "dump last, e.g. 'panicscope bt " +
+                                      word + "'"};
+    std::vector<std::string_view> names;
+    for (const auto& v : verbs)
+        names.push_back(v.name);
+    std::string message = "unknown command '" + word + "'";
+    if (auto guess = closestName(word, names)) message += "; did you mean '" + *guess + "'?";
+    return Error{Errc::Usage, message};
+}
+
+// Splits "-abc" into "-a" "-b" "-c" when each is a flag of the verb (crash's `bt -al`).
+std::optional<std::vector<std::string>> bundledFlags(std::span<const OptionSpec> specs,
+                                                     const std::string& arg) {
+    if (arg.size() < 3 || arg[0] != '-' || arg[1] == '-') return std::nullopt;
+    std::vector<std::string> flags;
+    for (char c : arg.substr(1)) {
+        std::string flag{'-', c};
+        const OptionSpec* spec = findSpec(specs, flag);
+        if (!spec || spec->value) return std::nullopt;
+        flags.push_back(flag);
     }
-    if (positional.empty()) return fail(Errc::Usage, "no command given");
-    o.verb = positional.front();
-    positional.erase(positional.begin());
-    if (positional.empty()) {
-        if (o.verb == "entry-table" && o.vmlinux) return o; // reads the vmlinux alone
-        return fail(Errc::Usage, o.verb + ": no dump file given");
+    return flags;
+}
+
+// Where the verb is: the first word that is neither an option nor an option's value.
+Result<size_t> verbPosition(const std::vector<std::string>& argv) {
+    for (size_t i = 0; i < argv.size(); ++i) {
+        const std::string& a = argv[i];
+        if (a.empty() || a[0] != '-') return i;
+        const std::string name = a.substr(0, a.find('='));
+        const OptionSpec* spec = findSpec(kCommonOptions, name);
+        if (name == "--version") continue;
+        if (!spec)
+            return fail(Errc::Usage, "option '" + a + "' before the verb: write 'panicscope VERB " +
+                                         a + " ... DUMP'");
+        if (spec->value && a.find('=') == std::string::npos) ++i;
     }
-    o.dumpPaths.insert(o.dumpPaths.begin(), positional.back());
-    positional.pop_back();
-    o.args = positional;
+    return argv.size();
+}
+
+} // namespace
+
+std::optional<std::string> Options::value(std::string_view name) const {
+    auto it = given.find(std::string(name));
+    if (it == given.end() || it->second.empty()) return std::nullopt;
+    return it->second.back();
+}
+
+std::vector<std::string> Options::values(std::string_view name) const {
+    auto it = given.find(std::string(name));
+    return it == given.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::span<const OptionSpec> commonOptions() {
+    return kCommonOptions;
+}
+
+Result<Options> parseOptions(const std::vector<std::string>& argv, std::span<const Verb> verbs) {
+    Options o;
+    auto at = verbPosition(argv);
+    if (!at) return tl::unexpected(at.error());
+    const Verb* verb = nullptr;
+    if (*at < argv.size()) {
+        o.verb = argv[*at];
+        if (o.verb == "help") { // "panicscope help [VERB]"
+            o.help = true;
+            o.verb = *at + 1 < argv.size() ? argv[*at + 1] : "";
+            if (!o.verb.empty() && !findVerb(verbs, o.verb))
+                return tl::unexpected(unknownVerb(verbs, o.verb));
+            return o;
+        }
+        verb = findVerb(verbs, o.verb);
+    }
+    std::vector<OptionSpec> specs(kCommonOptions.begin(), kCommonOptions.end());
+    if (verb) specs.insert(specs.end(), verb->options.begin(), verb->options.end());
+
+    for (size_t i = 0; i < argv.size(); ++i) {
+        std::string a = argv[i];
+        if (i == *at) continue;
+        if (a == "--version") {
+            o.version = true;
+            continue;
+        }
+        if (a == "--") {
+            o.args.insert(o.args.end(), argv.begin() + static_cast<ptrdiff_t>(i) + 1, argv.end());
+            break;
+        }
+        if (a.size() < 2 || a[0] != '-') {
+            o.args.push_back(a);
+            continue;
+        }
+        const size_t equals = a.find('=');
+        const std::string name = a.substr(0, equals);
+        const OptionSpec* spec = findSpec(specs, name);
+        if (!spec) {
+            if (auto flags = bundledFlags(specs, a)) {
+                for (const auto& f : *flags)
+                    o.given[firstName(*findSpec(specs, f))].push_back("");
+                continue;
+            }
+            if (!verb && !o.help) return tl::unexpected(unknownVerb(verbs, o.verb));
+            return fail(Errc::Usage, (verb ? o.verb + ": " : "") + "unknown option '" + a + "'");
+        }
+        std::string value;
+        if (spec->value) {
+            if (equals != std::string::npos)
+                value = a.substr(equals + 1);
+            else if (i + 1 < argv.size())
+                value = argv[++i];
+            else
+                return fail(Errc::Usage, name + " needs a value (" + spec->value + ")");
+        } else if (equals != std::string::npos) {
+            return fail(Errc::Usage, name + " takes no value");
+        }
+        storeCommon(o, firstName(*spec), value);
+        o.given[firstName(*spec)].push_back(value);
+    }
+    if (o.help || o.version) return o;
+    if (o.verb.empty()) return fail(Errc::Usage, "no command given");
+    if (!verb) return tl::unexpected(unknownVerb(verbs, o.verb));
     return o;
 }
 

@@ -1,31 +1,56 @@
-// Command-line parsing for `panicscope VERB [options] [ARGS...] DUMP`.
+// Command-line parsing for `panicscope VERB [options] [ARGS...] DUMP`. Each verb declares the
+// options it takes (verbs.h); anything else is a usage error, so a typo never passes silently.
 #pragma once
 
 #include "util/result.h"
 
+#include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace panicscope::cli {
 
+// One option a verb takes. `names` lists its spellings separated by '|', the first is the one
+// verbs ask for ("-a|--active"). `value` names its argument ("STATE"), nullptr for a flag.
+struct OptionSpec {
+    const char* names;
+    const char* value;
+    const char* help;
+};
+
+struct Verb;
+
 struct Options {
     std::string verb;
-    std::vector<std::string> args; // verb arguments before the dump (e.g. sym's ADDR|NAME)
-    std::vector<std::string> dumpPaths;
+    // Every positional argument after the verb; the CLI takes the dump off the end for verbs
+    // that open one (see dumpPaths).
+    std::vector<std::string> args;
+    std::vector<std::string> dumpPaths; // the dump, then --split parts
+    // Options every verb that opens a dump takes.
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
     std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
     bool json = false;
-    bool activeTasks = false; // bt -a: the current task of every CPU
-    bool allTasks = false;    // bt --all: every task
-    bool lines = false;       // bt -l: file:line for every frame
     bool help = false;
     bool version = false;
+
+    // The verb's own options, by their first name: has("-l"), value("--state"), values("--comm").
+    bool has(std::string_view name) const { return given.contains(std::string(name)); }
+    std::optional<std::string> value(std::string_view name) const; // the last one given
+    std::vector<std::string> values(std::string_view name) const;  // all, in order
+
+    std::map<std::string, std::vector<std::string>> given; // flags hold one "" per use
 };
 
-// The last positional argument is the dump; the ones before it are the verb's. `--split FILE`
-// adds a further part of a split dump. Errc::Usage with a one-line message on bad arguments.
-Result<Options> parseOptions(const std::vector<std::string>& argv);
+// The options every verb takes (--vmlinux, --debug-dir, --split, --json, -h), for help texts.
+std::span<const OptionSpec> commonOptions();
+
+// Parses argv against the verbs' option tables. Errc::Usage with a one-line message on bad
+// arguments: an unknown verb (with a did-you-mean), an option the verb does not take, a missing
+// value, a dump given before the verb.
+Result<Options> parseOptions(const std::vector<std::string>& argv, std::span<const Verb> verbs);
 
 } // namespace panicscope::cli

@@ -14,9 +14,9 @@ namespace {
 // the crashing task.
 Result<model::TaskSelection> selection(const Options& options) {
     model::TaskSelection s;
-    if (options.allTasks) {
+    if (options.has("--all")) {
         s.kind = model::TaskSelection::Kind::All;
-    } else if (options.activeTasks) {
+    } else if (options.has("-a")) {
         s.kind = model::TaskSelection::Kind::CpuCurrent;
     } else if (!options.args.empty()) {
         s.kind = model::TaskSelection::Kind::Pids;
@@ -29,15 +29,13 @@ Result<model::TaskSelection> selection(const Options& options) {
     return s;
 }
 
-} // namespace
-
 int runBt(const model::Session& session, const Options& options, std::ostream& out,
           std::ostream& err) {
     auto chosen = selection(options);
     if (!chosen) return reportError(err, chosen.error());
     auto tasks = session.selectTasks(*chosen);
     if (!tasks) return reportError(err, tasks.error());
-    const bool lines = options.lines || options.json;
+    const bool lines = options.has("-l") || options.json;
     // Traces are made and formatted on every core, and printed in the order of the tasks.
     std::optional<report::StreamedJsonArray> json;
     if (options.json) json.emplace(out, "tasks");
@@ -64,6 +62,25 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
     for (const auto& warning : session.backtraceWarnings())
         err << "panicscope: warning: " << warning.text << '\n';
     return 0;
+}
+
+} // namespace
+
+Verb btVerb() {
+    Verb verb{"bt",
+              "[PID...] DUMP",
+              "kernel stacks: the crashing task's, each CPU's current task's (-a), every task's "
+              "(--all) or the given pids'",
+              {
+                  {"-a", nullptr, "the current task of every CPU"},
+                  {"--all", nullptr, "every task"},
+                  {"-l", nullptr, "file:line for every frame, with inlined calls"},
+              },
+              0,
+              1u << 20,
+              runBt};
+    verb.unwinds = true;
+    return verb;
 }
 
 } // namespace panicscope::cli

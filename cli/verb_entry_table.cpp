@@ -19,15 +19,30 @@ int print(const Result<model::EntryTable>& table, const Options& options, std::o
     return 0;
 }
 
-} // namespace
-
 int runEntryTable(const model::Session& session, const Options& options, std::ostream& out,
                   std::ostream& err) {
     return print(session.entryTable(), options, out, err);
 }
 
-int runEntryTableForVmlinux(const Options& options, std::ostream& out, std::ostream& err) {
+// Without a dump: the vmlinux named by --vmlinux, at link-time addresses.
+std::optional<int> runEntryTableForVmlinux(const Options& options, std::ostream& out,
+                                           std::ostream& err) {
+    if (!options.args.empty() || !options.vmlinux) return std::nullopt;
     return print(model::entryTableOfVmlinux(*options.vmlinux), options, out, err);
+}
+
+} // namespace
+
+Verb entryTableVerb() {
+    Verb verb{"entry-table",
+              "DUMP | --vmlinux FILE",
+              "every entry-code call site and where its pt_regs lies",
+              {},
+              0,
+              0,
+              runEntryTable};
+    verb.runStandalone = runEntryTableForVmlinux;
+    return verb;
 }
 
 } // namespace panicscope::cli

@@ -4,6 +4,8 @@
 
 namespace panicscope::cli {
 
+namespace {
+
 int runInfo(const model::Session& session, const Options& options, std::ostream& out,
             std::ostream& err) {
     auto info = session.info();
@@ -13,6 +15,13 @@ int runInfo(const model::Session& session, const Options& options, std::ostream&
     else
         report::printInfo(out, *info);
     return 0;
+}
+
+} // namespace
+
+Verb infoVerb() {
+    return {"info", "DUMP", "release, CPUs, panic message and CPU, crashing task, uptime", {}, 0,
+            0,      runInfo};
 }
 
 } // namespace panicscope::cli

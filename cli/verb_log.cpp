@@ -4,6 +4,8 @@
 
 namespace panicscope::cli {
 
+namespace {
+
 int runLog(const model::Session& session, const Options& options, std::ostream& out,
            std::ostream& err) {
     auto log = session.log();
@@ -13,6 +15,13 @@ int runLog(const model::Session& session, const Options& options, std::ostream& 
     else
         report::printLog(out, *log);
     return 0;
+}
+
+} // namespace
+
+Verb logVerb() {
+    return {"log", "DUMP", "the kernel log, one line per record as dmesg prints it", {}, 0,
+            0,     runLog};
 }
 
 } // namespace panicscope::cli

@@ -4,6 +4,8 @@
 
 namespace panicscope::cli {
 
+namespace {
+
 int runPs(const model::Session& session, const Options& options, std::ostream& out,
           std::ostream& err) {
     auto tasks = session.tasks();
@@ -13,6 +15,13 @@ int runPs(const model::Session& session, const Options& options, std::ostream& o
     else
         report::printTasks(out, *tasks);
     return 0;
+}
+
+} // namespace
+
+Verb psVerb() {
+    return {"ps", "DUMP", "every process and thread ('>' on a CPU, '*' the crashing task)", {}, 0,
+            0,    runPs};
 }
 
 } // namespace panicscope::cli

@@ -4,6 +4,8 @@
 
 namespace panicscope::cli {
 
+namespace {
+
 int runSym(const model::Session& session, const Options& options, std::ostream& out,
            std::ostream& err) {
     auto symbol = session.lookupSymbol(options.args.front());
@@ -13,6 +15,18 @@ int runSym(const model::Session& session, const Options& options, std::ostream& 
     else
         report::printSymbol(out, *symbol);
     return 0;
+}
+
+} // namespace
+
+Verb symVerb() {
+    return {"sym",
+            "ADDR|NAME DUMP",
+            "the symbol+offset at an address, or a symbol's address, with file:line",
+            {},
+            1,
+            1,
+            runSym};
 }
 
 } // namespace panicscope::cli

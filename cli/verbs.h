@@ -1,34 +1,43 @@
-// The CLI verbs: each one a function over an opened Session, in its own verb_*.cpp.
+// The CLI verbs: each one a function over an opened Session with its option table, in its own
+// verb_*.cpp; cli.cpp lists them.
 #pragma once
 
 #include "model/session.h"
 #include "options.h"
 
+#include <optional>
 #include <ostream>
 #include <span>
+#include <vector>
 
 namespace panicscope::cli {
 
+using VerbRun = int (*)(const model::Session& session, const Options& options, std::ostream& out,
+                        std::ostream& err);
+// A verb that can also work without opening one dump (entry-table --vmlinux FILE): returns the
+// exit status when `options` ask for that, nullopt to go on with the dump (the last argument).
+using VerbRunStandalone = std::optional<int> (*)(const Options& options, std::ostream& out,
+                                                 std::ostream& err);
+
 struct Verb {
     const char* name;
-    const char* usage;   // arguments after the verb, e.g. "ADDR|NAME DUMP"
-    const char* summary; // one line for --help
-    size_t minArgs, maxArgs;
-    // Prints the verb's output; returns the exit status (errors go to `err` as one line).
-    int (*run)(const model::Session& session, const Options& options, std::ostream& out,
-               std::ostream& err);
+    const char* usage;               // arguments after the verb, e.g. "[-s] ADDR|NAME DUMP"
+    const char* summary;             // one line for --help
+    std::vector<OptionSpec> options; // its own options; commonOptions() come on top
+    size_t minArgs, maxArgs;         // positional arguments besides the dump
+    VerbRun run;                     // prints the output, returns the exit status
+    VerbRunStandalone runStandalone = nullptr;
+    bool unwinds = false; // prepares the unwinder while the session opens (bt)
 };
 
 std::span<const Verb> allVerbs();
 
-int runInfo(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runPs(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runLog(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runSym(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runBt(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
-int runEntryTable(const model::Session&, const Options&, std::ostream& out, std::ostream& err);
-// entry-table without a dump: the vmlinux named by --vmlinux, at link-time addresses.
-int runEntryTableForVmlinux(const Options&, std::ostream& out, std::ostream& err);
+Verb infoVerb();
+Verb psVerb();
+Verb logVerb();
+Verb symVerb();
+Verb btVerb();
+Verb entryTableVerb();
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

@@ -92,7 +92,13 @@ TEST(CliErrors, UsageErrorsExitWithTwo) {
     r = run({"sym", "vmcore"});
     EXPECT_EQ(r.status, 2);
     EXPECT_EQ(r.err, "panicscope: usage: panicscope sym [options] ADDR|NAME DUMP (see "
-                     "'panicscope --help')\n");
+                     "'panicscope sym --help')\n");
+    r = run({"info"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "panicscope: info: no dump file given (see 'panicscope info --help')\n");
+    r = run({"info", "-l", "vmcore"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "panicscope: info: unknown option '-l' (see 'panicscope info --help')\n");
     r = run({});
     EXPECT_EQ(r.status, 2);
     EXPECT_EQ(r.err, "panicscope: no command given (see 'panicscope --help')\n");
@@ -108,6 +114,50 @@ TEST(CliHelp, ListsEveryVerbAndOption) {
     auto verb = run({"sym", "--help"});
     EXPECT_EQ(verb.status, 0);
     EXPECT_TRUE(verb.out.starts_with("usage: panicscope sym [options] ADDR|NAME DUMP\n"));
+}
+
+TEST(CliHelp, EachVerbListsOnlyItsOwnOptions) {
+    auto bt = run({"help", "bt"});
+    EXPECT_EQ(bt.status, 0);
+    EXPECT_TRUE(bt.out.starts_with("usage: panicscope bt [options] "));
+    EXPECT_NE(bt.out.find("\n  -a "), std::string::npos) << bt.out;
+    EXPECT_NE(bt.out.find("\n  --all "), std::string::npos) << bt.out;
+    EXPECT_EQ(bt.out, run({"bt", "--help"}).out);
+    auto info = run({"info", "--help"});
+    EXPECT_EQ(info.out.find("\n  -a "), std::string::npos) << info.out;
+    EXPECT_EQ(info.out.find("\n  -l "), std::string::npos) << info.out;
+    EXPECT_NE(info.out.find("\n  --vmlinux FILE"), std::string::npos) << info.out;
+}
+
+TEST(CliErrors, DumpBeforeTheVerbSaysTheOrder) {
+    TempFile f("not a dump");
+    auto r = run({f.path(), "bt"});
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.err, "panicscope: '" + f.path() +
+                         "' is a file, not a verb: the verb comes first and the dump last, e.g. "
+                         "'panicscope bt " +
+                         f.path() + "' (see 'panicscope --help')\n");
+}
+
+TEST(CliErrors, CompressedFilesSayHowToDecompress) {
+    // The first bytes are what matters: xz's magic, then anything.
+    TempFile xz(std::string("\xfd"
+                            "7zXZ",
+                            5) +
+                std::string(1, '\0') + "rest of the stream");
+    auto r = run({"info", xz.path()});
+    EXPECT_EQ(r.status, 1);
+    EXPECT_EQ(r.err, "panicscope: " + xz.path() +
+                         ": is xz-compressed, not a dump: decompress it first: xz -dk " +
+                         xz.path() + "\n");
+    std::string bzImage(0x300, '\0');
+    bzImage.replace(0x202, 4, "HdrS");
+    TempFile kernel(bzImage);
+    EXPECT_EQ(run({"info", kernel.path()}).err,
+              "panicscope: " + kernel.path() +
+                  ": is a bootable kernel image (bzImage/vmlinuz), not a dump: give the vmlinux "
+                  "with debug info instead (Debian: the linux-image-RELEASE-dbg package's "
+                  "/usr/lib/debug/boot/vmlinux-RELEASE)\n");
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "dump/file_inspection.h"
 
 #include "dump/raw_file.h"
+#include "util/file_magic.h"
 
 #include <algorithm>
 #include <bit>
@@ -152,6 +153,9 @@ Result<DumpFileFacts> inspectDumpFile(const std::string& path) {
                                         ": is in makedumpfile's flattened format; convert it "
                                         "first: makedumpfile -R OUTPUT < " +
                                         path);
+    if (auto misplaced = recognizeMisplacedFile(path))
+        return fail(Errc::NotADump,
+                    path + ": is " + misplaced->what + ", not a dump: " + misplaced->remedy);
     return fail(Errc::NotADump, path + ": not a kernel crash dump (neither ELF core nor "
                                        "kdump-compressed)");
 }

@@ -6,6 +6,7 @@
 #include "symbols/dwarf_layouts.h"
 #include "symbols/elf_file.h"
 #include "symbols/source_lines.h"
+#include "util/file_magic.h"
 #include "util/index_cache.h"
 
 #include <future>
@@ -74,6 +75,10 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
     };
     // libdw leaves relocatable objects (ET_REL) unrelocated, so only linked images qualify.
     const GElf_Ehdr& header = elf->header();
+    if (!elf->isElf64())
+        if (auto misplaced = recognizeMisplacedFile(path))
+            return fail(Errc::VmlinuxMissing,
+                        path + " is " + misplaced->what + ", not a vmlinux: " + misplaced->remedy);
     if (!elf->isElf64() || header.e_machine != EM_X86_64 ||
         (header.e_type != ET_EXEC && header.e_type != ET_DYN) || !elf->hasSymbolTable())
         return notKernel();

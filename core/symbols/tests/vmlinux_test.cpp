@@ -69,6 +69,21 @@ TEST(VmlinuxOpen, TextAndEmptyFilesAreNoKernel) {
     expectError(Vmlinux::open(empty.path()), Errc::VmlinuxMissing, notKernelMessage(empty.path()));
 }
 
+TEST(VmlinuxOpen, CompressedVmlinuxSaysHowToDecompress) {
+    // Debian ships some debug images as vmlinux.xz / vmlinux.zst: the magic bytes tell.
+    TempFile xz(std::string("\xfd"
+                            "7zXZ\0",
+                            6) +
+                "stream");
+    expectError(Vmlinux::open(xz.path()), Errc::VmlinuxMissing,
+                xz.path() + " is xz-compressed, not a vmlinux: decompress it first: xz -dk " +
+                    xz.path());
+    TempFile zstd(std::string("\x28\xb5\x2f\xfd", 4) + "frame");
+    expectError(Vmlinux::open(zstd.path()), Errc::VmlinuxMissing,
+                zstd.path() + " is zstd-compressed, not a vmlinux: decompress it first: zstd -d " +
+                    zstd.path());
+}
+
 TEST(VmlinuxOpen, StrippedProgramIsNoKernel) {
     // Debian's /bin/true: an x86-64 ELF executable without .symtab.
     expectError(Vmlinux::open("/bin/true"), Errc::VmlinuxMissing, notKernelMessage("/bin/true"));

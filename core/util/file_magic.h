@@ -1,0 +1,24 @@
+// Recognizes files a user hands us by mistake, from their first bytes: a compressed file (the
+// debug package's vmlinux is sometimes shipped as vmlinux.xz, dumps get gzipped for transfer) or
+// a bootable kernel image (bzImage) instead of the vmlinux with debug info.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+
+namespace panicscope {
+
+struct MisplacedFile {
+    std::string what;   // "xz-compressed", "a bootable kernel image (bzImage)"
+    std::string remedy; // what to do, e.g. "decompress it first: xz -dk FILE"
+};
+
+// `head` is the file's first bytes (at least 0x206 for the bzImage test; fewer is fine).
+std::optional<MisplacedFile> recognizeMisplacedFile(std::span<const unsigned char> head,
+                                                    const std::string& path);
+
+// Reads the head of `path` itself; nullopt when it cannot be read or is nothing we recognize.
+std::optional<MisplacedFile> recognizeMisplacedFile(const std::string& path);
+
+} // namespace panicscope
