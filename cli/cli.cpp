@@ -124,8 +124,9 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 } // namespace
 
 std::span<const Verb> allVerbs() {
-    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),  btVerb(),
-                                            logVerb(),  symVerb(), entryTableVerb()};
+    static const std::vector<Verb> verbs = {infoVerb(),   psVerb(),         btVerb(), logVerb(),
+                                            symVerb(),    entryTableVerb(), rdVerb(), disVerb(),
+                                            searchVerb(), modVerb()};
     return verbs;
 }
 

@@ -38,6 +38,10 @@ Verb logVerb();
 Verb symVerb();
 Verb btVerb();
 Verb entryTableVerb();
+Verb rdVerb();
+Verb searchVerb();
+Verb disVerb();
+Verb modVerb();
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

@@ -619,6 +619,7 @@ Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t coun
     auto disassembler = disasm::Disassembler::create();
     if (!disassembler) return failure(disassembler);
     std::vector<CodeLine> out;
+    std::optional<SymbolInfo> last; // the function before: its padding has no symbol of its own
     for (auto& insn : disassembler->decode(block->bytes, address, count)) {
         CodeLine line;
         if (insn.target)
@@ -627,6 +628,9 @@ Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t coun
             line.symbol = s->name + "+" + hex(s->offset);
             line.file = s->file;
             line.line = s->line;
+            last = s;
+        } else if (last && insn.address - last->symbolAddress < last->size) {
+            line.symbol = last->name + "+" + hex(insn.address - last->symbolAddress);
         }
         line.instruction = std::move(insn);
         out.push_back(std::move(line));

@@ -37,8 +37,8 @@ void printDisassembly(std::ostream& out, const std::vector<model::CodeLine>& lin
             if (source != lastSource) out << source.first << ": " << source.second << '\n';
             lastSource = source;
         }
-        out << hex(insn.address) << " <" << (l.symbol ? *l.symbol : std::string("?")) << ">:\t"
-            << insn.mnemonic;
+        out << hex(insn.address) << " <" << (l.symbol ? targetName(*l.symbol) : std::string("?"))
+            << ">:\t" << insn.mnemonic;
         if (!insn.operands.empty()) out << ' ' << insn.operands;
         if (l.target) out << " <" << targetName(*l.target) << '>';
         out << '\n';
