@@ -6,9 +6,11 @@
 #include "dump_manifest.h"
 #include "model/session.h"
 #include "report/stack_groups.h"
+#include "run_cli.h"
 #include "util/hex.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 #include <fstream>
@@ -228,9 +230,123 @@ TEST_P(MemVerbs, DisassemblyEqualsObjdump) {
     EXPECT_LT(patchedInstructions * 4, instructions) << "mostly patched: compared too little";
 }
 
+// The CLI's rd prints the kernel's banner as the kernel printed it on the console: the ASCII
+// column of 4 lines of bytes is the first 64 characters of "Linux version ...".
+TEST_P(MemVerbs, RdShowsTheBannerTheConsolePrinted) {
+    std::ifstream console(row().console);
+    std::string banner;
+    for (std::string line; std::getline(console, line);)
+        if (auto at = line.find("Linux version "); at != std::string::npos) {
+            banner = line.substr(at);
+            break;
+        }
+    ASSERT_GE(banner.size(), 64u);
+    const auto r =
+        runCli({"rd", "-8", "linux_banner", "64", row().dump, "--vmlinux", row().vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    std::istringstream lines(r.out);
+    std::string ascii;
+    for (std::string line; std::getline(lines, line);) {
+        ASSERT_GE(line.size(), 16u) << line;
+        ascii += line.substr(line.size() - 16);
+    }
+    EXPECT_EQ(ascii, banner.substr(0, 64));
+}
+
+// bt -f's words of every frame of the crashing task are rd -s's words at the same addresses:
+// same values, same symbols.
+TEST_P(MemVerbs, BtFrameWordsAreRdsWords) {
+    const auto bt = runCli({"bt", "-f", "--json", row().dump, "--vmlinux", row().vmlinux});
+    ASSERT_EQ(bt.status, 0) << bt.err;
+    const auto task = nlohmann::json::parse(bt.out)["tasks"][0];
+    std::map<uint64_t, nlohmann::json> words; // by address
+    for (const auto& f : task["frames"])
+        if (f.contains("stack_words"))
+            for (const auto& w : f["stack_words"])
+                words[*parseHex(w["address"].get<std::string>())] = w;
+    ASSERT_GT(words.size(), 8u);
+    // One rd over the task stack's part the frames cover (the first frames may be on another
+    // stack: take the task stack's words).
+    std::map<uint64_t, nlohmann::json> onTaskStack;
+    for (const auto& f : task["frames"])
+        if (f["stack"] == "task stack" && f.contains("stack_words"))
+            for (const auto& w : f["stack_words"])
+                onTaskStack[*parseHex(w["address"].get<std::string>())] = w;
+    ASSERT_FALSE(onTaskStack.empty());
+    const uint64_t first = onTaskStack.begin()->first, last = onTaskStack.rbegin()->first;
+    const auto rd =
+        runCli({"rd", "-s", "--json", hex(first), std::to_string((last - first) / 8 + 1),
+                row().dump, "--vmlinux", row().vmlinux});
+    ASSERT_EQ(rd.status, 0) << rd.err;
+    size_t compared = 0;
+    const auto rdWords = nlohmann::json::parse(rd.out)["words"];
+    for (const auto& w : rdWords) {
+        auto it = onTaskStack.find(*parseHex(w["address"].get<std::string>()));
+        if (it == onTaskStack.end()) continue;
+        EXPECT_EQ(it->second["value"], w["value"]) << w["address"];
+        EXPECT_EQ(it->second["symbol"], w["symbol"]) << w["address"];
+        ++compared;
+    }
+    EXPECT_EQ(compared, onTaskStack.size());
+    // Some frame's words hold the next frame's return address, named as bt names it.
+    bool named = false;
+    for (const auto& [address, w] : words)
+        named = named || (!w["symbol"].is_null() &&
+                          w["symbol"].get<std::string>().find("+0x") != std::string::npos);
+    EXPECT_TRUE(named);
+}
+
+// dis -r at each return address of the crashing task's trace: the function from its start, the
+// last instruction the call that returns there.
+TEST_P(MemVerbs, DisUpToAReturnAddressEndsWithItsCall) {
+    const auto bt = runCli({"bt", "--json", row().dump, "--vmlinux", row().vmlinux});
+    ASSERT_EQ(bt.status, 0) << bt.err;
+    int checked = 0;
+    const auto frames = nlohmann::json::parse(bt.out)["tasks"][0]["frames"];
+    for (const auto& f : frames) {
+        if (f["interrupted"].get<bool>() || f["user"].get<bool>() || f["inline"].get<bool>() ||
+            f["function"].is_null() || checked == 3)
+            continue;
+        const std::string pc = f["pc"];
+        const auto r = runCli({"dis", "-r", "--json", pc, row().dump, "--vmlinux", row().vmlinux});
+        ASSERT_EQ(r.status, 0) << r.err;
+        const auto insns = nlohmann::json::parse(r.out)["instructions"];
+        ASSERT_FALSE(insns.empty());
+        const auto& call = insns.back();
+        EXPECT_EQ(*parseHex(call["address"].get<std::string>()) +
+                      call["bytes"].get<std::string>().size() / 2,
+                  *parseHex(pc));
+        EXPECT_TRUE(call["mnemonic"].get<std::string>().starts_with("call")) << call.dump();
+        EXPECT_EQ(insns.front()["symbol"], f["function"].get<std::string>() + "+0x0");
+        ++checked;
+    }
+    EXPECT_EQ(checked, 3);
+}
+
 INSTANTIATE_TEST_SUITE_P(Generated, MemVerbs, ::testing::ValuesIn(kKernels), [](const auto& info) {
     return caseName({info.param, "process", "kdump", "kdump-zlib"});
 });
+
+// Every new verb has --help with its options, and rejects what it does not take.
+TEST(MemVerbsCli, HelpAndBadArguments) {
+    for (const char* verb : {"rd", "search", "dis", "mod"}) {
+        const auto r = runCli({verb, "--help"});
+        EXPECT_EQ(r.status, 0) << verb;
+        EXPECT_TRUE(r.out.starts_with(std::string("usage: panicscope ") + verb)) << r.out;
+    }
+    const auto& row = manifestRow("process", "kdump", "kdump-zlib");
+    const auto badCount = runCli({"rd", "jiffies", "0", row.dump, "--vmlinux", row.vmlinux});
+    EXPECT_EQ(badCount.status, 1);
+    EXPECT_NE(badCount.err.find("COUNT '0'"), std::string::npos) << badCount.err;
+    const auto both =
+        runCli({"search", "-e", "0x2000", "-l", "0x10", "0", row.dump, "--vmlinux", row.vmlinux});
+    EXPECT_EQ(both.err, "panicscope: search: give -e END or -l LENGTH, not both\n");
+    const auto nofunc =
+        runCli({"dis", "no_such_function_here", row.dump, "--vmlinux", row.vmlinux});
+    EXPECT_EQ(nofunc.status, 1);
+    EXPECT_EQ(runCli({"bt", "-c", "99", row.dump, "--vmlinux", row.vmlinux}).err,
+              "panicscope: bt -c: no such CPU, or no task current on it\n");
+}
 
 class ModuleVerbs : public ::testing::TestWithParam<const char*> {};
 
@@ -342,6 +458,15 @@ TEST_P(StackGroupsOnScale, EachWaitIsOneGroupWithItsCount) {
     // The largest group first.
     for (size_t i = 1; i < all.size(); ++i)
         EXPECT_GE(all[i - 1].tasks.size(), all[i].tasks.size());
+    // The CLI: bt --state S --group has the 1501 sleeping sleep tasks as one group.
+    const auto r = runCli({"bt", "--state", "S", "--comm", "sleep", "--group", "--json", row.dump,
+                           "--vmlinux", row.vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto cli = nlohmann::json::parse(r.out)["groups"];
+    ASSERT_EQ(cli.size(), 1u) << r.out.substr(0, 2000);
+    EXPECT_EQ(cli[0]["count"], 1501);
+    EXPECT_EQ(cli[0]["comms"]["sleep"], 1501);
+    EXPECT_EQ(cli[0]["pids"].size(), 1501u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Generated, StackGroupsOnScale, ::testing::Values(kKernels[0], kKernels[1]),
