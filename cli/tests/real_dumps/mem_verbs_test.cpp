@@ -2,6 +2,7 @@
 // memory against drgn's reads, disassembly against objdump of the vmlinux, modules against the
 // kernel's own "Modules linked in:" line and drgn's walk of the module list, bt --group against
 // the scale dump's known workload.
+#include "console_oracle.h"
 #include "drgn_oracle.h"
 #include "dump_manifest.h"
 #include "model/session.h"
@@ -323,6 +324,19 @@ TEST_P(MemVerbs, DisUpToAReturnAddressEndsWithItsCall) {
     EXPECT_EQ(checked, 3);
 }
 
+// bt -c CPU is the task the kernel's panic line names on that CPU ("CPU: 0 PID: 110 Comm: ...").
+TEST_P(MemVerbs, BtOfACpuIsTheTaskThePanicLineNames) {
+    const auto console = readConsole(row().console);
+    ASSERT_TRUE(console.panicCpu && console.panicPid);
+    const auto r = runCli({"bt", "-c", std::to_string(*console.panicCpu), "--json", row().dump,
+                           "--vmlinux", row().vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto tasks = nlohmann::json::parse(r.out)["tasks"];
+    ASSERT_EQ(tasks.size(), 1u);
+    EXPECT_EQ(tasks[0]["pid"], *console.panicPid);
+    EXPECT_EQ(tasks[0]["cpu"], *console.panicCpu);
+}
+
 INSTANTIATE_TEST_SUITE_P(Generated, MemVerbs, ::testing::ValuesIn(kKernels), [](const auto& info) {
     return caseName({info.param, "process", "kdump", "kdump-zlib"});
 });
@@ -407,6 +421,33 @@ for m in list_for_each_entry('struct module', prog['modules'].address_of_(), 'li
     EXPECT_EQ(where->name, "psc_bug");
     EXPECT_EQ(where->offset, 0u);
     EXPECT_EQ(where->module, std::optional<std::string>("panicscope_crash"));
+}
+
+// The hung task the kernel reported ("INFO: task crasher:111 blocked for more than ...") is
+// among bt --state D's tasks, and every task listed is in D.
+TEST_P(ModuleVerbs, BtStateDHasTheHungTask) {
+    const auto& row = manifestRow(GetParam(), "mod-hungtask", "kdump", "kdump-zlib");
+    std::ifstream console(row.console);
+    static const std::regex hung(R"(INFO: task (.+):(\d+) blocked for more than)");
+    std::optional<int> pid;
+    std::string comm;
+    for (std::string line; std::getline(console, line) && !pid;)
+        if (std::smatch m; std::regex_search(line, m, hung)) {
+            comm = m[1];
+            pid = std::stoi(m[2]);
+        }
+    ASSERT_TRUE(pid);
+    const auto r = runCli(
+        {"bt", "--state", "D", "--comm", comm, "--json", row.dump, "--vmlinux", row.vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    bool found = false;
+    const auto tasks = nlohmann::json::parse(r.out)["tasks"];
+    for (const auto& t : tasks) {
+        EXPECT_EQ(t["state"], "D");
+        EXPECT_EQ(t["comm"], comm);
+        found = found || t["pid"] == *pid;
+    }
+    EXPECT_TRUE(found) << r.out.substr(0, 500);
 }
 
 INSTANTIATE_TEST_SUITE_P(Generated, ModuleVerbs, ::testing::Values(kKernels[0], kKernels[1]),
