@@ -191,13 +191,12 @@ struct Session::Impl {
     }
     Lazy<std::unordered_map<uint64_t, size_t>> taskIndex;
     std::vector<std::string> unwindWarnings() const;
-    // The runtime address of a loaded module's function by name, the first module's that has it.
-    std::optional<uint64_t> moduleFunction(const std::string& name) const {
+    // The runtime address of a loaded module's symbol by name, the first module's that has it.
+    std::optional<uint64_t> moduleSymbol(const std::string& name) const {
         const auto& u = unwinder();
         if (!u) return std::nullopt;
         for (const auto& m : (*u)->modules.modules)
-            if (const symbols::Symbol* s = m.symbols.byName(name); s && s->isFunction)
-                return s->address;
+            if (const symbols::Symbol* s = m.symbols.byName(name)) return s->address;
         return std::nullopt;
     }
 };
@@ -556,6 +555,11 @@ Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
         out.address = *address;
         sym = s.vmlinux->symbols().containing(*address - slide);
         if (!sym) return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
+    } else if (auto address = impl_->moduleSymbol(query)) {
+        auto in = symbolize(*address); // a loaded module's symbol: named as its code is
+        if (!in) return fail(Errc::NoSymbol, "no symbol named '" + query + "'");
+        in->query = query;
+        return *in;
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
     }
@@ -647,12 +651,8 @@ Result<std::vector<CodeLine>> Session::disassembleFunction(const std::string& qu
     if (auto address = parseHex(query)) where = symbolize(*address);
     if (!where) {
         auto named = lookupSymbol(query);
-        if (named)
-            where = symbolize(named->symbolAddress);
-        else if (auto address = impl_->moduleFunction(query))
-            where = symbolize(*address);
-        else
-            return failure(named);
+        if (!named) return failure(named);
+        where = symbolize(named->symbolAddress);
     }
     if (!where || !where->isFunction || where->size == 0)
         return fail(Errc::NoSymbol, "'" + query + "' is in no function");

@@ -91,7 +91,8 @@ class Session {
     // (bytes done, total) now and then; `cancel` stops it early with Errc::Cancelled.
     Result<SearchResult> searchMemory(const SearchRequest& request, const OnProgress& progress = {},
                                       const CancelToken* cancel = nullptr) const;
-    // An address (hex) or a symbol name in the vmlinux; Errc::NoSymbol when neither resolves.
+    // An address (hex) or a symbol name in the vmlinux, else in a loaded module (then `module`
+    // is set); Errc::NoSymbol when neither resolves.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
     // The symbol (vmlinux or module), its offset and file:line at a runtime address.
     std::optional<SymbolInfo> symbolize(uint64_t address) const;
@@ -100,8 +101,7 @@ class Session {
     // vmlinux file's bytes where the dump lacks a page of its text). Stops early at bytes that
     // decode to nothing.
     Result<std::vector<CodeLine>> disassemble(uint64_t address, size_t count) const;
-    // The whole function containing an address or named (as lookupSymbol() resolves it, or a
-    // loaded module's function by name).
+    // The whole function containing an address or named (as lookupSymbol() resolves it).
     Result<std::vector<CodeLine>> disassembleFunction(const std::string& query) const;
 
   private:
