@@ -128,8 +128,9 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 
 std::span<const Verb> allVerbs() {
     static const std::vector<Verb> verbs = {
-        infoVerb(),  psVerb(), btVerb(),     logVerb(),  symVerb(),        structVerb(),
-        unionVerb(), pVerb(),  whatisVerb(), listVerb(), entryTableVerb(), triageVerb()};
+        infoVerb(),   psVerb(),     btVerb(),     logVerb(),       symVerb(),   rdVerb(),
+        disVerb(),    searchVerb(), modVerb(),    structVerb(),    unionVerb(), pVerb(),
+        whatisVerb(), listVerb(),   triageVerb(), entryTableVerb()};
     return verbs;
 }
 

@@ -44,6 +44,10 @@ Verb unionVerb();
 Verb pVerb();
 Verb whatisVerb();
 Verb listVerb();
+Verb rdVerb();
+Verb searchVerb();
+Verb disVerb();
+Verb modVerb();
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

@@ -36,6 +36,7 @@ struct MemoryBlock {
 
 // Reads [address, address + length) one page (`pageSize`) at a time. The caller bounds `length`
 // and checks that the range does not wrap.
-MemoryBlock readBlock(const Memory& memory, uint64_t address, size_t length, uint64_t pageSize);
+MemoryBlock readBlock(const Memory& memory, uint64_t address, size_t length, uint64_t pageSize,
+                      AddressSpace space = AddressSpace::KernelVirtual);
 
 } // namespace panicscope::dump

@@ -5,6 +5,7 @@
 #include "kernel/crash_facts.h"
 #include "kernel/kaslr.h"
 #include "kernel/kernel_view.h"
+#include "kernel/module_facts.h"
 #include "kernel/per_cpu.h"
 #include "kernel/printk_log.h"
 #include "kernel/tasks.h"
@@ -211,6 +212,14 @@ struct Session::Impl {
     std::optional<SymbolInfo> symbolizeAt(uint64_t address) const;
     SymbolInfo describeSymbol(const symbols::Symbol& symbol) const;
     std::optional<SymbolInfo> describePerCpu(uint64_t address) const;
+    // The runtime address of a loaded module's symbol by name, the first module's that has it.
+    std::optional<uint64_t> moduleSymbol(const std::string& name) const {
+        const auto& u = unwinder();
+        if (!u) return std::nullopt;
+        for (const auto& m : (*u)->modules.modules)
+            if (const symbols::Symbol* s = m.symbols.byName(name)) return s->address;
+        return std::nullopt;
+    }
 };
 
 Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
@@ -504,9 +513,12 @@ Result<std::vector<ModuleRow>> Session::modules() const {
     const auto& u = impl_->unwinder();
     if (!u) return failure(u);
     std::vector<ModuleRow> out;
-    for (const auto& m : (*u)->modules.modules)
+    for (const auto& m : (*u)->modules.modules) {
+        const auto facts = kernel::readModuleFacts(*impl_->view, m.address);
         out.push_back({m.name, m.address, m.textBase, m.textSize, m.orc.size() > 0,
-                       (*u)->moduleFiles && (*u)->moduleFiles->find(m.name) != nullptr});
+                       (*u)->moduleFiles && (*u)->moduleFiles->find(m.name) != nullptr, facts.size,
+                       facts.taints});
+    }
     return out;
 }
 
@@ -562,14 +574,87 @@ std::vector<Diagnostic> Session::backtraceWarnings() const {
     return warningsFrom("unwind", impl_->unwindWarnings());
 }
 
-Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
+namespace {
+
+// `length` bytes at `address` in one address space of the dump, page by page, the pages it lacks
+// zeroed and marked.
+Result<MemoryBlock> readBlock(const dump::DumpFile& dump, uint64_t address, size_t length,
+                              dump::AddressSpace space) {
     constexpr size_t kMaxRead = 64u << 20;
     if (length > kMaxRead)
         return fail(Errc::Usage,
                     "cannot read " + std::to_string(length) + " bytes at once (at most 64 MiB)");
     if (address + length < address)
         return fail(Errc::Usage, "the range at " + hex(address) + " wraps around");
-    return dump::readBlock(*impl_->dump, address, length, pageSizeOf(impl_->dump->vmcoreinfo()));
+    return dump::readBlock(dump, address, length, pageSizeOf(dump.vmcoreinfo()), space);
+}
+
+} // namespace
+
+Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
+    return readBlock(*impl_->dump, address, length, dump::AddressSpace::KernelVirtual);
+}
+
+Result<MemoryBlock> Session::readPhysicalMemory(uint64_t address, size_t length) const {
+    return readBlock(*impl_->dump, address, length, dump::AddressSpace::Physical);
+}
+
+Result<std::pair<uint64_t, uint64_t>> Session::directMapRange() const {
+    // page_offset_base is a variable under KASLR (CONFIG_RANDOMIZE_MEMORY), max_pfn the end of
+    // physical memory.
+    auto base = impl_->view->readGlobal("page_offset_base");
+    if (!base) return failure(base);
+    auto maxPfn = impl_->view->readGlobal("max_pfn");
+    if (!maxPfn) return failure(maxPfn);
+    const uint64_t page = pageSizeOf(impl_->dump->vmcoreinfo());
+    constexpr uint64_t kMaxPhysical = 1ull << 52; // x86-64's physical address width
+    if (*maxPfn == 0 || *maxPfn > kMaxPhysical / page || *base + *maxPfn * page < *base)
+        return fail(Errc::Corrupt, "max_pfn " + std::to_string(*maxPfn) + " is not plausible");
+    return std::pair{*base, *base + *maxPfn * page};
+}
+
+Result<SearchResult> Session::searchMemory(const SearchRequest& request, const OnProgress& progress,
+                                           const CancelToken* cancel) const {
+    constexpr uint64_t kMaxRange = 64ull << 30;
+    const uint64_t begin = request.begin & ~uint64_t(7);
+    if (request.end <= begin)
+        return fail(Errc::Usage, "the search range " + hex(request.begin) + "-" + hex(request.end) +
+                                     " is empty");
+    if (request.end - begin > kMaxRange)
+        return fail(Errc::Usage, "the search range " + hex(request.begin) + "-" + hex(request.end) +
+                                     " is over 64 GiB");
+    constexpr uint64_t kChunk = 1u << 20;
+    SearchResult out;
+    const uint64_t want = request.value & request.mask;
+    for (uint64_t at = begin; at < request.end;) {
+        if (cancel && cancel->cancelled()) return fail(Errc::Cancelled, "cancelled");
+        const uint64_t length = std::min(kChunk, request.end - at);
+        auto block = readMemory(at, length);
+        if (!block) return failure(block);
+        uint64_t missing = 0;
+        for (const auto& [b, e] : block->missing)
+            missing += e - b;
+        out.bytesMissing += missing;
+        out.bytesSearched += length - missing;
+        size_t gap = 0; // walks block->missing along with the words
+        for (uint64_t off = 0; off + 8 <= length; off += 8) {
+            const uint64_t a = at + off;
+            while (gap < block->missing.size() && block->missing[gap].second <= a)
+                ++gap;
+            if (gap < block->missing.size() && block->missing[gap].first <= a) continue;
+            uint64_t word;
+            std::memcpy(&word, block->bytes.data() + off, 8);
+            if ((word & request.mask) != want) continue;
+            if (out.hits.size() == request.maxHits) {
+                out.stoppedAtMaxHits = true;
+                return out;
+            }
+            out.hits.push_back({a, word});
+        }
+        at += length;
+        if (progress) progress(at - begin, request.end - begin);
+    }
+    return out;
 }
 
 Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
@@ -581,6 +666,11 @@ Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
         out = s.describePerCpu(*address);
         if (!out) out = s.symbolizeAt(*address);
         if (!out) return fail(Errc::NoSymbol, "no symbol at " + hex(*address));
+    } else if (auto address = impl_->moduleSymbol(query)) {
+        auto in = symbolize(*address); // a loaded module's symbol: named as its code is
+        if (!in) return fail(Errc::NoSymbol, "no symbol named '" + query + "'");
+        in->query = query;
+        return *in;
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
     }
@@ -617,13 +707,18 @@ Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t coun
     auto disassembler = disasm::Disassembler::create();
     if (!disassembler) return failure(disassembler);
     std::vector<CodeLine> out;
+    std::optional<SymbolInfo> last; // the function before: its padding has no symbol of its own
     for (auto& insn : disassembler->decode(block->bytes, address, count)) {
         CodeLine line;
         if (insn.target)
             if (auto s = symbolize(*insn.target)) line.target = s->name + "+" + hex(s->offset);
         if (auto s = symbolize(insn.address)) {
+            line.symbol = s->name + "+" + hex(s->offset);
             line.file = s->file;
             line.line = s->line;
+            last = s;
+        } else if (last && insn.address - last->symbolAddress < last->size) {
+            line.symbol = last->name + "+" + hex(insn.address - last->symbolAddress);
         }
         line.instruction = std::move(insn);
         out.push_back(std::move(line));

@@ -84,9 +84,19 @@ class Session {
     // `length` bytes from a kernel virtual address, with the pages the dump lacks marked;
     // Errc::Usage over 64 MiB.
     Result<MemoryBlock> readMemory(uint64_t address, size_t length) const;
-    // A symbol name in the vmlinux, or an address (hex): the symbol (vmlinux or module) that
-    // contains it, by the rule bt names frames by (symbolize()), or the per-CPU variable at a
-    // per-CPU offset or in a CPU's per-CPU area. Errc::NoSymbol when none does.
+    // The same from a physical address (rd -p).
+    Result<MemoryBlock> readPhysicalMemory(uint64_t address, size_t length) const;
+    // The kernel's direct map of all physical memory, [begin, end): search's default range.
+    Result<std::pair<uint64_t, uint64_t>> directMapRange() const;
+    // Every 8-byte aligned word in the range that equals the value under the mask, skipping the
+    // pages the dump lacks. Errc::Usage for an empty range or one over 64 GiB. `progress` gets
+    // (bytes done, total) now and then; `cancel` stops it early with Errc::Cancelled.
+    Result<SearchResult> searchMemory(const SearchRequest& request, const OnProgress& progress = {},
+                                      const CancelToken* cancel = nullptr) const;
+    // A symbol name in the vmlinux (else in a loaded module), or an address (hex): the symbol
+    // (vmlinux or module) that contains it, by the rule bt names frames by (symbolize()), or the
+    // per-CPU variable at a per-CPU offset or in a CPU's per-CPU area. Errc::NoSymbol when none
+    // does.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
     // The symbol (vmlinux or module), its offset and file:line at a runtime address, as bt names
     // an interrupted frame there: the symbol must contain the address (its ELF size, or up to

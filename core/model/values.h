@@ -78,6 +78,8 @@ struct ModuleRow {
     uint64_t textBase = 0, textSize = 0; // its core text
     bool hasOrc = false;                 // ORC unwind data read from the dump
     bool hasDebugInfo = false;           // a matching .ko with DWARF in the module directories
+    std::optional<uint64_t> size;        // every part of it, as /proc/modules counts (unread: null)
+    std::string taints; // the module's taint letters as /proc/modules and oopses print them ("OE")
 };
 
 struct SymbolInfo {
@@ -170,9 +172,30 @@ struct ListResult {
     std::optional<std::string> problem; // why the walk stopped early: a loop, a bad pointer
 };
 
+// search: where a 64-bit value occurs in [begin, end), 8-byte aligned, comparing value & mask.
+struct SearchRequest {
+    uint64_t begin = 0, end = 0;
+    uint64_t value = 0;
+    uint64_t mask = ~uint64_t(0);
+    size_t maxHits = 100000; // stop after this many
+};
+
+struct SearchHit {
+    uint64_t address = 0;
+    uint64_t value = 0; // the word there (differs from the value searched for under a mask)
+};
+
+struct SearchResult {
+    std::vector<SearchHit> hits;
+    uint64_t bytesSearched = 0; // the bytes the dump has in the range
+    uint64_t bytesMissing = 0;  // the bytes it lacks (filtered pages, unmapped addresses)
+    bool stoppedAtMaxHits = false;
+};
+
 // One instruction of a disassembly, with its call or jump target named and its source line.
 struct CodeLine {
     disasm::Instruction instruction;
+    std::optional<std::string> symbol; // where the instruction is: "schedule+0x5"
     std::optional<std::string> target; // "schedule+0x0" for a direct call's or jump's target
     std::optional<std::string> file;   // where the instruction's code comes from
     std::optional<int> line;

@@ -165,7 +165,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
 } // namespace
 
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
-                    bool withLines) {
+                    bool withLines, const AfterFrame& afterFrame) {
     out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
         << "  COMMAND: \"" << escapeControlCharacters(task.comm) << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
@@ -191,6 +191,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             return;
         }
         printFrameLine(out, physical - 1, p, withLines);
+        if (afterFrame && !p.inlined) afterFrame(out, physical - 1);
     });
     if (trace.stop.kind != unwind::WalkStatus::Complete)
         out << " (stack " << unwind::walkStatusKey(trace.stop.kind) << ": " << trace.stop.text
