@@ -124,8 +124,8 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 } // namespace
 
 std::span<const Verb> allVerbs() {
-    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),  btVerb(),
-                                            logVerb(),  symVerb(), entryTableVerb()};
+    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),         btVerb(),  logVerb(),
+                                            symVerb(),  entryTableVerb(), sysVerb(), kmemVerb()};
     return verbs;
 }
 

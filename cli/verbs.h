@@ -38,6 +38,8 @@ Verb logVerb();
 Verb symVerb();
 Verb btVerb();
 Verb entryTableVerb();
+Verb sysVerb();
+Verb kmemVerb();
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

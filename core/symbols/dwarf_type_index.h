@@ -6,6 +6,7 @@
 
 #include <elfutils/libdw.h>
 
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -23,6 +24,9 @@ class DwarfTypeIndex {
     // `name` does (a kernel type name is either, rarely both). Not thread-safe: the caller holds
     // the DwarfHandle's mutex. The pointers stay valid as long as the index.
     Definitions find(std::string_view name, bool orTypedef);
+    // The value of a file-scope enum's enumerator `name` (the first one indexed): indexes units
+    // until it turns up. Not thread-safe either.
+    std::optional<int64_t> findEnumerator(std::string_view name);
 
   private:
     // The names view the mapped DWARF; a Dwarf_Die stays valid as long as the Dwarf handle.
@@ -34,6 +38,7 @@ class DwarfTypeIndex {
     bool complete_ = false;
     Names aggregates_;
     Names typedefs_;
+    std::unordered_map<std::string_view, int64_t> enumerators_;
 };
 
 } // namespace panicscope::symbols

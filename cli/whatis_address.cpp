@@ -1,0 +1,23 @@
+#include "whatis_address.h"
+
+#include "report/state_report.h"
+#include "verbs.h"
+
+namespace panicscope::cli {
+
+int runDescribeAddress(const model::Session& session, uint64_t address, bool detailed,
+                       const Options& options, std::ostream& out, std::ostream& err) {
+    auto described = session.describeAddress(address);
+    if (!described) return reportError(err, described.error());
+    if (options.json)
+        out << nlohmann::ordered_json{{"address", report::addressDescriptionJson(*described)}}.dump(
+                   2)
+            << '\n';
+    else if (detailed)
+        report::printAddressDescription(out, *described);
+    else
+        out << report::addressSummary(*described) << '\n';
+    return 0;
+}
+
+} // namespace panicscope::cli
