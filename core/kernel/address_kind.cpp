@@ -170,23 +170,40 @@ bool stackMemory(const AddressContext& c, uint64_t a, AddressDescription& out) {
     return false;
 }
 
+// How much of each CPU's unit of the first per-CPU chunk is per-CPU data: its static variables,
+// the reserved and the dynamic area (the first chunk's end). The rest of a unit (pcpu_unit_size
+// can be 1 MiB) went back to the page allocator at boot. 0 when unknown.
+uint64_t perCpuUnitUse(const KernelView& view, uint64_t pageSize) {
+    auto chunk = view.readGlobal("pcpu_first_chunk");
+    auto base = view.readGlobal("pcpu_base_addr");
+    if (!chunk || !base || *chunk == 0) return 0;
+    auto chunkBase = view.readField(*chunk, "pcpu_chunk", "base_addr");
+    auto pages = view.readField(*chunk, "pcpu_chunk", "nr_pages");
+    auto endOffset = view.readField(*chunk, "pcpu_chunk", "end_offset");
+    auto unit = view.readGlobal("pcpu_unit_size", 4);
+    if (!chunkBase || !pages || !endOffset || !unit || *chunkBase < *base) return 0;
+    const uint64_t used = (*chunkBase - *base) + *pages * pageSize - *endOffset;
+    return used <= *unit ? used : 0;
+}
+
 // Each CPU's unit of the per-CPU area: its static variables (the per-CPU symbols, at offsets
-// from __per_cpu_start), then the dynamic allocations, pcpu_unit_size bytes in all.
+// from __per_cpu_start), then the reserved and dynamic allocations of the first chunk.
 bool perCpuMemory(const AddressContext& c, uint64_t a, AddressDescription& out) {
     const auto& symbols = c.view.symbols();
-    const symbols::Symbol* start = symbols.byName("__per_cpu_start");
+    // __per_cpu_start is 0 on x86-64 SMP, an address the symbol table does not keep.
+    const symbols::Symbol* startSymbol = symbols.byName("__per_cpu_start");
     const symbols::Symbol* end = symbols.byName("__per_cpu_end");
-    auto unit = c.view.readGlobal("pcpu_unit_size", 4);
-    if (!start || !end || end->address < start->address) return false;
-    const uint64_t unitSize =
-        unit && *unit >= end->address - start->address ? *unit : end->address - start->address;
+    const uint64_t start = startSymbol ? startSymbol->address : 0;
+    if (!end || end->address < start) return false;
+    const uint64_t staticSize = end->address - start;
+    const uint64_t unitSize = std::max(staticSize, perCpuUnitUse(c.view, c.pageSize));
     for (unsigned cpu = 0; cpu < c.perCpu.cpuIdCount(); ++cpu) {
         const uint64_t relative = a - c.perCpu.offset(cpu); // a per-CPU symbol's address
-        if (relative < start->address || relative - start->address >= unitSize) continue;
+        if (relative < start || relative - start >= unitSize) continue;
         out.kind = AddressKind::PerCpu;
         out.region = "per-CPU";
         out.cpu = cpu;
-        out.offset = relative - start->address;
+        out.offset = relative - start;
         if (relative < end->address) {
             if (const symbols::Symbol* s = symbols.containing(relative)) {
                 out.symbol = std::string(s->name);

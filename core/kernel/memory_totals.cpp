@@ -119,14 +119,23 @@ Result<MemoryTotals> readMemoryTotals(const KernelView& view, uint64_t pageSize)
     };
     optional("NR_SHMEM", readStat(view, "vm_node_stat", "NR_SHMEM"), m.shared);
     optional("NR_FILE_PAGES", readStat(view, "vm_node_stat", "NR_FILE_PAGES"), m.filePages);
-    optional("NR_SWAPCACHE", readStat(view, "vm_node_stat", "NR_SWAPCACHE"), m.swapCache);
+    // Without CONFIG_SWAP there is no swap cache and no swap (nor their counters).
+    const bool swap = bool(view.symbols().byName("total_swap_pages"));
+    if (swap)
+        optional("NR_SWAPCACHE", readStat(view, "vm_node_stat", "NR_SWAPCACHE"), m.swapCache);
+    else
+        m.swapCache = 0;
     optional("NR_SLAB_RECLAIMABLE_B", readStat(view, "vm_node_stat", "NR_SLAB_RECLAIMABLE_B"),
              m.slabReclaimable);
     optional("NR_SLAB_UNRECLAIMABLE_B", readStat(view, "vm_node_stat", "NR_SLAB_UNRECLAIMABLE_B"),
              m.slabUnreclaimable);
     optional("buffers", readBlockDevicePages(view), m.buffers);
-    optional("total_swap_pages", view.readGlobal("total_swap_pages"), m.swapTotal);
-    optional("nr_swap_pages", view.readGlobal("nr_swap_pages"), m.swapFree);
+    if (swap) {
+        optional("total_swap_pages", view.readGlobal("total_swap_pages"), m.swapTotal);
+        optional("nr_swap_pages", view.readGlobal("nr_swap_pages"), m.swapFree);
+    } else {
+        m.swapTotal = m.swapFree = 0;
+    }
     // percpu_counter_read_positive(&vm_committed_as), as /proc/meminfo prints Committed_AS.
     auto committed = view.address("vm_committed_as");
     auto count = view.member("percpu_counter", "count");
