@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
-          valgrind)
+          valgrind python3-drgn) # drgn: the oracle of the sys and kmem tests
 for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;
