@@ -1,4 +1,5 @@
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/text_report.h"
 #include "verbs.h"
 
@@ -11,7 +12,7 @@ int runPs(const model::Session& session, const Options& options, std::ostream& o
     auto tasks = session.tasks();
     if (!tasks) return reportError(err, tasks.error());
     if (options.json)
-        out << report::psJson(*tasks).dump(2) << '\n';
+        out << report::jsonText(report::psJson(*tasks)) << '\n';
     else
         report::printTasks(out, *tasks);
     return 0;

@@ -1,4 +1,5 @@
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/text_report.h"
 #include "verbs.h"
 
@@ -11,7 +12,7 @@ int runSym(const model::Session& session, const Options& options, std::ostream& 
     auto symbol = session.lookupSymbol(options.args.front());
     if (!symbol) return reportError(err, symbol.error());
     if (options.json)
-        out << report::symJson(*symbol).dump(2) << '\n';
+        out << report::jsonText(report::symJson(*symbol)) << '\n';
     else
         report::printSymbol(out, *symbol);
     return 0;

@@ -38,6 +38,12 @@ Verb logVerb();
 Verb symVerb();
 Verb btVerb();
 Verb entryTableVerb();
+Verb triageVerb();
+Verb structVerb();
+Verb unionVerb();
+Verb pVerb();
+Verb whatisVerb();
+Verb listVerb();
 Verb sysVerb();
 Verb kmemVerb();
 

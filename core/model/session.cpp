@@ -15,6 +15,7 @@
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
 #include "model/task_selection.h"
+#include "model/type_queries.h"
 #include "symbols/vmlinux.h"
 #include "unwind/backtracer.h"
 #include "unwind/code_map.h"
@@ -23,6 +24,7 @@
 #include "unwind/stacks.h"
 #include "unwind/symbolizer.h"
 #include "unwind/unwind_tables.h"
+#include "util/dump_text.h"
 #include "util/hex.h"
 #include "util/lazy.h"
 #include "util/parallel_batch.h"
@@ -38,6 +40,10 @@ namespace panicscope::model {
 
 Result<std::string> locateVmlinux(const std::string& release,
                                   const std::vector<std::string>& debugDirs) {
+    if (!isPlainPathComponent(release))
+        return fail(Errc::VmlinuxMissing, "the dump's release \"" +
+                                              escapeControlCharacters(release) +
+                                              "\" cannot name a file; give --vmlinux FILE");
     const auto candidates = symbols::vmlinuxCandidates(release, debugDirs);
     for (const auto& path : candidates) {
         std::error_code ec;
@@ -199,6 +205,15 @@ struct Session::Impl {
         return it == index->end() ? nullptr : &t->tasks[it->second];
     }
     Lazy<std::unordered_map<uint64_t, size_t>> taskIndex;
+    // The type graph and the reads by type (struct, p, whatis, list), built on first use.
+    Lazy<std::unique_ptr<TypeQueries>> typeQueries;
+    const Result<std::unique_ptr<TypeQueries>>& types() const {
+        return typeQueries.get([&]() -> Result<std::unique_ptr<TypeQueries>> {
+            return std::make_unique<TypeQueries>(
+                *view, *vmlinux, pageSizeOf(dump->vmcoreinfo()),
+                [this]() -> const Result<kernel::PerCpu>& { return cpus(); });
+        });
+    }
     std::vector<std::string> unwindWarnings() const;
 };
 
@@ -448,24 +463,7 @@ Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
                     "cannot read " + std::to_string(length) + " bytes at once (at most 64 MiB)");
     if (address + length < address)
         return fail(Errc::Usage, "the range at " + hex(address) + " wraps around");
-    const uint64_t page = pageSizeOf(impl_->dump->vmcoreinfo());
-    MemoryBlock block;
-    block.address = address;
-    block.bytes.resize(length);
-    for (uint64_t at = address; at < address + length;) {
-        const uint64_t end = std::min<uint64_t>((at / page + 1) * page, address + length);
-        auto bytes = std::as_writable_bytes(std::span(block.bytes).subspan(at - address, end - at));
-        if (auto r = impl_->dump->read(at, bytes); !r) {
-            std::fill(bytes.begin(), bytes.end(), std::byte{0});
-            if (!block.missing.empty() && block.missing.back().second == at)
-                block.missing.back().second = end;
-            else
-                block.missing.push_back({at, end});
-            if (!block.missingReason) block.missingReason = r.error().message;
-        }
-        at = end;
-    }
-    return block;
+    return dump::readBlock(*impl_->dump, address, length, pageSizeOf(impl_->dump->vmcoreinfo()));
 }
 
 Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
@@ -578,6 +576,38 @@ Result<std::vector<CodeLine>> Session::disassembleFunction(const std::string& qu
         return l.instruction.address >= where->symbolAddress + where->size;
     });
     return lines;
+}
+
+Result<TypeDefinition> Session::describeType(const std::string& name) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->describeType(name);
+}
+
+Result<VariableInfo> Session::describeVariable(const std::string& name) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->describeVariable(name);
+}
+
+Result<std::vector<ObjectValue>>
+Session::readObject(const std::string& type, uint64_t address,
+                    const std::vector<std::string>& members) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->readObject(type, address, members);
+}
+
+Result<std::vector<ObjectValue>> Session::readVariable(const std::string& expression) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->readVariable(expression);
+}
+
+Result<ListResult> Session::walkList(const ListRequest& request) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->walkList(request);
 }
 
 Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath) {

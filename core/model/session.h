@@ -101,6 +101,22 @@ class Session {
     // The whole function containing an address or named (as lookupSymbol() resolves it).
     Result<std::vector<CodeLine>> disassembleFunction(const std::string& query) const;
 
+    // The definition of a type: "struct list_head", "union thread_union", "enum pid_type", or a
+    // bare name (a struct, union, typedef or enum of it, in that order). Errc::NoType when none.
+    Result<TypeDefinition> describeType(const std::string& name) const;
+    // A global or per-CPU variable's declaration and address (Errc::NoSymbol / NoType).
+    Result<VariableInfo> describeVariable(const std::string& name) const;
+    // The object of type `type` ("task_struct", "struct list_head") at `address`: whole, or only
+    // the member paths given ("comm", "se.vruntime"), one value each.
+    Result<std::vector<ObjectValue>> readObject(const std::string& type, uint64_t address,
+                                                const std::vector<std::string>& members) const;
+    // A variable as `p` reads it: "jiffies", "init_uts_ns.name.release", "runqueues:1",
+    // "runqueues:a" (one value per CPU).
+    Result<std::vector<ObjectValue>> readVariable(const std::string& expression) const;
+    // Walks a list_head chain as crash's `list` does; a loop or a bad pointer ends the walk with
+    // `problem` set and the entries before it kept.
+    Result<ListResult> walkList(const ListRequest& request) const;
+
   private:
     struct Impl;
     explicit Session(std::unique_ptr<Impl> impl);

@@ -4,9 +4,12 @@
 #pragma once
 
 #include "disasm/instruction.h"
+#include "dump/memory_block.h"
 #include "kernel/address_description.h"
 #include "kernel/log_record.h"
 #include "kernel/memory_totals.h"
+#include "types/type_definition.h"
+#include "types/value.h"
 #include "unwind/frame.h"
 #include "util/diagnostic.h"
 
@@ -133,18 +136,49 @@ struct BacktraceOptions {
     bool lines = false; // file:line for every frame and the functions inlined into it (slower)
 };
 
-// Memory as the dump has it: `bytes` spans the whole request; where a page is not in the dump the
-// bytes are zero and `missing` says so.
-struct MemoryBlock {
+using dump::MemoryBlock;
+
+using types::TypeDefinition;
+using types::TypeMember;
+
+// A global or per-CPU variable: its declaration and where it is.
+struct VariableInfo {
+    std::string name;
+    std::string declaration; // "volatile unsigned long jiffies"
+    std::string type;        // "volatile unsigned long"
+    uint64_t address = 0;    // runtime; for a per-CPU variable its offset in each CPU's area
+    uint64_t size = 0;
+    bool perCpu = false;
+};
+
+// An object read from the dump: a struct at an address, a variable, one of their members.
+struct ObjectValue {
+    std::string expression; // "struct list_head", "jiffies", "per_cpu(runqueues, 1)", "comm"
     uint64_t address = 0;
-    std::vector<uint8_t> bytes;
-    std::vector<std::pair<uint64_t, uint64_t>> missing; // [begin, end) ranges, by address
-    std::optional<std::string> missingReason;           // why the first missing range is
-    bool present(uint64_t a) const {
-        for (const auto& [begin, end] : missing)
-            if (a >= begin && a < end) return false;
-        return a >= address && a - address < bytes.size();
-    }
+    std::optional<unsigned> cpu; // a per-CPU variable's CPU
+    types::Value value;
+    std::vector<Diagnostic> warnings; // bytes the dump lacks
+};
+
+// What `list` walks: crash's list verb.
+struct ListRequest {
+    uint64_t start = 0;
+    // -H: `start` is a list head outside the entries; else `start` is the first entry.
+    bool startIsHead = false;
+    // Where the list_head lies in each entry: a number, or "TYPE.member" (-o or -s TYPE.member).
+    std::optional<uint64_t> offset;
+    std::optional<std::string> member;
+    // -s TYPE[.member,...]: each entry printed as that type (its members only when given).
+    std::optional<std::string> structType;
+    size_t maxEntries = 1000000;
+};
+
+struct ListResult {
+    std::vector<uint64_t> entries; // entry addresses, in order
+    // With -s: for each entry (in order; fewer when reading one failed) its object, or its
+    // selected members.
+    std::vector<std::vector<ObjectValue>> objects;
+    std::optional<std::string> problem; // why the walk stopped early: a loop, a bad pointer
 };
 
 // One instruction of a disassembly, with its call or jump target named and its source line.

@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "report/json_text.h"
 #include "report/printed_frames.h"
 #include "util/hex.h"
 
@@ -105,9 +106,12 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
         if (f.boundary && p.first)
             boundary = {{"kind", unwind::boundaryKindKey(f.boundary->kind)},
                         {"entry", f.boundary->entry},
-                        {"regs_address", hex(f.boundary->regsAddress)},
+                        {"regs_address", f.boundary->kind == unwind::BoundaryKind::CpuState
+                                             ? ordered_json(nullptr)
+                                             : ordered_json(hex(f.boundary->regsAddress))},
                         {"full_regs", f.boundary->fullRegs},
-                        {"regs", regsJson(f.boundary->regs)}};
+                        {"regs", regsJson(f.boundary->regs)},
+                        {"stack_overflow", f.boundary->stackOverflow}};
         frames.push_back({{"index", index},
                           {"pc", hex(f.pc)},
                           {"sp", hex(f.sp)},
@@ -156,7 +160,7 @@ StreamedJsonArray::StreamedJsonArray(std::ostream& out, std::string_view key) : 
 
 std::string StreamedJsonArray::elementText(const nlohmann::ordered_json& element) {
     // dump(2) of the element alone, indented two levels deeper as it is inside the document.
-    const std::string text = element.dump(2);
+    const std::string text = jsonText(element);
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (char c : text) {

@@ -1,6 +1,7 @@
 #include "report/text_report.h"
 
 #include "report/printed_frames.h"
+#include "util/dump_text.h"
 #include "util/hex.h"
 
 #include <cstdio>
@@ -11,7 +12,7 @@ namespace {
 void field(std::ostream& out, const char* name, const std::string& value) {
     char label[32];
     std::snprintf(label, sizeof label, "%14s: ", name);
-    out << label << value << '\n';
+    out << label << escapeControlCharacters(value) << '\n';
 }
 
 std::string formatUptime(double seconds) {
@@ -52,7 +53,8 @@ void printTasks(std::ostream& out, const model::TaskTable& table) {
     char line[160];
     for (const auto& t : table.tasks) {
         const char mark = t.crashing ? '*' : t.onCpu ? '>' : ' ';
-        const std::string comm = t.kernelThread ? "[" + t.comm + "]" : t.comm;
+        const std::string comm =
+            escapeControlCharacters(t.kernelThread ? "[" + t.comm + "]" : t.comm);
         std::snprintf(line, sizeof line, "%c%6d %7d %6d %4u  %s  %c   %s\n", mark, t.pid, t.ppid,
                       t.tgid, t.cpu, hex16(t.address).c_str(), t.state, comm.c_str());
         out << line;
@@ -64,7 +66,7 @@ void printTasks(std::ostream& out, const model::TaskTable& table) {
 void printLog(std::ostream& out, const model::KernelLog& log) {
     for (const auto& r : log.records)
         for (const auto& line : kernel::formatLogLines(r))
-            out << line << '\n';
+            out << escapeControlCharacters(line) << '\n';
     for (const auto& w : log.warnings)
         out << "WARNING: " << w.text << '\n';
 }
@@ -117,8 +119,12 @@ void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame) {
 }
 
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
+    // No entry code saved these: the dump's registers of a CPU stopped in user mode.
+    if (boundary.kind == unwind::BoundaryKind::CpuState) return "=== cpu: user-mode registers ===";
     return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
-           (fromUserMode ? " (from user mode)" : "") + " ===";
+           (fromUserMode ? " (from user mode)" : "") +
+           (boundary.stackOverflow ? " (stack overflow: sp in the task stack's guard page)" : "") +
+           " ===";
 }
 
 std::string stackSectionTitle(const unwind::StackRange& stack) {
@@ -141,7 +147,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
     } else {
         out << "(unknown)";
     }
-    if (f.module) out << " [" << *f.module << "]";
+    if (f.module) out << " [" << escapeControlCharacters(*f.module) << "]";
     if (p.inlined) out << " (inlined)";
     out << " at " << hex16(f.pc);
     if (withLines && p.file()) out << "  " << *p.file() << ":" << p.line().value_or(0);
@@ -152,7 +158,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
                     bool withLines) {
     out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
-        << "  COMMAND: \"" << task.comm << "\"  STATE: " << task.state
+        << "  COMMAND: \"" << escapeControlCharacters(task.comm) << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
     size_t physical = 0;
     forEachPrintedFrame(trace, [&](size_t index, const PrintedFrame& p) {
@@ -161,7 +167,7 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             if (opensStackSection(trace, physical))
                 out << " " << stackSectionTitle(f.stack) << '\n';
             ++physical;
-            if (f.boundary) {
+            if (f.boundary && f.boundary->kind != unwind::BoundaryKind::CpuState) {
                 out << " " << boundaryTitle(*f.boundary, f.userMode) << '\n';
                 // RIP names the symbol there, as the kernel prints it: the real function, not
                 // one inlined into it.
@@ -169,7 +175,10 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             }
         }
         if (f.userMode) {
-            if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+            if (!f.boundary || f.boundary->kind == unwind::BoundaryKind::CpuState) {
+                out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+                if (f.boundary) printRegs(out, f, *f.boundary); // as the kernel's show_regs()
+            }
             return;
         }
         printFrameLine(out, index, p, withLines);

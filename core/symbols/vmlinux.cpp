@@ -126,6 +126,14 @@ const SymbolTable& Vmlinux::symbols() const {
 const Layouts& Vmlinux::layouts() const {
     return impl_->layouts();
 }
+
+const BtfTypes* Vmlinux::btf() const {
+    return impl_->btfLayouts ? impl_->btfLayouts->types() : nullptr;
+}
+
+DwarfHandle* Vmlinux::dwarf() const {
+    return impl_->dwarf.get();
+}
 const std::string& Vmlinux::banner() const {
     return impl_->banner;
 }

@@ -14,6 +14,9 @@
 
 namespace panicscope::symbols {
 
+class BtfTypes;
+struct DwarfHandle;
+
 struct SourceLocation {
     std::string file; // as recorded in DWARF, e.g. "./arch/x86/kernel/cpu/mshyperv.c" normalised
     int line = 0;
@@ -38,6 +41,10 @@ class Vmlinux {
     const SymbolTable& symbols() const;
     // DWARF-backed struct layouts (Errc::NoType when the vmlinux has no debug info).
     const Layouts& layouts() const;
+    // What the type graph (types/type_graph.h) reads: the parsed .BTF (nullptr when there is
+    // none or it is no BTF this reader knows) and the DWARF (nullptr without debug info).
+    const BtfTypes* btf() const;
+    DwarfHandle* dwarf() const;
     // The `linux_banner` string as stored in the file ("Linux version 6.1.0-56-cloud-amd64 ...").
     const std::string& banner() const;
     // The release from the banner ("6.1.0-56-cloud-amd64").

@@ -333,6 +333,9 @@ TEST_P(MemoryState, KmemAddrNamesTasksStacksSymbolsAndPerCpuData) {
     EXPECT_TRUE(
         text.out.starts_with(hex16((*crashing)->address) + ": slab object of cache task_struct: "))
         << text.out;
+    auto whatis = runCli({"whatis", task, d.row.dump, "--vmlinux", d.row.vmlinux});
+    ASSERT_EQ(whatis.status, 0) << whatis.err;
+    EXPECT_EQ(whatis.out, text.out.substr(0, text.out.find('\n') + 1)); // the summary line
     auto asJson = runCli({"kmem", "--json", task, d.row.dump, "--vmlinux", d.row.vmlinux});
     ASSERT_EQ(asJson.status, 0) << asJson.err;
     const auto j = json::parse(asJson.out)["address"];
