@@ -1,3 +1,4 @@
+#include "report/json_text.h"
 #include "report/state_report.h"
 #include "util/hex.h"
 #include "verbs.h"
@@ -27,7 +28,7 @@ int runKmem(const model::Session& session, const Options& options, std::ostream&
     auto memory = session.memoryTotals();
     if (!memory) return reportError(err, memory.error());
     if (options.json)
-        out << report::memoryTotalsJson(*memory).dump(2) << '\n';
+        out << report::jsonText(report::memoryTotalsJson(*memory)) << '\n';
     else
         report::printMemoryTotals(out, *memory);
     return 0;

@@ -1,5 +1,6 @@
 #include "whatis_address.h"
 
+#include "report/json_text.h"
 #include "report/state_report.h"
 #include "verbs.h"
 
