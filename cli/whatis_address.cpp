@@ -11,9 +11,7 @@ int runDescribeAddress(const model::Session& session, uint64_t address, bool det
     auto described = session.describeAddress(address);
     if (!described) return reportError(err, described.error());
     if (options.json)
-        out << nlohmann::ordered_json{{"address", report::addressDescriptionJson(*described)}}.dump(
-                   2)
-            << '\n';
+        out << report::jsonText({{"address", report::addressDescriptionJson(*described)}}) << '\n';
     else if (detailed)
         report::printAddressDescription(out, *described);
     else
