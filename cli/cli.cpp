@@ -128,9 +128,9 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 
 std::span<const Verb> allVerbs() {
     static const std::vector<Verb> verbs = {
-        infoVerb(),   psVerb(),     btVerb(),     logVerb(),       symVerb(),   rdVerb(),
-        disVerb(),    searchVerb(), modVerb(),    structVerb(),    unionVerb(), pVerb(),
-        whatisVerb(), listVerb(),   triageVerb(), entryTableVerb()};
+        infoVerb(),   psVerb(),     btVerb(),  logVerb(),    symVerb(),    rdVerb(),
+        disVerb(),    searchVerb(), modVerb(), structVerb(), unionVerb(),  pVerb(),
+        whatisVerb(), listVerb(),   sysVerb(), kmemVerb(),   triageVerb(), entryTableVerb()};
     return verbs;
 }
 

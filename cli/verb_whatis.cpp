@@ -3,6 +3,7 @@
 #include "report/type_report.h"
 #include "util/hex.h"
 #include "verbs.h"
+#include "whatis_address.h"
 
 namespace panicscope::cli {
 
@@ -32,7 +33,7 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
     if (!tagged && parseHex(name)) {
         const auto symbol = session.lookupSymbol(name);
         if (name.starts_with("0x") || !symbol || symbol->name != name)
-            return reportError(err, {Errc::Unsupported, "whatis ADDR is not supported yet"});
+            return runDescribeAddress(session, *parseHex(name), false, options, out, err);
     }
     if (!tagged) {
         if (auto variable = session.describeVariable(name)) {
@@ -55,8 +56,9 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
 
 Verb whatisVerb() {
     return {"whatis",
-            "VARIABLE|[struct|union|enum] TYPE DUMP",
-            "a variable's declaration, or a type's definition and size",
+            "VARIABLE|[struct|union|enum] TYPE|ADDR DUMP",
+            "a variable's declaration, a type's definition and size, or what an address is "
+            "(as kmem ADDR, on one line)",
             {},
             1,
             2,

@@ -48,6 +48,8 @@ Verb rdVerb();
 Verb searchVerb();
 Verb disVerb();
 Verb modVerb();
+Verb sysVerb();
+Verb kmemVerb();
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

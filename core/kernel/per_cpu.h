@@ -17,6 +17,9 @@ class PerCpu {
 
     const std::vector<unsigned>& cpus() const { return cpus_; }
     unsigned cpuIdCount() const { return static_cast<unsigned>(offsets_.size()); }
+    // __per_cpu_offset[cpu]: where CPU `cpu`'s copy of the per-CPU area starts, relative to the
+    // per-CPU symbols' addresses (cpu < cpuIdCount()).
+    uint64_t offset(unsigned cpu) const { return offsets_.at(cpu); }
     // Address of CPU `cpu`'s instance of the per-CPU variable `symbol` (e.g. "runqueues").
     Result<uint64_t> variable(const KernelView& view, std::string_view symbol, unsigned cpu) const;
     // CPU `cpu`'s per-CPU area starts here (__per_cpu_offset[cpu]); the caller checks `cpu`.

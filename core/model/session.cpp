@@ -2,12 +2,17 @@
 
 #include "disasm/disassembler.h"
 #include "dump/dump_file.h"
+#include "kernel/address_kind.h"
 #include "kernel/crash_facts.h"
 #include "kernel/kaslr.h"
 #include "kernel/kernel_view.h"
+#include "kernel/memory_totals.h"
 #include "kernel/module_facts.h"
+#include "kernel/module_regions.h"
+#include "kernel/modules.h"
 #include "kernel/per_cpu.h"
 #include "kernel/printk_log.h"
+#include "kernel/system_state.h"
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
 #include "model/task_selection.h"
@@ -17,6 +22,7 @@
 #include "unwind/code_map.h"
 #include "unwind/module_code.h"
 #include "unwind/module_debug_files.h"
+#include "unwind/stacks.h"
 #include "unwind/symbolizer.h"
 #include "unwind/unwind_tables.h"
 #include "util/dump_text.h"
@@ -111,6 +117,7 @@ struct Session::Impl {
     Lazy<kernel::KernelLog> kernelLog;
     Lazy<kernel::KernelLogTail> kernelLogTail;
     Lazy<unwind::UnwindTables> tables;
+    Lazy<kernel::ModuleList> moduleList; // struct module as the kernel model reads it
     Lazy<std::unique_ptr<Unwinding>> unwinding;
 
     const Result<kernel::PerCpu>& cpus() const {
@@ -163,6 +170,9 @@ struct Session::Impl {
                 if (auto log = crashLog(*t)) facts = kernel::readCrashingTask(*view, *t, *log);
             return facts.crashingTask;
         });
+    }
+    const Result<kernel::ModuleList>& readModules() const {
+        return moduleList.get([&] { return kernel::readModules(*view); });
     }
     const Result<unwind::UnwindTables>& unwindTables() const {
         return tables.get([&]() -> Result<unwind::UnwindTables> {
@@ -787,6 +797,71 @@ Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath) {
     auto table = unwind::EntryCallTable::build(**vmlinux);
     if (!table) return failure(table);
     return entryTableFrom(*table, 0, false);
+}
+
+Result<SystemInfo> Session::systemInfo() const {
+    const Impl& s = *impl_;
+    auto dumpInfo = info();
+    if (!dumpInfo) return failure(dumpInfo);
+    SystemInfo out;
+    out.dump = std::move(*dumpInfo);
+    out.warnings = out.dump.warnings;
+    const auto& modules = s.readModules();
+    if (!modules)
+        out.warnings.push_back({"modules", Diagnostic::Severity::Warning, std::nullopt,
+                                "modules: " + modules.error().message});
+    const auto state = kernel::readSystemState(*s.view, modules ? &*modules : nullptr,
+                                               pageSizeOf(s.dump->vmcoreinfo()));
+    for (auto& w : warningsFrom("system", state.warnings))
+        out.warnings.push_back(std::move(w));
+    out.wallClockSeconds = state.wallClockSeconds;
+    if (state.loadAverage)
+        out.loadAverage = {kernel::formatLoad((*state.loadAverage)[0]),
+                           kernel::formatLoad((*state.loadAverage)[1]),
+                           kernel::formatLoad((*state.loadAverage)[2])};
+    out.totalRamPages = state.totalRamPages;
+    out.pageSize = state.pageSize;
+    if (const auto& tasks = s.readTasks()) out.taskCount = tasks->tasks.size();
+    out.taintMask = state.taintMask;
+    if (state.taintMask) {
+        out.taintText = kernel::taintText(*state.taintMask, state.taintFlags);
+        for (const auto& f : state.taintFlags)
+            if ((*state.taintMask >> f.bit) & 1 && !f.description.empty())
+                out.taintNames.push_back(std::string(1, f.letter) + "=" + f.description);
+    }
+    for (const auto& m : state.taintingModules)
+        out.taintingModules.push_back({m.name, m.taints, m.letters});
+    return out;
+}
+
+Result<MemoryTotals> Session::memoryTotals() const {
+    auto totals = kernel::readMemoryTotals(*impl_->view, pageSizeOf(impl_->dump->vmcoreinfo()));
+    if (!totals) return tl::unexpected(blameDamage(totals.error(), *impl_->dump));
+    return totals;
+}
+
+Result<AddressDescription> Session::describeAddress(uint64_t address) const {
+    const Impl& s = *impl_;
+    const auto& cpus = s.cpus();
+    if (!cpus) return failure(cpus);
+    kernel::AddressContext context{*s.view, *cpus, nullptr, 0, {}, {}, 4096};
+    context.pageSize = pageSizeOf(s.dump->vmcoreinfo());
+    if (auto bits = s.dump->vmcoreinfo().value("NUMBER(SECTION_SIZE_BITS)"))
+        if (auto n = parseDecimal(*bits); n && *n > 12 && *n < 48)
+            context.sectionSizeBits = static_cast<unsigned>(*n);
+    const auto& tasks = s.readTasks();
+    if (tasks) context.tasks = &*tasks;
+    if (auto size = unwind::threadSize(*s.view)) context.threadSize = *size;
+    for (unsigned cpu : cpus->cpus())
+        for (auto& range : unwind::cpuStacks(*s.view, *cpus, cpu, context.threadSize))
+            context.cpuStacks.push_back({cpu, std::move(range.name), range.begin, range.end});
+    std::vector<std::string> moduleWarnings;
+    if (const auto& modules = s.readModules())
+        context.modules = kernel::readModuleRegions(*s.view, *modules, moduleWarnings);
+    auto out = kernel::describeAddress(context, address);
+    if (out.kind == AddressKind::Unknown && !moduleWarnings.empty())
+        out.note += "; " + moduleWarnings.front();
+    return out;
 }
 
 } // namespace panicscope::model

@@ -52,6 +52,13 @@ class Session {
     std::vector<Diagnostic> warnings() const;
 
     Result<DumpInfo> info() const;
+    // crash's `sys`: info() with the wall clock, load average, RAM, task count and who tainted
+    // the kernel. Facts that cannot be read are warnings.
+    Result<SystemInfo> systemInfo() const;
+    // The kernel's memory counters (crash's `kmem -i`, /proc/meminfo's sources).
+    Result<MemoryTotals> memoryTotals() const;
+    // What a kernel address is (crash's `kmem ADDR`, `whatis ADDR`).
+    Result<AddressDescription> describeAddress(uint64_t address) const;
     Result<TaskTable> tasks() const;
     // The crashing task (the panic CPU's current one): the kernel log is read only when
     // panic_cpu is unset. nullopt when unknown.

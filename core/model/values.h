@@ -5,12 +5,15 @@
 
 #include "disasm/instruction.h"
 #include "dump/memory_block.h"
+#include "kernel/address_description.h"
 #include "kernel/log_record.h"
+#include "kernel/memory_totals.h"
 #include "types/type_definition.h"
 #include "types/value.h"
 #include "unwind/frame.h"
 #include "util/diagnostic.h"
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <optional>
@@ -19,7 +22,10 @@
 
 namespace panicscope::model {
 
+using kernel::AddressDescription;
+using kernel::AddressKind;
 using kernel::LogRecord;
+using kernel::MemoryTotals;
 
 struct TaskRef {
     int32_t pid = 0;
@@ -42,6 +48,27 @@ struct DumpInfo {
     uint64_t kaslrOffset = 0;
     std::string vmlinuxPath;
     std::string buildId;
+    std::vector<Diagnostic> warnings;
+};
+
+struct TaintingModule {
+    std::string name;
+    uint64_t taints = 0; // struct module.taints
+    std::string letters; // its flags as the kernel prints them after the name: "OE"
+};
+
+// What crash's `sys` shows: the crash facts (info()) and the state of the whole system.
+struct SystemInfo {
+    DumpInfo dump;
+    std::optional<int64_t> wallClockSeconds;               // the timekeeper's xtime_sec: UTC
+    std::optional<std::array<std::string, 3>> loadAverage; // "0.60": 1, 5, 15 minutes
+    std::optional<uint64_t> totalRamPages;
+    uint64_t pageSize = 4096;
+    size_t taskCount = 0; // every task, the idle tasks included
+    std::optional<uint64_t> taintMask;
+    std::string taintText; // "G           OE     " as after "Tainted: ", or "Not tainted"
+    std::vector<std::string> taintNames; // "O=OOT_MODULE" per set flag (kernels with desc)
+    std::vector<TaintingModule> taintingModules;
     std::vector<Diagnostic> warnings;
 };
 

@@ -150,4 +150,14 @@ Result<uint64_t> BtfLayouts::sizeOf(std::string_view structName) const {
     return dwarf_.sizeOf(structName);
 }
 
+Result<int64_t> BtfLayouts::enumerator(std::string_view name) const {
+    const BtfTypes* btf = types();
+    if (!btf) return dwarf_.enumerator(name);
+    std::lock_guard lock(mutex_);
+    auto it = enumerators_.find(name);
+    if (it == enumerators_.end()) it = enumerators_.emplace(name, btf->enumeratorValue(name)).first;
+    if (it->second) return *it->second;
+    return dwarf_.enumerator(name); // as for structs: what BTF lacks, DWARF may have
+}
+
 } // namespace panicscope::symbols

@@ -23,6 +23,7 @@ class BtfLayouts final : public Layouts {
 
     Result<Member> member(std::string_view structName, std::string_view path) const override;
     Result<uint64_t> sizeOf(std::string_view structName) const override;
+    Result<int64_t> enumerator(std::string_view name) const override;
 
     // The parsed types (nullptr when the section is no BTF this reader knows).
     const BtfTypes* types() const;
@@ -37,8 +38,9 @@ class BtfLayouts final : public Layouts {
     const Layouts& dwarf_;
     mutable std::once_flag parsed_;
     mutable std::optional<BtfTypes> types_;
-    mutable std::mutex mutex_;                                           // guards members_
+    mutable std::mutex mutex_; // guards members_ and enumerators_
     mutable std::map<std::string, Result<Member>, std::less<>> members_; // "struct.path"
+    mutable std::map<std::string, std::optional<int64_t>, std::less<>> enumerators_; // by name
 };
 
 } // namespace panicscope::symbols

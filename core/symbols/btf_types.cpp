@@ -263,4 +263,24 @@ std::vector<std::string_view> BtfTypes::aggregateNames() const {
     return names;
 }
 
+std::optional<int64_t> BtfTypes::enumeratorValue(std::string_view name) const {
+    for (uint32_t id = 1; id < offsets_.size(); ++id) {
+        const BtfKind k = kind(id);
+        if (k != BtfKind::Enum && k != BtfKind::Enum64) continue;
+        // ENUM: {name_off, s32 val} per value; ENUM64: {name_off, val_lo32, val_hi32}.
+        const size_t stride = k == BtfKind::Enum ? 2 : 3;
+        const uint32_t count = word(id, 1) & 0xffff;
+        for (uint32_t i = 0; i < count; ++i) {
+            const uint32_t nameOffset = word(id, 3 + stride * i);
+            if (nameOffset >= strings_.size() ||
+                std::string_view(strings_.data() + nameOffset) != name)
+                continue;
+            const uint32_t low = word(id, 4 + stride * i);
+            if (k == BtfKind::Enum) return static_cast<int32_t>(low);
+            return static_cast<int64_t>(uint64_t(word(id, 5 + stride * i)) << 32 | low);
+        }
+    }
+    return std::nullopt;
+}
+
 } // namespace panicscope::symbols

@@ -92,6 +92,9 @@ class BtfTypes {
     std::span<const uint32_t> typedefsNamed(std::string_view name) const;
     // Every name that has a struct or union definition.
     std::vector<std::string_view> aggregateNames() const;
+    // The value of the first enumerator `name` of any enum (a scan of every type: for the few
+    // constants the kernel model asks for).
+    std::optional<int64_t> enumeratorValue(std::string_view name) const;
 
   private:
     using Names = std::unordered_map<std::string_view, std::vector<uint32_t>>;

@@ -150,4 +150,13 @@ Result<uint64_t> DwarfLayouts::sizeOf(std::string_view structName) const {
     return static_cast<uint64_t>(size);
 }
 
+Result<int64_t> DwarfLayouts::enumerator(std::string_view name) const {
+    if (!dwarf_) return fail(Errc::NoType, fileName_ + " has no DWARF debug info");
+    std::lock_guard lock(dwarf_->mutex);
+    if (!index_) index_.emplace(dwarf_->dwarf);
+    if (auto value = index_->findEnumerator(name)) return *value;
+    return fail(Errc::NoType,
+                "no enumerator '" + std::string(name) + "' in the debug info of " + fileName_);
+}
+
 } // namespace panicscope::symbols

@@ -20,6 +20,7 @@ class DwarfLayouts final : public Layouts {
 
     Result<Member> member(std::string_view structName, std::string_view path) const override;
     Result<uint64_t> sizeOf(std::string_view structName) const override;
+    Result<int64_t> enumerator(std::string_view name) const override;
 
   private:
     Result<Dwarf_Die> findAggregate(std::string_view name) const;

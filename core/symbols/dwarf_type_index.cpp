@@ -19,6 +19,33 @@ DwarfTypeIndex::Definitions DwarfTypeIndex::find(std::string_view name, bool orT
     return found;
 }
 
+std::optional<int64_t> DwarfTypeIndex::findEnumerator(std::string_view name) {
+    do {
+        if (auto it = enumerators_.find(name); it != enumerators_.end()) return it->second;
+    } while (indexNextUnit());
+    return std::nullopt;
+}
+
+namespace {
+
+// Adds the enumerators of `enumeration` to `into` (the first value of a name is kept).
+void indexEnumerators(Dwarf_Die* enumeration, std::unordered_map<std::string_view, int64_t>& into) {
+    Dwarf_Die value;
+    if (dwarf_child(enumeration, &value) != 0) return;
+    do {
+        Dwarf_Attribute attribute;
+        Dwarf_Sword number;
+        const char* name = dwarf_diename(&value);
+        if (dwarf_tag(&value) != DW_TAG_enumerator || !name ||
+            !dwarf_attr(&value, DW_AT_const_value, &attribute) ||
+            dwarf_formsdata(&attribute, &number) != 0)
+            continue;
+        into.emplace(name, number);
+    } while (dwarf_siblingof(&value, &value) == 0);
+}
+
+} // namespace
+
 const Dwarf_Die* DwarfTypeIndex::findIn(const Names& names, std::string_view name) {
     for (;;) {
         if (auto it = names.find(name); it != names.end()) return &it->second;
@@ -49,6 +76,7 @@ bool DwarfTypeIndex::indexNextUnit() {
     if (dwarf_child(&unitDie, &die) != 0) return true;
     do {
         const int tag = dwarf_tag(&die);
+        if (tag == DW_TAG_enumeration_type) indexEnumerators(&die, enumerators_);
         Names* names = nullptr;
         switch (tag) {
         case DW_TAG_structure_type:

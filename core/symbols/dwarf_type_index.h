@@ -7,6 +7,7 @@
 
 #include <elfutils/libdw.h>
 
+#include <optional>
 #include <string_view>
 #include <unordered_map>
 
@@ -27,6 +28,9 @@ class DwarfTypeIndex {
     // The first enum definition or variable `name`, indexing units until it turns up.
     const Dwarf_Die* findEnum(std::string_view name);
     const Dwarf_Die* findVariable(std::string_view name);
+    // The value of a file-scope enum's enumerator `name` (the first one indexed): indexes units
+    // until it turns up. Not thread-safe either.
+    std::optional<int64_t> findEnumerator(std::string_view name);
 
   private:
     // The names view the mapped DWARF; a Dwarf_Die stays valid as long as the Dwarf handle.
@@ -41,6 +45,7 @@ class DwarfTypeIndex {
     Names typedefs_;
     Names enums_;
     Names variables_;
+    std::unordered_map<std::string_view, int64_t> enumerators_;
 };
 
 } // namespace panicscope::symbols

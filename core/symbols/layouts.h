@@ -24,6 +24,9 @@ class Layouts {
     virtual Result<Member> member(std::string_view structName, std::string_view path) const = 0;
     // sizeof(struct structName).
     virtual Result<uint64_t> sizeOf(std::string_view structName) const = 0;
+    // The value of the enumerator `name` (NR_FREE_PAGES, PG_slab): counter arrays and flag bits
+    // are indexed by them, and their numbering changes between kernels. Errc::NoType when absent.
+    virtual Result<int64_t> enumerator(std::string_view name) const = 0;
 };
 
 } // namespace panicscope::symbols

@@ -55,6 +55,7 @@ class FakeLayouts : public symbols::Layouts {
         members_[structName + "." + path] = {offset, size};
     }
     void addSize(const std::string& structName, uint64_t size) { sizes_[structName] = size; }
+    void addEnumerator(const std::string& name, int64_t value) { enumerators_[name] = value; }
 
     Result<symbols::Member> member(std::string_view s, std::string_view path) const override {
         auto it = members_.find(std::string(s) + "." + std::string(path));
@@ -69,7 +70,15 @@ class FakeLayouts : public symbols::Layouts {
         return it->second;
     }
 
+    Result<int64_t> enumerator(std::string_view name) const override {
+        auto it = enumerators_.find(std::string(name));
+        if (it == enumerators_.end())
+            return fail(Errc::NoType, "no enumerator '" + std::string(name) + "'");
+        return it->second;
+    }
+
   private:
+    std::map<std::string, int64_t> enumerators_;
     std::map<std::string, symbols::Member> members_;
     std::map<std::string, uint64_t> sizes_;
 };
