@@ -508,6 +508,16 @@ std::optional<SymbolInfo> Session::symbolize(uint64_t address) const {
     return out;
 }
 
+std::vector<std::string> Session::symbolNames(std::string_view prefix, size_t limit) const {
+    std::vector<std::string> names;
+    for (const auto& sym : impl_->vmlinux->symbols().all())
+        if (sym.name.starts_with(prefix)) names.emplace_back(sym.name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    if (names.size() > limit) names.resize(limit);
+    return names;
+}
+
 Result<EntryTable> Session::entryTable() const {
     const auto& t = impl_->unwindTables();
     if (!t) return failure(t);

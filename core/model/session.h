@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace panicscope::model {
@@ -86,6 +87,9 @@ class Session {
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
     // The symbol (vmlinux or module), its offset and file:line at a runtime address.
     std::optional<SymbolInfo> symbolize(uint64_t address) const;
+    // The vmlinux's symbol names that start with `prefix`, sorted and unique, at most `limit`
+    // (for completion in a shell).
+    std::vector<std::string> symbolNames(std::string_view prefix, size_t limit) const;
     Result<EntryTable> entryTable() const;
     // `count` instructions from a runtime address, as the dump's memory holds the code (the
     // vmlinux file's bytes where the dump lacks a page of its text). Stops early at bytes that
