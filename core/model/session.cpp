@@ -173,7 +173,9 @@ struct Session::Impl {
         return {t.address,      t.pid,   t.tgid,
                 t.ppid,         t.comm,  t.state,
                 t.cpu,          t.onCpu, crashingTask == t.address,
-                t.kernelThread, t.nvcsw, t.nivcsw};
+                t.kernelThread, t.nvcsw, t.nivcsw,
+                t.lastRun,      t.utime, t.stime,
+                t.startTime};
     }
     // The task at a task_struct address (an index built once: a batch asks for every task).
     const kernel::Task* findTask(uint64_t address) const {

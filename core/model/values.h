@@ -55,6 +55,10 @@ struct TaskRow {
     bool crashing = false;     // the panic CPU's current task
     bool kernelThread = false; // PF_KTHREAD (idle tasks included)
     uint64_t nvcsw = 0, nivcsw = 0;
+    // Scheduler clocks in ns (0 where the kernel lacks the field): the last arrival on a CPU
+    // (sched_info.last_arrival, else se.exec_start), user and system time, and the start
+    // (monotonic, since boot).
+    uint64_t lastRunNs = 0, utimeNs = 0, stimeNs = 0, startTimeNs = 0;
 
     TaskRef ref() const { return {pid, comm, address}; }
 };

@@ -39,21 +39,54 @@ ordered_json warningsJson(const std::vector<Diagnostic>& warnings) {
     return j;
 }
 
+ordered_json taskRowJson(const model::TaskRow& t) {
+    return {{"pid", t.pid},
+            {"tgid", t.tgid},
+            {"ppid", t.ppid},
+            {"comm", t.comm},
+            {"state", std::string(1, t.state)},
+            {"cpu", t.cpu},
+            {"on_cpu", t.onCpu},
+            {"task", hex(t.address)},
+            {"kernel_thread", t.kernelThread},
+            {"nvcsw", t.nvcsw},
+            {"nivcsw", t.nivcsw},
+            {"last_run_ns", t.lastRunNs},
+            {"utime_ns", t.utimeNs},
+            {"stime_ns", t.stimeNs},
+            {"start_time_ns", t.startTimeNs}};
+}
+
 ordered_json psJson(const model::TaskTable& list) {
     ordered_json tasks = ordered_json::array();
     for (const auto& t : list.tasks)
-        tasks.push_back({{"pid", t.pid},
-                         {"tgid", t.tgid},
-                         {"ppid", t.ppid},
-                         {"comm", t.comm},
-                         {"state", std::string(1, t.state)},
-                         {"cpu", t.cpu},
-                         {"on_cpu", t.onCpu},
-                         {"task", hex(t.address)},
-                         {"kernel_thread", t.kernelThread},
-                         {"nvcsw", t.nvcsw},
-                         {"nivcsw", t.nivcsw}});
+        tasks.push_back(taskRowJson(t));
     return {{"tasks", tasks}, {"warnings", warningsJson(list.warnings)}};
+}
+
+ordered_json psParentsJson(const std::vector<std::vector<model::TaskRow>>& chains,
+                           const std::vector<Diagnostic>& warnings) {
+    ordered_json out = ordered_json::array();
+    for (const auto& chain : chains) {
+        ordered_json rows = ordered_json::array();
+        for (const auto& t : chain)
+            rows.push_back(taskRowJson(t));
+        out.push_back(rows);
+    }
+    return {{"chains", out}, {"warnings", warningsJson(warnings)}};
+}
+
+ordered_json psChildrenJson(const std::vector<model::TaskRow>& parents,
+                            const std::vector<std::vector<model::TaskRow>>& children,
+                            const std::vector<Diagnostic>& warnings) {
+    ordered_json out = ordered_json::array();
+    for (size_t i = 0; i < parents.size() && i < children.size(); ++i) {
+        ordered_json rows = ordered_json::array();
+        for (const auto& t : children[i])
+            rows.push_back(taskRowJson(t));
+        out.push_back({{"task", taskRowJson(parents[i])}, {"children", rows}});
+    }
+    return {{"children", out}, {"warnings", warningsJson(warnings)}};
 }
 
 ordered_json logJson(const model::KernelLog& log) {
