@@ -124,8 +124,8 @@ void printVerbHelp(std::ostream& out, const Verb& verb) {
 }
 
 std::span<const Verb> allVerbs() {
-    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),    btVerb(),        logVerb(),
-                                            symVerb(),  shellVerb(), entryTableVerb()};
+    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),   btVerb(),    logVerb(),
+                                            symVerb(),  runqVerb(), shellVerb(), entryTableVerb()};
     return verbs;
 }
 

@@ -40,6 +40,7 @@ Verb symVerb();
 Verb btVerb();
 Verb entryTableVerb();
 Verb shellVerb();
+Verb runqVerb();
 
 // The verb named `name`, or nullptr.
 const Verb* findVerb(std::string_view name);

@@ -7,6 +7,7 @@
 #include "kernel/kernel_view.h"
 #include "kernel/per_cpu.h"
 #include "kernel/printk_log.h"
+#include "kernel/run_queues.h"
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
 #include "model/task_selection.h"
@@ -328,6 +329,33 @@ Result<KernelLog> Session::log() const {
     const auto& log = impl_->readLog();
     if (!log) return failure(log);
     return KernelLog{log->records, warningsFrom("log", log->warnings)};
+}
+
+Result<RunQueueTable> Session::runQueues() const {
+    const auto& c = impl_->cpus();
+    if (!c) return failure(c);
+    auto queues = kernel::readRunQueues(*impl_->view, *c);
+    if (!queues) return tl::unexpected(blameDamage(queues.error(), *impl_->dump));
+    auto ref = [&](uint64_t address) {
+        const kernel::Task* t = impl_->findTask(address);
+        return t ? TaskRef{t->pid, t->comm, address} : TaskRef{-1, "?", address};
+    };
+    auto rows = [&](const std::vector<kernel::QueuedTask>& queued) {
+        std::vector<QueuedTaskRow> out;
+        for (const auto& q : queued)
+            out.push_back({ref(q.task), q.prio});
+        return out;
+    };
+    RunQueueTable out;
+    for (const auto& q : *queues) {
+        RunQueueRow row{q.cpu,     q.address,  std::nullopt, q.rtArray,
+                        q.cfsRoot, rows(q.rt), rows(q.cfs)};
+        if (q.current) row.current = ref(q.current);
+        out.cpus.push_back(std::move(row));
+        for (auto& w : warningsFrom("runq", q.warnings))
+            out.warnings.push_back(std::move(w));
+    }
+    return out;
 }
 
 Result<DumpInfo> Session::info() const {

@@ -58,6 +58,8 @@ class Session {
     // panic_cpu is unset. nullopt when unknown.
     Result<std::optional<TaskRow>> crashingTask() const;
     Result<KernelLog> log() const;
+    // Every CPU's run queue.
+    Result<RunQueueTable> runQueues() const;
     Result<std::vector<ModuleRow>> modules() const;
 
     // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing

@@ -68,6 +68,24 @@ struct TaskTable {
     std::vector<Diagnostic> warnings;
 };
 
+// One CPU's run queue (runq): its current task and the tasks waiting, with their priority.
+struct QueuedTaskRow {
+    TaskRef task; // pid -1 and comm "?" for a task_struct not on the task list
+    int32_t prio = 0;
+};
+struct RunQueueRow {
+    unsigned cpu = 0;
+    uint64_t address = 0; // struct rq
+    std::optional<TaskRef> current;
+    uint64_t rtArray = 0, cfsRoot = 0; // &rq->rt.active, &rq->cfs.tasks_timeline
+    std::vector<QueuedTaskRow> rt;     // by priority
+    std::vector<QueuedTaskRow> cfs;    // in tree order: the next to run first
+};
+struct RunQueueTable {
+    std::vector<RunQueueRow> cpus;
+    std::vector<Diagnostic> warnings;
+};
+
 struct KernelLog {
     std::vector<LogRecord> records; // by sequence number
     std::vector<Diagnostic> warnings;

@@ -89,6 +89,35 @@ ordered_json psChildrenJson(const std::vector<model::TaskRow>& parents,
     return {{"children", out}, {"warnings", warningsJson(warnings)}};
 }
 
+namespace {
+ordered_json queuedJson(const std::vector<model::QueuedTaskRow>& queue) {
+    ordered_json out = ordered_json::array();
+    for (const auto& q : queue)
+        out.push_back({{"pid", q.task.pid},
+                       {"comm", q.task.comm},
+                       {"task", hex(q.task.address)},
+                       {"prio", q.prio}});
+    return out;
+}
+} // namespace
+
+ordered_json runqJson(const model::RunQueueTable& queues) {
+    ordered_json cpus = ordered_json::array();
+    for (const auto& q : queues.cpus) {
+        ordered_json current = nullptr;
+        if (q.current)
+            current = {{"pid", q.current->pid},
+                       {"comm", q.current->comm},
+                       {"task", hex(q.current->address)}};
+        cpus.push_back({{"cpu", q.cpu},
+                        {"rq", hex(q.address)},
+                        {"current", current},
+                        {"rt", queuedJson(q.rt)},
+                        {"cfs", queuedJson(q.cfs)}});
+    }
+    return {{"cpus", cpus}, {"warnings", warningsJson(queues.warnings)}};
+}
+
 ordered_json logJson(const model::KernelLog& log) {
     ordered_json records = ordered_json::array();
     for (const auto& r : log.records)

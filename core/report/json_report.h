@@ -24,6 +24,8 @@ nlohmann::ordered_json psParentsJson(const std::vector<std::vector<model::TaskRo
 nlohmann::ordered_json psChildrenJson(const std::vector<model::TaskRow>& parents,
                                       const std::vector<std::vector<model::TaskRow>>& children,
                                       const std::vector<Diagnostic>& warnings);
+// `runq --json`: {"cpus": [{"cpu", "rq", "current", "rt": [...], "cfs": [...]}], "warnings"}.
+nlohmann::ordered_json runqJson(const model::RunQueueTable& queues);
 nlohmann::ordered_json logJson(const model::KernelLog& log);
 nlohmann::ordered_json symJson(const model::SymbolInfo& symbol);
 // One task of `bt --json`: {"pid","tgid","comm","state","cpu","on_cpu","status","frames":[...]}.
