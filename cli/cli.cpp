@@ -124,8 +124,9 @@ void printVerbHelp(std::ostream& out, const Verb& verb) {
 }
 
 std::span<const Verb> allVerbs() {
-    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),   btVerb(),    logVerb(),
-                                            symVerb(),  runqVerb(), shellVerb(), entryTableVerb()};
+    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),    btVerb(),
+                                            logVerb(),  symVerb(),   runqVerb(),
+                                            irqVerb(),  shellVerb(), entryTableVerb()};
     return verbs;
 }
 

@@ -41,6 +41,7 @@ Verb btVerb();
 Verb entryTableVerb();
 Verb shellVerb();
 Verb runqVerb();
+Verb irqVerb();
 
 // The verb named `name`, or nullptr.
 const Verb* findVerb(std::string_view name);

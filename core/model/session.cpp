@@ -3,6 +3,7 @@
 #include "disasm/disassembler.h"
 #include "dump/dump_file.h"
 #include "kernel/crash_facts.h"
+#include "kernel/irqs.h"
 #include "kernel/kaslr.h"
 #include "kernel/kernel_view.h"
 #include "kernel/per_cpu.h"
@@ -355,6 +356,27 @@ Result<RunQueueTable> Session::runQueues() const {
         for (auto& w : warningsFrom("runq", q.warnings))
             out.warnings.push_back(std::move(w));
     }
+    return out;
+}
+
+Result<InterruptTable> Session::interrupts() const {
+    const auto& c = impl_->cpus();
+    if (!c) return failure(c);
+    auto irqs = kernel::readIrqs(*impl_->view, *c);
+    if (!irqs) return tl::unexpected(blameDamage(irqs.error(), *impl_->dump));
+    InterruptTable out;
+    out.cpus = c->cpus();
+    for (auto& irq : irqs->irqs) {
+        IrqRow row{irq.number, irq.desc, std::move(irq.counts), {}};
+        for (auto& a : irq.actions) {
+            const symbols::Symbol* sym = impl_->view->symbolAt(a.handler);
+            std::string name = hex(a.handler);
+            if (sym && sym->address + impl_->kaslr.offset == a.handler) name = sym->name;
+            row.actions.push_back({std::move(a.name), a.handler, std::move(name)});
+        }
+        out.irqs.push_back(std::move(row));
+    }
+    out.warnings = warningsFrom("irq", irqs->warnings);
     return out;
 }
 

@@ -60,6 +60,8 @@ class Session {
     Result<KernelLog> log() const;
     // Every CPU's run queue.
     Result<RunQueueTable> runQueues() const;
+    // The interrupts with a handler; Errc::Unsupported on kernels that keep them in a maple tree.
+    Result<InterruptTable> interrupts() const;
     Result<std::vector<ModuleRow>> modules() const;
 
     // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing

@@ -86,6 +86,24 @@ struct RunQueueTable {
     std::vector<Diagnostic> warnings;
 };
 
+// The interrupts with a handler (irq), as /proc/interrupts shows them.
+struct IrqActionRow {
+    std::string name;        // irqaction.name
+    uint64_t handler = 0;    // its handler's address
+    std::string handlerName; // "timer_interrupt", or the address when no symbol has it
+};
+struct IrqRow {
+    uint64_t irq = 0;
+    uint64_t desc = 0;            // the struct irq_desc
+    std::vector<uint64_t> counts; // per CPU, in InterruptTable::cpus order
+    std::vector<IrqActionRow> actions;
+};
+struct InterruptTable {
+    std::vector<unsigned> cpus;
+    std::vector<IrqRow> irqs; // by number
+    std::vector<Diagnostic> warnings;
+};
+
 struct KernelLog {
     std::vector<LogRecord> records; // by sequence number
     std::vector<Diagnostic> warnings;

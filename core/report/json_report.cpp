@@ -118,6 +118,21 @@ ordered_json runqJson(const model::RunQueueTable& queues) {
     return {{"cpus", cpus}, {"warnings", warningsJson(queues.warnings)}};
 }
 
+ordered_json irqJson(const model::InterruptTable& table) {
+    ordered_json irqs = ordered_json::array();
+    for (const auto& irq : table.irqs) {
+        ordered_json actions = ordered_json::array();
+        for (const auto& a : irq.actions)
+            actions.push_back(
+                {{"name", a.name}, {"handler", hex(a.handler)}, {"handler_name", a.handlerName}});
+        irqs.push_back({{"irq", irq.irq},
+                        {"desc", hex(irq.desc)},
+                        {"counts", irq.counts},
+                        {"actions", actions}});
+    }
+    return {{"cpus", table.cpus}, {"irqs", irqs}, {"warnings", warningsJson(table.warnings)}};
+}
+
 ordered_json logJson(const model::KernelLog& log) {
     ordered_json records = ordered_json::array();
     for (const auto& r : log.records)

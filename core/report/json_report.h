@@ -26,6 +26,8 @@ nlohmann::ordered_json psChildrenJson(const std::vector<model::TaskRow>& parents
                                       const std::vector<Diagnostic>& warnings);
 // `runq --json`: {"cpus": [{"cpu", "rq", "current", "rt": [...], "cfs": [...]}], "warnings"}.
 nlohmann::ordered_json runqJson(const model::RunQueueTable& queues);
+// `irq --json`: {"cpus": [...], "irqs": [{"irq", "desc", "counts", "actions"}], "warnings"}.
+nlohmann::ordered_json irqJson(const model::InterruptTable& table);
 nlohmann::ordered_json logJson(const model::KernelLog& log);
 nlohmann::ordered_json symJson(const model::SymbolInfo& symbol);
 // One task of `bt --json`: {"pid","tgid","comm","state","cpu","on_cpu","status","frames":[...]}.
