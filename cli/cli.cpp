@@ -3,6 +3,9 @@
 #include "verbs.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <new>
 #include <vector>
 
 namespace panicscope::cli {
@@ -124,9 +127,11 @@ void printVerbHelp(std::ostream& out, const Verb& verb) {
 }
 
 std::span<const Verb> allVerbs() {
-    static const std::vector<Verb> verbs = {infoVerb(), psVerb(),    btVerb(),
-                                            logVerb(),  symVerb(),   runqVerb(),
-                                            irqVerb(),  shellVerb(), entryTableVerb()};
+    static const std::vector<Verb> verbs = {
+        infoVerb(),  psVerb(),     btVerb(),     logVerb(),       symVerb(),
+        rdVerb(),    disVerb(),    searchVerb(), modVerb(),       structVerb(),
+        unionVerb(), pVerb(),      whatisVerb(), listVerb(),      runqVerb(),
+        irqVerb(),   triageVerb(), shellVerb(),  entryTableVerb()};
     return verbs;
 }
 
@@ -135,8 +140,10 @@ int reportError(std::ostream& err, const Error& error) {
     return 1;
 }
 
-int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
-        bool showProgress, bool processExitsAfter) {
+namespace {
+
+int runChecked(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+               bool showProgress, bool processExitsAfter) {
     auto options = parseOptions(args, allVerbs());
     if (!options) {
         // Point at the verb's own help when the verb is known.
@@ -160,6 +167,31 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
     if (verb->runStandalone)
         if (auto status = verb->runStandalone(*options, out, err)) return *status;
     return runOnDump(*verb, *options, out, err, showProgress, processExitsAfter);
+}
+
+} // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        bool showProgress, bool processExitsAfter) {
+    int status = 1;
+    try {
+        status = runChecked(args, out, err, showProgress, processExitsAfter);
+    } catch (const std::bad_alloc&) {
+        err << "panicscope: out of memory (a size in the dump may be damaged)\n";
+        return 1;
+    } catch (const std::exception& e) {
+        err << "panicscope: internal error: " << e.what() << '\n';
+        return 1;
+    }
+    // Output to a full disk or a closed file must not pass for success.
+    errno = 0;
+    if (!out.flush()) {
+        const int error = errno;
+        err << "panicscope: cannot write the output" << (error ? ": " : "")
+            << (error ? std::strerror(error) : "") << '\n';
+        return 1;
+    }
+    return status;
 }
 
 } // namespace panicscope::cli

@@ -2,6 +2,7 @@
 // after an IRQ-stack switch, the previous stack pointer) lies from the stack pointer there. From
 // the dump's vmlinux at runtime addresses, or from `--vmlinux FILE` alone at link-time addresses.
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/text_report.h"
 #include "verbs.h"
 
@@ -13,7 +14,7 @@ int print(const Result<model::EntryTable>& table, const Options& options, std::o
           std::ostream& err) {
     if (!table) return reportError(err, table.error());
     if (options.json)
-        out << report::entryTableJson(*table).dump(2) << '\n';
+        out << report::jsonText(report::entryTableJson(*table)) << '\n';
     else
         report::printEntryTable(out, *table);
     return 0;

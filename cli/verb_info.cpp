@@ -1,4 +1,5 @@
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/text_report.h"
 #include "verbs.h"
 
@@ -11,7 +12,7 @@ int runInfo(const model::Session& session, const Options& options, std::ostream&
     auto info = session.info();
     if (!info) return reportError(err, info.error());
     if (options.json)
-        out << report::infoJson(*info).dump(2) << '\n';
+        out << report::jsonText(report::infoJson(*info)) << '\n';
     else
         report::printInfo(out, *info);
     return 0;

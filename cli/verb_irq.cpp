@@ -1,5 +1,6 @@
 #include "report/irq_report.h"
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "verbs.h"
 
 namespace panicscope::cli {
@@ -11,7 +12,7 @@ int runIrq(const model::Session& session, const Options& options, std::ostream& 
     auto table = session.interrupts();
     if (!table) return reportError(err, table.error());
     if (options.json)
-        out << report::irqJson(*table).dump(2) << '\n';
+        out << report::jsonText(report::irqJson(*table)) << '\n';
     else
         report::printInterrupts(out, *table);
     for (const auto& w : table->warnings)

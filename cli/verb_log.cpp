@@ -1,4 +1,5 @@
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/text_report.h"
 #include "verbs.h"
 
@@ -11,7 +12,7 @@ int runLog(const model::Session& session, const Options& options, std::ostream& 
     auto log = session.log();
     if (!log) return reportError(err, log.error());
     if (options.json)
-        out << report::logJson(*log).dump(2) << '\n';
+        out << report::jsonText(report::logJson(*log)) << '\n';
     else
         report::printLog(out, *log);
     return 0;

@@ -1,5 +1,6 @@
 #include "model/task_family.h"
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/ps_report.h"
 #include "report/text_report.h"
 #include "util/hex.h"
@@ -37,7 +38,7 @@ void printParents(const model::TaskTable& table, const std::vector<model::TaskRo
     for (const auto& t : chosen)
         chains.push_back(model::parentChain(table.tasks, t));
     if (options.json)
-        out << report::psParentsJson(chains, table.warnings).dump(2) << '\n';
+        out << report::jsonText(report::psParentsJson(chains, table.warnings)) << '\n';
     else
         blocks(out, chains,
                [&](const auto& chain, size_t) { report::printParentChain(out, chain); });
@@ -49,7 +50,7 @@ void printChildren(const model::TaskTable& table, const std::vector<model::TaskR
     for (const auto& t : chosen)
         children.push_back(model::childrenOf(table.tasks, t));
     if (options.json)
-        out << report::psChildrenJson(chosen, children, table.warnings).dump(2) << '\n';
+        out << report::jsonText(report::psChildrenJson(chosen, children, table.warnings)) << '\n';
     else
         blocks(out, chosen,
                [&](const auto& task, size_t i) { report::printChildren(out, task, children[i]); });
@@ -74,7 +75,7 @@ int runPs(const model::Session& session, const Options& options, std::ostream& o
     model::TaskTable shown{options.has("-l") ? model::byLastRun(*chosen) : *chosen,
                            table->warnings};
     if (options.json) {
-        out << report::psJson(shown).dump(2) << '\n';
+        out << report::jsonText(report::psJson(shown)) << '\n';
     } else if (options.has("-l")) {
         report::printLastRun(out, shown.tasks);
     } else if (options.has("-t")) {

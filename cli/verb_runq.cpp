@@ -1,4 +1,5 @@
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/runq_report.h"
 #include "verbs.h"
 
@@ -11,7 +12,7 @@ int runRunq(const model::Session& session, const Options& options, std::ostream&
     auto queues = session.runQueues();
     if (!queues) return reportError(err, queues.error());
     if (options.json)
-        out << report::runqJson(*queues).dump(2) << '\n';
+        out << report::jsonText(report::runqJson(*queues)) << '\n';
     else
         report::printRunQueues(out, *queues);
     for (const auto& w : queues->warnings)

@@ -1,4 +1,5 @@
 #include "report/json_report.h"
+#include "report/json_text.h"
 #include "report/text_report.h"
 #include "verbs.h"
 
@@ -11,7 +12,7 @@ int runSym(const model::Session& session, const Options& options, std::ostream& 
     auto symbol = session.lookupSymbol(options.args.front());
     if (!symbol) return reportError(err, symbol.error());
     if (options.json)
-        out << report::symJson(*symbol).dump(2) << '\n';
+        out << report::jsonText(report::symJson(*symbol)) << '\n';
     else
         report::printSymbol(out, *symbol);
     return 0;
@@ -22,7 +23,8 @@ int runSym(const model::Session& session, const Options& options, std::ostream& 
 Verb symVerb() {
     return {"sym",
             "ADDR|NAME DUMP",
-            "the symbol+offset at an address, or a symbol's address, with file:line",
+            "the symbol+offset at an address (exit 1 when none contains it), or a symbol's "
+            "address, with file:line; per-CPU variables as offsets with each CPU's address",
             {},
             1,
             1,

@@ -116,8 +116,11 @@ void RegisterView::showFrame(const unwind::Frame& frame, const QString& number) 
     fill(SavedValue,
          {b.regs, b.fullRegs ? arch::RegisterState::kAll : arch::RegisterState::kIretFrame},
          "not saved yet at this entry point (only the hardware's iret frame)");
-    savedTitle_->setText(qs(report::boundaryTitle(b, frame.userMode)) + "\npt_regs at " +
-                         qs(hex16(b.regsAddress)) + ":");
+    // A CPU stopped in user mode has its registers from the dump, saved by no entry code.
+    const QString where = b.kind == unwind::BoundaryKind::CpuState
+                              ? "\nfrom the dump's CPU state (no pt_regs):"
+                              : "\npt_regs at " + qs(hex16(b.regsAddress)) + ":";
+    savedTitle_->setText(qs(report::boundaryTitle(b, frame.userMode)) + where);
     std::ostringstream text;
     report::printBoundaryRegisters(text, frame);
     savedText_->setPlainText(qs(text.str()));

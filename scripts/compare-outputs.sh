@@ -16,7 +16,7 @@ trap 'rm -rf "$work"' EXIT
 # Each line: the arguments before the dump (the verb and its options).
 commands=(
     "info" "info --json" "ps" "ps --json" "log" "log --json"
-    "sym panic" "sym --json schedule" "entry-table" "entry-table --json"
+    "sym panic" "sym --json schedule" "entry-table" "entry-table --json" "triage" "triage --json"
     "bt" "bt --json" "bt -a" "bt -a -l" "bt --all" "bt --all -l" "bt --all --json" "bt 1"
 )
 runs=0 differ=0

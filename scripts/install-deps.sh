@@ -3,16 +3,17 @@
 # is installed already it returns at once without touching apt. (The dump generator installs its
 # own packages: QEMU, makedumpfile, ...; see testdata/README.md.) --gui-check adds Xvfb for
 # looking at the GUI headless; --bench adds crash and drgn, which `ninja bench` compares with.
+# drgn (python3-drgn) is always installed: the type verbs' tests read the dumps with it too.
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev libreadline-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
-          valgrind)
+          valgrind python3-drgn) # drgn: the tests' independent reader of the dumps' memory
 for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;
-        --bench) packages+=(crash python3-drgn time) ;; # the peers bench/compare.py measures
+        --bench) packages+=(crash time) ;; # the peers bench/compare.py measures, with drgn
         *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench]" >&2; exit 2 ;;
     esac
 done

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 
 namespace {
 
@@ -158,6 +159,30 @@ TEST(CliErrors, CompressedFilesSayHowToDecompress) {
                   ": is a bootable kernel image (bzImage/vmlinuz), not a dump: give the vmlinux "
                   "with debug info instead (Debian: the linux-image-RELEASE-dbg package's "
                   "/usr/lib/debug/boot/vmlinux-RELEASE)\n");
+}
+
+TEST(CliErrors, AFifoIsRefusedBeforeItBlocks) {
+    const std::string fifo =
+        (std::filesystem::temp_directory_path() / ("panicscope-fifo-" + std::to_string(::getpid())))
+            .string();
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    auto dump = run({"info", fifo});
+    auto vmlinux = run({"entry-table", "--vmlinux", fifo});
+    std::filesystem::remove(fifo);
+    EXPECT_EQ(dump.status, 1);
+    EXPECT_EQ(dump.err, "panicscope: " + fifo +
+                            ": is a FIFO (pipe), not a file (copy the dump to a file first)\n");
+    EXPECT_EQ(vmlinux.status, 1);
+    EXPECT_EQ(vmlinux.err,
+              "panicscope: cannot open " + fifo + ": it is a FIFO (pipe), not a file\n");
+}
+
+TEST(CliErrors, AFullDiskIsAnError) {
+    std::ofstream full("/dev/full");
+    ASSERT_TRUE(full);
+    std::ostringstream err;
+    EXPECT_EQ(panicscope::cli::run({"--help"}, full, err), 1);
+    EXPECT_EQ(err.str(), "panicscope: cannot write the output: No space left on device\n");
 }
 
 } // namespace

@@ -1,15 +1,20 @@
 #include "dump/raw_file.h"
 
+#include "util/file_magic.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace panicscope::dump {
 
 Result<RawFile> RawFile::open(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) return fail(Errc::Io, path + ": cannot open: " + std::strerror(errno));
     struct stat st;
     if (::fstat(fd, &st) != 0) {
@@ -17,7 +22,15 @@ Result<RawFile> RawFile::open(const std::string& path) {
         ::close(fd);
         return fail(Errc::Io, path + ": cannot stat: " + std::strerror(error));
     }
-    return RawFile(fd, static_cast<uint64_t>(st.st_size), S_ISDIR(st.st_mode));
+    uint64_t size = static_cast<uint64_t>(st.st_size);
+    if (S_ISBLK(st.st_mode)) {
+        if (::ioctl(fd, BLKGETSIZE64, &size) != 0) size = 0;
+    } else if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return fail(Errc::Io, path + ": is " + fileKindName(st.st_mode) +
+                                  ", not a file (copy the dump to a file first)");
+    }
+    return RawFile(fd, size, S_ISDIR(st.st_mode));
 }
 
 RawFile::~RawFile() {

@@ -7,7 +7,7 @@
 namespace panicscope::kernel {
 
 ListWalk walkList(const dump::Memory& memory, uint64_t head, uint64_t memberOffset,
-                  size_t maxEntries) {
+                  size_t maxEntries, bool nullEnds) {
     ListWalk walk;
     std::unordered_set<uint64_t> visited;
     uint64_t node = head;
@@ -17,7 +17,7 @@ ListWalk walkList(const dump::Memory& memory, uint64_t head, uint64_t memberOffs
             walk.problem = ListProblem{ListProblem::Kind::Unreadable, node, next.error().message};
             return walk;
         }
-        if (*next == head) return walk;
+        if (*next == head || (nullEnds && *next == 0)) return walk;
         if (!visited.insert(*next).second) {
             walk.problem = ListProblem{ListProblem::Kind::Loop, *next, {}};
             return walk;

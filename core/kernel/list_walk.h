@@ -33,9 +33,11 @@ struct ListWalk {
 // Follows `next` pointers from the list head at `head` (the head itself is no entry) until one
 // leads back to it. Each node is the list_head member at `memberOffset` in its container. At
 // most `maxEntries` entries are returned. A next pointer is followed unchecked, as the task and
-// module walks always did: a NULL one gives an entry at -memberOffset, then Unreadable at 0.
+// module walks always did: a NULL one gives an entry at -memberOffset, then Unreadable at 0;
+// with `nullEnds` a NULL next pointer ends the walk instead (crash's `list` on a NULL-terminated
+// chain).
 ListWalk walkList(const dump::Memory& memory, uint64_t head, uint64_t memberOffset,
-                  size_t maxEntries);
+                  size_t maxEntries, bool nullEnds = false);
 
 // "<what> list at 0x...: <reason>", "<what> list loops at 0x..." (the task and module warnings'
 // wording) or "<what> list has more than <n> entries".

@@ -34,12 +34,20 @@ Result<uint64_t> PerCpu::variable(const KernelView& view, std::string_view symbo
         return fail(Errc::Corrupt, "CPU " + std::to_string(cpu) + " does not exist");
     const symbols::Symbol* s = view.symbols().byName(symbol);
     if (!s) return fail(Errc::NoSymbol, "the vmlinux has no symbol '" + std::string(symbol) + "'");
-    // x86-64 per-CPU symbols are offsets from 0 into the per-CPU area and are not moved by KASLR;
-    // a (rare) ordinary global used as a per-CPU base is.
-    const symbols::Symbol* end = view.symbols().byName("__per_cpu_end");
-    const bool zeroBased = end && s->address < end->address;
+    // A (rare) ordinary global used as a per-CPU base is moved by KASLR.
+    const bool zeroBased = isPerCpuSymbol(view.symbols(), *s);
     const uint64_t base = zeroBased ? s->address : s->address + view.kaslrOffset();
     return base + offsets_[cpu];
+}
+
+uint64_t perCpuAreaSize(const symbols::SymbolTable& symbols) {
+    const symbols::Symbol* end = symbols.byName("__per_cpu_end");
+    return end ? end->address : 0;
+}
+
+bool isPerCpuSymbol(const symbols::SymbolTable& symbols, const symbols::Symbol& symbol) {
+    const uint64_t end = perCpuAreaSize(symbols);
+    return symbol.address <= end && end != 0; // __per_cpu_end itself too
 }
 
 } // namespace panicscope::kernel

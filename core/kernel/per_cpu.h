@@ -20,6 +20,8 @@ class PerCpu {
     unsigned cpuIdCount() const { return static_cast<unsigned>(offsets_.size()); }
     // Address of CPU `cpu`'s instance of the per-CPU variable `symbol` (e.g. "runqueues").
     Result<uint64_t> variable(const KernelView& view, std::string_view symbol, unsigned cpu) const;
+    // CPU `cpu`'s per-CPU area starts here (__per_cpu_offset[cpu]); the caller checks `cpu`.
+    uint64_t areaOf(unsigned cpu) const { return offsets_[cpu]; }
 
     // CPU `cpu`'s instance of what a `__percpu` pointer (alloc_percpu) points at.
     Result<uint64_t> pointer(uint64_t percpuPointer, unsigned cpu) const {
@@ -32,5 +34,11 @@ class PerCpu {
     std::vector<unsigned> cpus_;
     std::vector<uint64_t> offsets_; // indexed by CPU id
 };
+
+// Whether a vmlinux symbol is a per-CPU variable: an offset into each CPU's per-CPU area, not an
+// address (x86-64 links .data..percpu at 0, below __per_cpu_end), which KASLR does not move.
+bool isPerCpuSymbol(const symbols::SymbolTable& symbols, const symbols::Symbol& symbol);
+// The size of each CPU's per-CPU area as linked (__per_cpu_end), 0 when unknown.
+uint64_t perCpuAreaSize(const symbols::SymbolTable& symbols);
 
 } // namespace panicscope::kernel

@@ -6,12 +6,14 @@
 #include "kernel/irqs.h"
 #include "kernel/kaslr.h"
 #include "kernel/kernel_view.h"
+#include "kernel/module_facts.h"
 #include "kernel/per_cpu.h"
 #include "kernel/printk_log.h"
 #include "kernel/run_queues.h"
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
 #include "model/task_selection.h"
+#include "model/type_queries.h"
 #include "symbols/vmlinux.h"
 #include "unwind/backtracer.h"
 #include "unwind/code_map.h"
@@ -19,6 +21,7 @@
 #include "unwind/module_debug_files.h"
 #include "unwind/symbolizer.h"
 #include "unwind/unwind_tables.h"
+#include "util/dump_text.h"
 #include "util/hex.h"
 #include "util/lazy.h"
 #include "util/parallel_batch.h"
@@ -34,6 +37,10 @@ namespace panicscope::model {
 
 Result<std::string> locateVmlinux(const std::string& release,
                                   const std::vector<std::string>& debugDirs) {
+    if (!isPlainPathComponent(release))
+        return fail(Errc::VmlinuxMissing, "the dump's release \"" +
+                                              escapeControlCharacters(release) +
+                                              "\" cannot name a file; give --vmlinux FILE");
     const auto candidates = symbols::vmlinuxCandidates(release, debugDirs);
     for (const auto& path : candidates) {
         std::error_code ec;
@@ -94,6 +101,7 @@ struct Session::Impl {
     std::unique_ptr<symbols::Vmlinux> vmlinux;
     kernel::KaslrOffset kaslr;
     std::vector<std::string> openWarnings;
+    std::vector<std::string> optionWarnings; // module directories that are not there
     std::vector<std::string> moduleDirs;
     std::unique_ptr<kernel::KernelView> view;
     // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
@@ -193,7 +201,29 @@ struct Session::Impl {
         return it == index->end() ? nullptr : &t->tasks[it->second];
     }
     Lazy<std::unordered_map<uint64_t, size_t>> taskIndex;
+    // The type graph and the reads by type (struct, p, whatis, list), built on first use.
+    Lazy<std::unique_ptr<TypeQueries>> typeQueries;
+    const Result<std::unique_ptr<TypeQueries>>& types() const {
+        return typeQueries.get([&]() -> Result<std::unique_ptr<TypeQueries>> {
+            return std::make_unique<TypeQueries>(
+                *view, *vmlinux, pageSizeOf(dump->vmcoreinfo()),
+                [this]() -> const Result<kernel::PerCpu>& { return cpus(); });
+        });
+    }
     std::vector<std::string> unwindWarnings() const;
+
+    // Symbols: see Session::symbolize and lookupSymbol.
+    std::optional<SymbolInfo> symbolizeAt(uint64_t address) const;
+    SymbolInfo describeSymbol(const symbols::Symbol& symbol) const;
+    std::optional<SymbolInfo> describePerCpu(uint64_t address) const;
+    // The runtime address of a loaded module's symbol by name, the first module's that has it.
+    std::optional<uint64_t> moduleSymbol(const std::string& name) const {
+        const auto& u = unwinder();
+        if (!u) return std::nullopt;
+        for (const auto& m : (*u)->modules.modules)
+            if (const symbols::Symbol* s = m.symbols.byName(name)) return s->address;
+        return std::nullopt;
+    }
 };
 
 Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
@@ -222,6 +252,89 @@ Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
     return u;
 }
 
+std::optional<SymbolInfo> Session::Impl::symbolizeAt(uint64_t address) const {
+    // bt's symbolizer (modules included); without it (unreadable per-CPU data or unwind
+    // tables) the same rule on the vmlinux alone.
+    const auto& u = unwinder();
+    const unwind::CodeMap vmlinuxOnly(vmlinux->symbols(), kaslr.offset, nullptr, {});
+    const unwind::Symbolizer vmlinuxSymbolizer(*vmlinux, vmlinuxOnly, nullptr);
+    const unwind::CodeMap& code = u ? (*u)->code : vmlinuxOnly;
+    unwind::Frame frame;
+    frame.pc = address;
+    frame.interrupted = true; // the address itself, not a return address
+    (u ? *(*u)->symbolizer : vmlinuxSymbolizer).symbolize(frame, true);
+    const unwind::CodeRef ref = code.find(address);
+    // A per-CPU variable's link address is an offset: no runtime address is in it this way.
+    if (!frame.function || !ref.symbol ||
+        (!ref.inModule() && kernel::isPerCpuSymbol(vmlinux->symbols(), *ref.symbol)))
+        return std::nullopt;
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = *frame.function;
+    out.symbolAddress = address - frame.offset;
+    out.offset = frame.offset;
+    out.size = frame.functionSize;
+    out.isFunction = ref.function() != nullptr;
+    out.module = frame.module;
+    out.file = frame.file;
+    out.line = frame.line;
+    return out;
+}
+
+SymbolInfo Session::Impl::describeSymbol(const symbols::Symbol& symbol) const {
+    const symbols::SymbolTable& table = vmlinux->symbols();
+    SymbolInfo out;
+    if (kernel::isPerCpuSymbol(table, symbol)) {
+        if (auto at = describePerCpu(symbol.address)) out = *at; // each CPU's address
+        out.perCpu = true;
+        out.address = out.symbolAddress = symbol.address;
+    } else {
+        out.address = out.symbolAddress = symbol.address + kaslr.offset;
+        if (auto at = symbolizeAt(out.address)) { // its file:line
+            out.file = at->file;
+            out.line = at->line;
+        }
+    }
+    out.name = symbol.name; // not an alias at the same address
+    out.offset = 0;
+    out.size = table.kallsymsSize(symbol);
+    out.isFunction = symbol.isFunction;
+    return out;
+}
+
+std::optional<SymbolInfo> Session::Impl::describePerCpu(uint64_t address) const {
+    const symbols::SymbolTable& table = vmlinux->symbols();
+    const uint64_t areaSize = kernel::perCpuAreaSize(table);
+    const auto& c = cpus();
+    // An offset (as `sym runqueues` prints it), or an address in one CPU's area.
+    std::optional<unsigned> cpu;
+    uint64_t offset = address;
+    if (address > areaSize || areaSize == 0) { // __per_cpu_end itself is an offset too
+        if (!c) return std::nullopt;
+        for (unsigned i : c->cpus())
+            if (address >= c->areaOf(i) && address - c->areaOf(i) < areaSize) cpu = i;
+        if (!cpu) return std::nullopt;
+        offset = address - c->areaOf(*cpu);
+    }
+    const symbols::Symbol* s = table.containing(offset);
+    if (!s || !kernel::isPerCpuSymbol(table, *s)) return std::nullopt;
+    SymbolInfo out;
+    out.query = hex(address);
+    out.address = address;
+    out.name = s->name;
+    out.symbolAddress = address - (offset - s->address);
+    out.offset = offset - s->address;
+    out.size = table.kallsymsSize(*s);
+    out.isFunction = s->isFunction;
+    out.perCpu = true;
+    out.cpu = cpu;
+    if (!cpu && c)
+        for (unsigned i : c->cpus())
+            out.cpuAddresses.push_back({i, c->areaOf(i) + offset});
+    return out;
+}
+
 std::vector<std::string> Session::Impl::unwindWarnings() const {
     std::vector<std::string> all;
     if (const auto* t = tables.peek()) all = t->warnings;
@@ -247,10 +360,25 @@ std::vector<Diagnostic> Session::warnings() const {
     auto all = warningsFrom("dump", impl_->dump->warnings());
     auto open = warningsFrom("vmlinux", impl_->openWarnings);
     all.insert(all.end(), open.begin(), open.end());
+    auto options = warningsFrom("options", impl_->optionWarnings);
+    all.insert(all.end(), options.begin(), options.end());
     return all;
 }
 
 namespace {
+
+// A --module-dir that is no directory finds no .ko: say so rather than print no lines silently.
+std::vector<std::string> missingModuleDirs(const std::vector<std::string>& dirs) {
+    std::vector<std::string> out;
+    for (const auto& dir : dirs) {
+        std::error_code error;
+        if (std::filesystem::is_directory(dir, error)) continue;
+        out.push_back(
+            "module directory " + dir +
+            (std::filesystem::exists(dir, error) ? ": not a directory" : ": no such directory"));
+    }
+    return out;
+}
 
 // The vmlinux of the options, or the one found for the dump's release.
 Result<std::string> vmlinuxPathFor(const SessionOptions& options, const dump::DumpFile& dump) {
@@ -301,6 +429,10 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux, *s->view);
     if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump));
     if (*match) s->openWarnings.push_back(**match);
+    if (!s->vmlinux->hasDwarf())
+        s->openWarnings.push_back(*vmlinuxPath +
+                                  " has no DWARF debug info: no file:line, inline frames or CFI");
+    s->optionWarnings = missingModuleDirs(options.moduleDirs);
     return std::unique_ptr<Session>(new Session(std::move(s)));
 }
 
@@ -433,19 +565,30 @@ Result<std::vector<ModuleRow>> Session::modules() const {
     const auto& u = impl_->unwinder();
     if (!u) return failure(u);
     std::vector<ModuleRow> out;
-    for (const auto& m : (*u)->modules.modules)
+    for (const auto& m : (*u)->modules.modules) {
+        const auto facts = kernel::readModuleFacts(*impl_->view, m.address);
         out.push_back({m.name, m.address, m.textBase, m.textSize, m.orc.size() > 0,
-                       (*u)->moduleFiles && (*u)->moduleFiles->find(m.name) != nullptr});
+                       (*u)->moduleFiles && (*u)->moduleFiles->find(m.name) != nullptr, facts.size,
+                       facts.taints});
+    }
     return out;
 }
 
-Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+Result<SelectedTasks> Session::selectAvailableTasks(const TaskSelection& selection) const {
     auto table = tasks();
     if (!table) return failure(table);
     // An unreadable panic CPU is an error here, not just an unmarked list.
     if (selection.kind == TaskSelection::Kind::Crashing)
         if (const auto& crashing = impl_->crashing(); !crashing) return failure(crashing);
-    return selectTaskRows(table->tasks, selection);
+    return selectAvailableTaskRows(table->tasks, selection);
+}
+
+Result<std::vector<TaskRow>> Session::selectTasks(const TaskSelection& selection) const {
+    auto chosen = selectAvailableTasks(selection);
+    if (!chosen) return failure(chosen);
+    if (!chosen->missingPids.empty())
+        return fail(Errc::Usage, noTaskWithPid(chosen->missingPids.front()));
+    return std::move(chosen->tasks);
 }
 
 Result<unwind::StackTrace> Session::backtrace(const TaskRow& task,
@@ -483,81 +626,112 @@ std::vector<Diagnostic> Session::backtraceWarnings() const {
     return warningsFrom("unwind", impl_->unwindWarnings());
 }
 
-Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
+namespace {
+
+// `length` bytes at `address` in one address space of the dump, page by page, the pages it lacks
+// zeroed and marked.
+Result<MemoryBlock> readBlock(const dump::DumpFile& dump, uint64_t address, size_t length,
+                              dump::AddressSpace space) {
     constexpr size_t kMaxRead = 64u << 20;
     if (length > kMaxRead)
         return fail(Errc::Usage,
                     "cannot read " + std::to_string(length) + " bytes at once (at most 64 MiB)");
     if (address + length < address)
         return fail(Errc::Usage, "the range at " + hex(address) + " wraps around");
+    return dump::readBlock(dump, address, length, pageSizeOf(dump.vmcoreinfo()), space);
+}
+
+} // namespace
+
+Result<MemoryBlock> Session::readMemory(uint64_t address, size_t length) const {
+    return readBlock(*impl_->dump, address, length, dump::AddressSpace::KernelVirtual);
+}
+
+Result<MemoryBlock> Session::readPhysicalMemory(uint64_t address, size_t length) const {
+    return readBlock(*impl_->dump, address, length, dump::AddressSpace::Physical);
+}
+
+Result<std::pair<uint64_t, uint64_t>> Session::directMapRange() const {
+    // page_offset_base is a variable under KASLR (CONFIG_RANDOMIZE_MEMORY), max_pfn the end of
+    // physical memory.
+    auto base = impl_->view->readGlobal("page_offset_base");
+    if (!base) return failure(base);
+    auto maxPfn = impl_->view->readGlobal("max_pfn");
+    if (!maxPfn) return failure(maxPfn);
     const uint64_t page = pageSizeOf(impl_->dump->vmcoreinfo());
-    MemoryBlock block;
-    block.address = address;
-    block.bytes.resize(length);
-    for (uint64_t at = address; at < address + length;) {
-        const uint64_t end = std::min<uint64_t>((at / page + 1) * page, address + length);
-        auto bytes = std::as_writable_bytes(std::span(block.bytes).subspan(at - address, end - at));
-        if (auto r = impl_->dump->read(at, bytes); !r) {
-            std::fill(bytes.begin(), bytes.end(), std::byte{0});
-            if (!block.missing.empty() && block.missing.back().second == at)
-                block.missing.back().second = end;
-            else
-                block.missing.push_back({at, end});
-            if (!block.missingReason) block.missingReason = r.error().message;
+    constexpr uint64_t kMaxPhysical = 1ull << 52; // x86-64's physical address width
+    if (*maxPfn == 0 || *maxPfn > kMaxPhysical / page || *base + *maxPfn * page < *base)
+        return fail(Errc::Corrupt, "max_pfn " + std::to_string(*maxPfn) + " is not plausible");
+    return std::pair{*base, *base + *maxPfn * page};
+}
+
+Result<SearchResult> Session::searchMemory(const SearchRequest& request, const OnProgress& progress,
+                                           const CancelToken* cancel) const {
+    constexpr uint64_t kMaxRange = 64ull << 30;
+    const uint64_t begin = request.begin & ~uint64_t(7);
+    if (request.end <= begin)
+        return fail(Errc::Usage, "the search range " + hex(request.begin) + "-" + hex(request.end) +
+                                     " is empty");
+    if (request.end - begin > kMaxRange)
+        return fail(Errc::Usage, "the search range " + hex(request.begin) + "-" + hex(request.end) +
+                                     " is over 64 GiB");
+    constexpr uint64_t kChunk = 1u << 20;
+    SearchResult out;
+    const uint64_t want = request.value & request.mask;
+    for (uint64_t at = begin; at < request.end;) {
+        if (cancel && cancel->cancelled()) return fail(Errc::Cancelled, "cancelled");
+        const uint64_t length = std::min(kChunk, request.end - at);
+        auto block = readMemory(at, length);
+        if (!block) return failure(block);
+        uint64_t missing = 0;
+        for (const auto& [b, e] : block->missing)
+            missing += e - b;
+        out.bytesMissing += missing;
+        out.bytesSearched += length - missing;
+        size_t gap = 0; // walks block->missing along with the words
+        for (uint64_t off = 0; off + 8 <= length; off += 8) {
+            const uint64_t a = at + off;
+            while (gap < block->missing.size() && block->missing[gap].second <= a)
+                ++gap;
+            if (gap < block->missing.size() && block->missing[gap].first <= a) continue;
+            uint64_t word;
+            std::memcpy(&word, block->bytes.data() + off, 8);
+            if ((word & request.mask) != want) continue;
+            if (out.hits.size() == request.maxHits) {
+                out.stoppedAtMaxHits = true;
+                return out;
+            }
+            out.hits.push_back({a, word});
         }
-        at = end;
+        at += length;
+        if (progress) progress(at - begin, request.end - begin);
     }
-    return block;
+    return out;
 }
 
 Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
     const Impl& s = *impl_;
-    SymbolInfo out;
-    out.query = query;
-    const uint64_t slide = s.kaslr.offset;
-    const symbols::Symbol* sym = s.vmlinux->symbols().byName(query);
-    if (sym) {
-        out.address = sym->address + slide;
+    std::optional<SymbolInfo> out;
+    if (const symbols::Symbol* sym = s.vmlinux->symbols().byName(query)) {
+        out = s.describeSymbol(*sym);
     } else if (auto address = parseHex(query)) {
-        out.address = *address;
-        sym = s.vmlinux->symbols().containing(*address - slide);
-        if (!sym) return fail(Errc::NoSymbol, "no symbol contains address " + hex(*address));
+        out = s.describePerCpu(*address);
+        if (!out) out = s.symbolizeAt(*address);
+        if (!out) return fail(Errc::NoSymbol, "no symbol at " + hex(*address));
+    } else if (auto address = impl_->moduleSymbol(query)) {
+        auto in = symbolize(*address); // a loaded module's symbol: named as its code is
+        if (!in) return fail(Errc::NoSymbol, "no symbol named '" + query + "'");
+        in->query = query;
+        return *in;
     } else {
         return fail(Errc::NoSymbol, "no symbol named '" + query + "' (nor is it a hex address)");
     }
-    out.name = sym->name;
-    out.symbolAddress = sym->address + slide;
-    out.offset = out.address - out.symbolAddress;
-    out.size = sym->size;
-    out.isFunction = sym->isFunction;
-    if (auto loc = s.vmlinux->sourceLocation(out.address - slide)) {
-        out.file = loc->file;
-        out.line = loc->line;
-    }
-    return out;
+    out->query = query;
+    return *out;
 }
 
 std::optional<SymbolInfo> Session::symbolize(uint64_t address) const {
-    const auto& u = impl_->unwinder();
-    if (!u) return std::nullopt;
-    unwind::Frame frame;
-    frame.pc = address;
-    frame.interrupted = true; // the address itself, not a return address
-    (*u)->symbolizer->symbolize(frame, true);
-    if (!frame.function) return std::nullopt;
-    const unwind::CodeRef code = (*u)->code.find(address);
-    SymbolInfo out;
-    out.query = hex(address);
-    out.address = address;
-    out.name = *frame.function;
-    out.symbolAddress = address - frame.offset;
-    out.offset = frame.offset;
-    out.size = frame.functionSize;
-    out.isFunction = code.function() != nullptr;
-    out.module = frame.module;
-    out.file = frame.file;
-    out.line = frame.line;
-    return out;
+    return impl_->symbolizeAt(address);
 }
 
 std::vector<std::string> Session::symbolNames(std::string_view prefix, size_t limit) const {
@@ -595,13 +769,18 @@ Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t coun
     auto disassembler = disasm::Disassembler::create();
     if (!disassembler) return failure(disassembler);
     std::vector<CodeLine> out;
+    std::optional<SymbolInfo> last; // the function before: its padding has no symbol of its own
     for (auto& insn : disassembler->decode(block->bytes, address, count)) {
         CodeLine line;
         if (insn.target)
             if (auto s = symbolize(*insn.target)) line.target = s->name + "+" + hex(s->offset);
         if (auto s = symbolize(insn.address)) {
+            line.symbol = s->name + "+" + hex(s->offset);
             line.file = s->file;
             line.line = s->line;
+            last = s;
+        } else if (last && insn.address - last->symbolAddress < last->size) {
+            line.symbol = last->name + "+" + hex(insn.address - last->symbolAddress);
         }
         line.instruction = std::move(insn);
         out.push_back(std::move(line));
@@ -630,6 +809,38 @@ Result<std::vector<CodeLine>> Session::disassembleFunction(const std::string& qu
         return l.instruction.address >= where->symbolAddress + where->size;
     });
     return lines;
+}
+
+Result<TypeDefinition> Session::describeType(const std::string& name) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->describeType(name);
+}
+
+Result<VariableInfo> Session::describeVariable(const std::string& name) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->describeVariable(name);
+}
+
+Result<std::vector<ObjectValue>>
+Session::readObject(const std::string& type, uint64_t address,
+                    const std::vector<std::string>& members) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->readObject(type, address, members);
+}
+
+Result<std::vector<ObjectValue>> Session::readVariable(const std::string& expression) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->readVariable(expression);
+}
+
+Result<ListResult> Session::walkList(const ListRequest& request) const {
+    const auto& t = impl_->types();
+    if (!t) return failure(t);
+    return (*t)->walkList(request);
 }
 
 Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath) {

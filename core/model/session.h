@@ -67,6 +67,8 @@ class Session {
     // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing
     // task.
     Result<std::vector<TaskRow>> selectTasks(const TaskSelection& selection) const;
+    // The same, but a pid no task has is listed in `missingPids` instead of failing the rest.
+    Result<SelectedTasks> selectAvailableTasks(const TaskSelection& selection) const;
     Result<unwind::StackTrace> backtrace(const TaskRow& task,
                                          const BacktraceOptions& options) const;
     // Unwinds `tasks` on every core. `onTask` gets each trace as it is ready, with the task's
@@ -87,9 +89,24 @@ class Session {
     // `length` bytes from a kernel virtual address, with the pages the dump lacks marked;
     // Errc::Usage over 64 MiB.
     Result<MemoryBlock> readMemory(uint64_t address, size_t length) const;
-    // An address (hex) or a symbol name in the vmlinux; Errc::NoSymbol when neither resolves.
+    // The same from a physical address (rd -p).
+    Result<MemoryBlock> readPhysicalMemory(uint64_t address, size_t length) const;
+    // The kernel's direct map of all physical memory, [begin, end): search's default range.
+    Result<std::pair<uint64_t, uint64_t>> directMapRange() const;
+    // Every 8-byte aligned word in the range that equals the value under the mask, skipping the
+    // pages the dump lacks. Errc::Usage for an empty range or one over 64 GiB. `progress` gets
+    // (bytes done, total) now and then; `cancel` stops it early with Errc::Cancelled.
+    Result<SearchResult> searchMemory(const SearchRequest& request, const OnProgress& progress = {},
+                                      const CancelToken* cancel = nullptr) const;
+    // A symbol name in the vmlinux (else in a loaded module), or an address (hex): the symbol
+    // (vmlinux or module) that contains it, by the rule bt names frames by (symbolize()), or the
+    // per-CPU variable at a per-CPU offset or in a CPU's per-CPU area. Errc::NoSymbol when none
+    // does.
     Result<SymbolInfo> lookupSymbol(const std::string& query) const;
-    // The symbol (vmlinux or module), its offset and file:line at a runtime address.
+    // The symbol (vmlinux or module), its offset and file:line at a runtime address, as bt names
+    // an interrupted frame there: the symbol must contain the address (its ELF size, or up to
+    // the next symbol in its section for a sizeless one); `size` is the kernel's (to the next
+    // symbol) as bt prints it; file:line is the outermost function's when code is inlined there.
     std::optional<SymbolInfo> symbolize(uint64_t address) const;
     // The vmlinux's symbol names that start with `prefix`, sorted and unique, at most `limit`
     // (for completion in a shell).
@@ -101,6 +118,22 @@ class Session {
     Result<std::vector<CodeLine>> disassemble(uint64_t address, size_t count) const;
     // The whole function containing an address or named (as lookupSymbol() resolves it).
     Result<std::vector<CodeLine>> disassembleFunction(const std::string& query) const;
+
+    // The definition of a type: "struct list_head", "union thread_union", "enum pid_type", or a
+    // bare name (a struct, union, typedef or enum of it, in that order). Errc::NoType when none.
+    Result<TypeDefinition> describeType(const std::string& name) const;
+    // A global or per-CPU variable's declaration and address (Errc::NoSymbol / NoType).
+    Result<VariableInfo> describeVariable(const std::string& name) const;
+    // The object of type `type` ("task_struct", "struct list_head") at `address`: whole, or only
+    // the member paths given ("comm", "se.vruntime"), one value each.
+    Result<std::vector<ObjectValue>> readObject(const std::string& type, uint64_t address,
+                                                const std::vector<std::string>& members) const;
+    // A variable as `p` reads it: "jiffies", "init_uts_ns.name.release", "runqueues:1",
+    // "runqueues:a" (one value per CPU).
+    Result<std::vector<ObjectValue>> readVariable(const std::string& expression) const;
+    // Walks a list_head chain as crash's `list` does; a loop or a bad pointer ends the walk with
+    // `problem` set and the entries before it kept.
+    Result<ListResult> walkList(const ListRequest& request) const;
 
   private:
     struct Impl;

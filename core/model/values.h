@@ -4,7 +4,10 @@
 #pragma once
 
 #include "disasm/instruction.h"
+#include "dump/memory_block.h"
 #include "kernel/log_record.h"
+#include "types/type_definition.h"
+#include "types/value.h"
 #include "unwind/frame.h"
 #include "util/diagnostic.h"
 
@@ -115,6 +118,8 @@ struct ModuleRow {
     uint64_t textBase = 0, textSize = 0; // its core text
     bool hasOrc = false;                 // ORC unwind data read from the dump
     bool hasDebugInfo = false;           // a matching .ko with DWARF in the module directories
+    std::optional<uint64_t> size;        // every part of it, as /proc/modules counts (unread: null)
+    std::string taints; // the module's taint letters as /proc/modules and oopses print them ("OE")
 };
 
 struct SymbolInfo {
@@ -128,6 +133,16 @@ struct SymbolInfo {
     std::optional<std::string> module; // null: the vmlinux
     std::optional<std::string> file;
     std::optional<int> line;
+    // A per-CPU variable. Without `cpu`, `address` and `symbolAddress` are offsets into every
+    // CPU's per-CPU area, and `cpuAddresses` is where `address` is in each present CPU's area;
+    // with `cpu`, `address` is in that CPU's area.
+    bool perCpu = false;
+    std::optional<unsigned> cpu;
+    struct CpuAddress {
+        unsigned cpu = 0;
+        uint64_t address = 0;
+    };
+    std::vector<CpuAddress> cpuAddresses;
 };
 
 // Which tasks a request means, by the CLI's rules.
@@ -142,27 +157,85 @@ struct TaskSelection {
     std::vector<int32_t> pids;
 };
 
+// The tasks a selection found, and the pids it asked for that no task has.
+struct SelectedTasks {
+    std::vector<TaskRow> tasks;
+    std::vector<int32_t> missingPids; // in the order given
+};
+
 struct BacktraceOptions {
     bool lines = false; // file:line for every frame and the functions inlined into it (slower)
 };
 
-// Memory as the dump has it: `bytes` spans the whole request; where a page is not in the dump the
-// bytes are zero and `missing` says so.
-struct MemoryBlock {
+using dump::MemoryBlock;
+
+using types::TypeDefinition;
+using types::TypeMember;
+
+// A global or per-CPU variable: its declaration and where it is.
+struct VariableInfo {
+    std::string name;
+    std::string declaration; // "volatile unsigned long jiffies"
+    std::string type;        // "volatile unsigned long"
+    uint64_t address = 0;    // runtime; for a per-CPU variable its offset in each CPU's area
+    uint64_t size = 0;
+    bool perCpu = false;
+};
+
+// An object read from the dump: a struct at an address, a variable, one of their members.
+struct ObjectValue {
+    std::string expression; // "struct list_head", "jiffies", "per_cpu(runqueues, 1)", "comm"
     uint64_t address = 0;
-    std::vector<uint8_t> bytes;
-    std::vector<std::pair<uint64_t, uint64_t>> missing; // [begin, end) ranges, by address
-    std::optional<std::string> missingReason;           // why the first missing range is
-    bool present(uint64_t a) const {
-        for (const auto& [begin, end] : missing)
-            if (a >= begin && a < end) return false;
-        return a >= address && a - address < bytes.size();
-    }
+    std::optional<unsigned> cpu; // a per-CPU variable's CPU
+    types::Value value;
+    std::vector<Diagnostic> warnings; // bytes the dump lacks
+};
+
+// What `list` walks: crash's list verb.
+struct ListRequest {
+    uint64_t start = 0;
+    // -H: `start` is a list head outside the entries; else `start` is the first entry.
+    bool startIsHead = false;
+    // Where the list_head lies in each entry: a number, or "TYPE.member" (-o or -s TYPE.member).
+    std::optional<uint64_t> offset;
+    std::optional<std::string> member;
+    // -s TYPE[.member,...]: each entry printed as that type (its members only when given).
+    std::optional<std::string> structType;
+    size_t maxEntries = 1000000;
+};
+
+struct ListResult {
+    std::vector<uint64_t> entries; // entry addresses, in order
+    // With -s: for each entry (in order; fewer when reading one failed) its object, or its
+    // selected members.
+    std::vector<std::vector<ObjectValue>> objects;
+    std::optional<std::string> problem; // why the walk stopped early: a loop, a bad pointer
+};
+
+// search: where a 64-bit value occurs in [begin, end), 8-byte aligned, comparing value & mask.
+struct SearchRequest {
+    uint64_t begin = 0, end = 0;
+    uint64_t value = 0;
+    uint64_t mask = ~uint64_t(0);
+    size_t maxHits = 100000; // stop after this many
+};
+
+struct SearchHit {
+    uint64_t address = 0;
+    uint64_t value = 0; // the word there (differs from the value searched for under a mask)
+};
+
+struct SearchResult {
+    std::vector<SearchHit> hits;
+    uint64_t bytesSearched = 0; // the bytes the dump has in the range
+    uint64_t bytesMissing = 0;  // the bytes it lacks (filtered pages, unmapped addresses)
+    bool stoppedAtMaxHits = false;
 };
 
 // One instruction of a disassembly, with its call or jump target named and its source line.
 struct CodeLine {
     disasm::Instruction instruction;
+    std::optional<std::string> symbol; // where the instruction is: "schedule+0x5"
     std::optional<std::string> target; // "schedule+0x0" for a direct call's or jump's target
     std::optional<std::string> file;   // where the instruction's code comes from
     std::optional<int> line;

@@ -1,5 +1,6 @@
 #include "report/json_report.h"
 
+#include "report/json_text.h"
 #include "report/printed_frames.h"
 #include "util/hex.h"
 
@@ -146,6 +147,9 @@ ordered_json logJson(const model::KernelLog& log) {
 }
 
 ordered_json symJson(const model::SymbolInfo& s) {
+    ordered_json cpuAddresses = ordered_json::array();
+    for (const auto& [cpu, address] : s.cpuAddresses)
+        cpuAddresses.push_back({{"cpu", cpu}, {"address", hex(address)}});
     return {{"query", s.query},
             {"address", hex(s.address)},
             {"symbol", s.name},
@@ -154,7 +158,11 @@ ordered_json symJson(const model::SymbolInfo& s) {
             {"size", s.size},
             {"type", s.isFunction ? "function" : "object"},
             {"file", s.file ? ordered_json(*s.file) : ordered_json(nullptr)},
-            {"line", s.line ? ordered_json(*s.line) : ordered_json(nullptr)}};
+            {"line", s.line ? ordered_json(*s.line) : ordered_json(nullptr)},
+            {"module", s.module ? ordered_json(*s.module) : ordered_json(nullptr)},
+            {"per_cpu", s.perCpu},
+            {"cpu", s.cpu ? ordered_json(*s.cpu) : ordered_json(nullptr)},
+            {"cpu_addresses", cpuAddresses}};
 }
 
 } // namespace panicscope::report
@@ -182,9 +190,12 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
         if (f.boundary && p.first)
             boundary = {{"kind", unwind::boundaryKindKey(f.boundary->kind)},
                         {"entry", f.boundary->entry},
-                        {"regs_address", hex(f.boundary->regsAddress)},
+                        {"regs_address", f.boundary->kind == unwind::BoundaryKind::CpuState
+                                             ? ordered_json(nullptr)
+                                             : ordered_json(hex(f.boundary->regsAddress))},
                         {"full_regs", f.boundary->fullRegs},
-                        {"regs", regsJson(f.boundary->regs)}};
+                        {"regs", regsJson(f.boundary->regs)},
+                        {"stack_overflow", f.boundary->stackOverflow}};
         frames.push_back({{"index", index},
                           {"pc", hex(f.pc)},
                           {"sp", hex(f.sp)},
@@ -198,7 +209,8 @@ ordered_json taskBacktraceJson(const model::TaskRow& task, const unwind::StackTr
                           {"boundary", boundary},
                           {"interrupted", f.interrupted},
                           {"user", f.userMode},
-                          {"stack", f.stack.name}});
+                          {"stack", f.stack.name},
+                          {"slot", hex(f.slot())}});
     });
     return {{"pid", task.pid},           {"tgid", task.tgid},
             {"comm", task.comm},         {"state", std::string(1, task.state)},
@@ -233,7 +245,7 @@ StreamedJsonArray::StreamedJsonArray(std::ostream& out, std::string_view key) : 
 
 std::string StreamedJsonArray::elementText(const nlohmann::ordered_json& element) {
     // dump(2) of the element alone, indented two levels deeper as it is inside the document.
-    const std::string text = element.dump(2);
+    const std::string text = jsonText(element);
     std::string out;
     out.reserve(text.size() + text.size() / 8);
     for (char c : text) {

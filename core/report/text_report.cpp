@@ -1,6 +1,7 @@
 #include "report/text_report.h"
 
 #include "report/printed_frames.h"
+#include "util/dump_text.h"
 #include "util/hex.h"
 
 #include <cstdio>
@@ -11,7 +12,7 @@ namespace {
 void field(std::ostream& out, const char* name, const std::string& value) {
     char label[32];
     std::snprintf(label, sizeof label, "%14s: ", name);
-    out << label << value << '\n';
+    out << label << escapeControlCharacters(value) << '\n';
 }
 
 std::string formatUptime(double seconds) {
@@ -52,7 +53,8 @@ void printTasks(std::ostream& out, const model::TaskTable& table) {
     char line[160];
     for (const auto& t : table.tasks) {
         const char mark = t.crashing ? '*' : t.onCpu ? '>' : ' ';
-        const std::string comm = t.kernelThread ? "[" + t.comm + "]" : t.comm;
+        const std::string comm =
+            escapeControlCharacters(t.kernelThread ? "[" + t.comm + "]" : t.comm);
         std::snprintf(line, sizeof line, "%c%6d %7d %6d %4u  %s  %c   %s\n", mark, t.pid, t.ppid,
                       t.tgid, t.cpu, hex16(t.address).c_str(), t.state, comm.c_str());
         out << line;
@@ -64,7 +66,7 @@ void printTasks(std::ostream& out, const model::TaskTable& table) {
 void printLog(std::ostream& out, const model::KernelLog& log) {
     for (const auto& r : log.records)
         for (const auto& line : kernel::formatLogLines(r))
-            out << line << '\n';
+            out << escapeControlCharacters(line) << '\n';
     for (const auto& w : log.warnings)
         out << "WARNING: " << w.text << '\n';
 }
@@ -73,8 +75,15 @@ void printSymbol(std::ostream& out, const model::SymbolInfo& s) {
     out << hex16(s.address) << " (" << (s.isFunction ? 'T' : 'D') << ") " << s.name;
     if (s.offset) out << "+" << hex(s.offset);
     if (s.size) out << "/" << hex(s.size);
+    if (s.module) out << " [" << *s.module << "]";
     if (s.file) out << "  " << *s.file << ":" << s.line.value_or(0);
+    if (s.cpu)
+        out << "  (in CPU " << *s.cpu << "'s per-CPU area)";
+    else if (s.perCpu)
+        out << "  (per-CPU offset)";
     out << '\n';
+    for (const auto& [cpu, address] : s.cpuAddresses)
+        out << "   CPU " << cpu << ": " << hex16(address) << '\n';
 }
 
 } // namespace panicscope::report
@@ -117,8 +126,12 @@ void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame) {
 }
 
 std::string boundaryTitle(const unwind::Boundary& boundary, bool fromUserMode) {
+    // No entry code saved these: the dump's registers of a CPU stopped in user mode.
+    if (boundary.kind == unwind::BoundaryKind::CpuState) return "=== cpu: user-mode registers ===";
     return std::string("=== ") + unwind::boundaryKindKey(boundary.kind) + ": " + boundary.entry +
-           (fromUserMode ? " (from user mode)" : "") + " ===";
+           (fromUserMode ? " (from user mode)" : "") +
+           (boundary.stackOverflow ? " (stack overflow: sp in the task stack's guard page)" : "") +
+           " ===";
 }
 
 std::string stackSectionTitle(const unwind::StackRange& stack) {
@@ -126,11 +139,13 @@ std::string stackSectionTitle(const unwind::StackRange& stack) {
 }
 
 namespace {
+// `index` is the physical frame's: an inlined function gets no number of its own (bt and bt -l
+// number the same frames alike).
 void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool withLines) {
     const unwind::Frame& f = p.frame;
-    char head[64];
-    std::snprintf(head, sizeof head, "%3s#%zu [%s] ", "", index, hex16(f.sp).c_str());
-    out << head;
+    std::string number = "#" + std::to_string(index);
+    if (p.inlined) number.assign(number.size(), ' ');
+    out << "   " << number << " [" << hex16(f.slot()) << "] ";
     // As the kernel marks what it only found by scanning the stack.
     if (f.foundBy == unwind::FoundBy::Scan) out << "? ";
     if (p.inlined) {
@@ -141,7 +156,7 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
     } else {
         out << "(unknown)";
     }
-    if (f.module) out << " [" << *f.module << "]";
+    if (f.module) out << " [" << escapeControlCharacters(*f.module) << "]";
     if (p.inlined) out << " (inlined)";
     out << " at " << hex16(f.pc);
     if (withLines && p.file()) out << "  " << *p.file() << ":" << p.line().value_or(0);
@@ -150,18 +165,18 @@ void printFrameLine(std::ostream& out, size_t index, const PrintedFrame& p, bool
 } // namespace
 
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
-                    bool withLines) {
+                    bool withLines, const AfterFrame& afterFrame) {
     out << "PID: " << task.pid << "  TASK: " << hex16(task.address) << "  CPU: " << task.cpu
-        << "  COMMAND: \"" << task.comm << "\"  STATE: " << task.state
+        << "  COMMAND: \"" << escapeControlCharacters(task.comm) << "\"  STATE: " << task.state
         << (task.onCpu ? "  (on CPU)" : "") << '\n';
     size_t physical = 0;
-    forEachPrintedFrame(trace, [&](size_t index, const PrintedFrame& p) {
+    forEachPrintedFrame(trace, [&](size_t, const PrintedFrame& p) {
         const unwind::Frame& f = p.frame;
         if (p.first) {
             if (opensStackSection(trace, physical))
                 out << " " << stackSectionTitle(f.stack) << '\n';
             ++physical;
-            if (f.boundary) {
+            if (f.boundary && f.boundary->kind != unwind::BoundaryKind::CpuState) {
                 out << " " << boundaryTitle(*f.boundary, f.userMode) << '\n';
                 // RIP names the symbol there, as the kernel prints it: the real function, not
                 // one inlined into it.
@@ -169,10 +184,14 @@ void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind:
             }
         }
         if (f.userMode) {
-            if (!f.boundary) out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+            if (!f.boundary || f.boundary->kind == unwind::BoundaryKind::CpuState) {
+                out << " (the CPU was in user mode at " << hex(f.pc) << ")\n";
+                if (f.boundary) printRegs(out, f, *f.boundary); // as the kernel's show_regs()
+            }
             return;
         }
-        printFrameLine(out, index, p, withLines);
+        printFrameLine(out, physical - 1, p, withLines);
+        if (afterFrame && !p.inlined) afterFrame(out, physical - 1);
     });
     if (trace.stop.kind != unwind::WalkStatus::Complete)
         out << " (stack " << unwind::walkStatusKey(trace.stop.kind) << ": " << trace.stop.text

@@ -4,6 +4,7 @@
 #include "model/session.h"
 #include "model/values.h"
 
+#include <functional>
 #include <ostream>
 
 namespace panicscope::report {
@@ -16,8 +17,10 @@ void printSymbol(std::ostream& out, const model::SymbolInfo& symbol);
 // A task's stack as crash users read it: "#N [sp] function+off/size at pc" lines, a
 // "--- <IRQ stack> ---" line where the stack changes, and at each pt_regs an
 // "=== interrupt: asm_common_interrupt ===" marker with the registers, as show_regs() prints them.
+// `afterFrame(out, i)`, when given, prints more under the i-th physical frame's own line (bt -f).
+using AfterFrame = std::function<void(std::ostream& out, size_t physicalIndex)>;
 void printBacktrace(std::ostream& out, const model::TaskRow& task, const unwind::StackTrace& trace,
-                    bool withLines);
+                    bool withLines, const AfterFrame& afterFrame = {});
 // The registers a boundary frame's pt_regs saved, as printBacktrace() prints them under the marker
 // ("    RIP: 0010:..."); nothing when `frame` has no boundary. The GUI shows the same text.
 void printBoundaryRegisters(std::ostream& out, const unwind::Frame& frame);

@@ -121,6 +121,9 @@ uint32_t BtfTypes::referredType(uint32_t id) const {
     case BtfKind::Const:
     case BtfKind::Restrict:
     case BtfKind::TypeTag:
+    case BtfKind::Variable:      // the variable's type
+    case BtfKind::Function:      // its prototype
+    case BtfKind::FunctionProto: // the return type
         return word(id, 2);
     default:
         return 0;
@@ -155,6 +158,73 @@ std::vector<BtfMember> BtfTypes::members(uint32_t id) const {
         out.push_back(m);
     }
     return out;
+}
+
+std::string_view BtfTypes::stringAt(uint32_t offset) const {
+    return offset < strings_.size() ? std::string_view(strings_.data() + offset)
+                                    : std::string_view();
+}
+
+namespace {
+constexpr uint32_t kIntSigned = 1, kIntChar = 2, kIntBool = 4; // BTF_INT_ENCODING bits
+} // namespace
+
+bool BtfTypes::intSigned(uint32_t id) const {
+    return kind(id) == BtfKind::Int && ((word(id, 3) >> 24) & kIntSigned) != 0;
+}
+
+bool BtfTypes::intChar(uint32_t id) const {
+    return kind(id) == BtfKind::Int && ((word(id, 3) >> 24) & kIntChar) != 0;
+}
+
+bool BtfTypes::intBool(uint32_t id) const {
+    return kind(id) == BtfKind::Int && ((word(id, 3) >> 24) & kIntBool) != 0;
+}
+
+std::vector<BtfEnumerator> BtfTypes::enumerators(uint32_t id) const {
+    std::vector<BtfEnumerator> out;
+    const BtfKind k = kind(id);
+    if (k != BtfKind::Enum && k != BtfKind::Enum64) return out;
+    const uint32_t count = vlen(id);
+    out.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+        BtfEnumerator e;
+        if (k == BtfKind::Enum) { // name, 32-bit value: signed when the kind flag says so
+            e.name = stringAt(word(id, 3 + 2 * i));
+            const uint32_t raw = word(id, 4 + 2 * i);
+            e.value = kindFlag(id) ? int64_t(int32_t(raw)) : int64_t(raw);
+        } else { // name, lo32, hi32
+            e.name = stringAt(word(id, 3 + 3 * i));
+            e.value = int64_t(uint64_t(word(id, 4 + 3 * i)) | uint64_t(word(id, 5 + 3 * i)) << 32);
+        }
+        out.push_back(e);
+    }
+    return out;
+}
+
+bool BtfTypes::enumSigned(uint32_t id) const {
+    const BtfKind k = kind(id);
+    return (k == BtfKind::Enum || k == BtfKind::Enum64) && kindFlag(id);
+}
+
+std::vector<BtfParameter> BtfTypes::parameters(uint32_t id) const {
+    std::vector<BtfParameter> out;
+    if (kind(id) != BtfKind::FunctionProto) return out;
+    const uint32_t count = vlen(id);
+    out.reserve(count);
+    for (uint32_t i = 0; i < count; ++i)
+        out.push_back({stringAt(word(id, 3 + 2 * i)), word(id, 4 + 2 * i)});
+    return out;
+}
+
+bool BtfTypes::forwardIsUnion(uint32_t id) const {
+    return kind(id) == BtfKind::Forward && kindFlag(id);
+}
+
+uint32_t BtfTypes::variableNamed(std::string_view wanted) const {
+    for (uint32_t id = 1; id < offsets_.size(); ++id)
+        if (kind(id) == BtfKind::Variable && name(id) == wanted) return id;
+    return 0;
 }
 
 uint32_t BtfTypes::resolved(uint32_t id) const {

@@ -36,6 +36,17 @@ enum class BtfKind : uint8_t {
     Enum64 = 19,
 };
 
+// An enum's constant (ENUM or ENUM64).
+struct BtfEnumerator {
+    std::string_view name;
+    int64_t value = 0; // an unsigned constant above INT64_MAX wraps; see enumSigned()
+};
+
+struct BtfParameter {
+    std::string_view name;
+    uint32_t type = 0; // 0 in the last parameter: variadic ("...")
+};
+
 struct BtfMember {
     std::string_view name; // empty for an anonymous struct or union member
     uint32_t type = 0;
@@ -54,12 +65,25 @@ class BtfTypes {
     std::string_view name(uint32_t id) const;
     // Struct, union, int, enum, float: its byte size.
     uint32_t size(uint32_t id) const;
-    // Pointer, typedef, qualifiers, array: the type it refers to (an array's element type).
+    // Pointer, typedef, qualifiers, array: the type it refers to (an array's element type); a
+    // variable's type, a function's prototype, a prototype's return type (0: void).
     uint32_t referredType(uint32_t id) const;
     uint32_t arrayLength(uint32_t id) const;
     // An int's width in bits (narrower than size() * 8 for an old-style bit-field type).
     uint32_t intBits(uint32_t id) const;
-    std::vector<BtfMember> members(uint32_t id) const; // struct or union
+    // An int's encoding: signed, char, bool (the BTF_INT_* bits).
+    bool intSigned(uint32_t id) const;
+    bool intChar(uint32_t id) const;
+    bool intBool(uint32_t id) const;
+    std::vector<BtfMember> members(uint32_t id) const;         // struct or union
+    std::vector<BtfEnumerator> enumerators(uint32_t id) const; // enum or enum64
+    bool enumSigned(uint32_t id) const; // the kind flag of an enum (libbpf >= 1.0 BTF)
+    // A function prototype's return type (0: void) is referredType(); these its parameters.
+    std::vector<BtfParameter> parameters(uint32_t id) const;
+    // A forward declaration of a union (else of a struct).
+    bool forwardIsUnion(uint32_t id) const;
+    // The variable (kind Variable) named `name`: the kernel's BTF has the per-CPU ones. 0: none.
+    uint32_t variableNamed(std::string_view name) const;
     // The type behind typedefs and qualifiers (as dwarf_peel_type); 0 for a cycle.
     uint32_t resolved(uint32_t id) const;
 
@@ -73,6 +97,9 @@ class BtfTypes {
     using Names = std::unordered_map<std::string_view, std::vector<uint32_t>>;
     const uint8_t* record(uint32_t id) const { return types_ + offsets_[id]; }
     uint32_t word(uint32_t id, size_t index) const; // the index-th u32 of a type's record
+    uint32_t vlen(uint32_t id) const { return word(id, 1) & 0xffff; }
+    bool kindFlag(uint32_t id) const { return (word(id, 1) >> 31) != 0; }
+    std::string_view stringAt(uint32_t offset) const;
 
     const uint8_t* types_ = nullptr;
     std::string_view strings_;

@@ -1,5 +1,7 @@
 #include "symbols/dwarf_layouts.h"
 
+#include "symbols/dwarf_member_place.h"
+
 #include <dwarf.h>
 
 namespace panicscope::symbols {
@@ -26,13 +28,6 @@ std::optional<Dwarf_Die> aggregateOf(Dwarf_Die* type) {
     return peeled;
 }
 
-std::optional<uint64_t> unsignedAttr(Dwarf_Die* die, unsigned name) {
-    Dwarf_Attribute attr;
-    Dwarf_Word value;
-    if (!dwarf_attr(die, name, &attr) || dwarf_formudata(&attr, &value) != 0) return std::nullopt;
-    return value;
-}
-
 struct Place {
     uint64_t offset = 0; // bytes from the start of the parent
     bool bitField = false;
@@ -40,45 +35,9 @@ struct Place {
 
 // Where a member starts. A bit-field's offset is the byte holding its least significant bit.
 std::optional<Place> placeOf(Dwarf_Die* member) {
-    Place place;
-    place.bitField = dwarf_hasattr(member, DW_AT_bit_size);
-    if (auto bits = unsignedAttr(member, DW_AT_data_bit_offset)) { // DWARF 4+ bit-fields
-        place.offset = *bits / 8;
-        return place;
-    }
-    Dwarf_Attribute attr;
-    if (dwarf_attr(member, DW_AT_data_member_location, &attr)) {
-        switch (dwarf_whatform(&attr)) {
-        case DW_FORM_exprloc:
-        case DW_FORM_block:
-        case DW_FORM_block1:
-        case DW_FORM_block2:
-        case DW_FORM_block4: {
-            // Old producers write the offset as the expression DW_OP_plus_uconst N.
-            Dwarf_Op* ops = nullptr;
-            size_t count = 0;
-            if (dwarf_getlocation(&attr, &ops, &count) != 0 || count != 1 ||
-                ops[0].atom != DW_OP_plus_uconst)
-                return std::nullopt;
-            place.offset = ops[0].number;
-            break;
-        }
-        default: {
-            Dwarf_Word offset;
-            if (dwarf_formudata(&attr, &offset) != 0) return std::nullopt;
-            place.offset = offset;
-        }
-        }
-    } // no location: a union member, at offset 0
-    if (auto bitOffset = unsignedAttr(member, DW_AT_bit_offset); place.bitField && bitOffset) {
-        // DWARF 2/3 bit-fields (GCC before 11 in DWARF 4 too): DW_AT_bit_offset counts from the
-        // most significant bit of a DW_AT_byte_size storage unit; x86-64 is little-endian.
-        auto storage = unsignedAttr(member, DW_AT_byte_size);
-        auto bitSize = unsignedAttr(member, DW_AT_bit_size);
-        if (!storage || !bitSize || *bitOffset + *bitSize > *storage * 8) return std::nullopt;
-        place.offset += (*storage * 8 - *bitOffset - *bitSize) / 8;
-    }
-    return place;
+    const auto place = memberPlace(member);
+    if (!place) return std::nullopt;
+    return Place{place->bitOffset / 8, place->bitSize != 0};
 }
 
 // Finds `name` among the members of `aggregate`, looking through anonymous structs and unions.

@@ -19,6 +19,21 @@ DwarfTypeIndex::Definitions DwarfTypeIndex::find(std::string_view name, bool orT
     return found;
 }
 
+const Dwarf_Die* DwarfTypeIndex::findIn(const Names& names, std::string_view name) {
+    for (;;) {
+        if (auto it = names.find(name); it != names.end()) return &it->second;
+        if (!indexNextUnit()) return nullptr;
+    }
+}
+
+const Dwarf_Die* DwarfTypeIndex::findEnum(std::string_view name) {
+    return findIn(enums_, name);
+}
+
+const Dwarf_Die* DwarfTypeIndex::findVariable(std::string_view name) {
+    return findIn(variables_, name);
+}
+
 bool DwarfTypeIndex::indexNextUnit() {
     if (complete_) return false;
     Dwarf_CU* unit = nullptr;
@@ -34,13 +49,29 @@ bool DwarfTypeIndex::indexNextUnit() {
     if (dwarf_child(&unitDie, &die) != 0) return true;
     do {
         const int tag = dwarf_tag(&die);
-        if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type && tag != DW_TAG_typedef)
-            continue;
-        if (dwarf_hasattr(&die, DW_AT_declaration)) continue;
+        Names* names = nullptr;
+        switch (tag) {
+        case DW_TAG_structure_type:
+        case DW_TAG_union_type:
+            names = &aggregates_;
+            break;
+        case DW_TAG_typedef:
+            names = &typedefs_;
+            break;
+        case DW_TAG_enumeration_type:
+            names = &enums_;
+            break;
+        case DW_TAG_variable: // a declaration gives the type as well as the definition
+            if (dwarf_hasattr(&die, DW_AT_type)) names = &variables_;
+            break;
+        default:
+            break;
+        }
+        if (!names || (tag != DW_TAG_variable && dwarf_hasattr(&die, DW_AT_declaration))) continue;
         const char* name = dwarf_diename(&die);
         if (!name) continue;
         // emplace keeps the first definition.
-        (tag == DW_TAG_typedef ? typedefs_ : aggregates_).emplace(name, die);
+        names->emplace(name, die);
     } while (dwarf_siblingof(&die, &die) == 0);
     return true;
 }

@@ -1,5 +1,7 @@
 #include "symbols/elf_file.h"
 
+#include "util/file_magic.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -25,12 +27,16 @@ Result<ElfFile> ElfFile::open(const std::string& path) {
         return fail(Errc::Io, "cannot open " + path + ": " + std::strerror(error));
     };
     ElfFile file;
-    file.fd_ = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever.
+    file.fd_ = UniqueFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
     if (file.fd_.get() < 0) return ioError(errno);
     struct stat st {};
     if (::fstat(file.fd_.get(), &st) != 0) return ioError(errno);
     // libelf would happily "read" a directory as an empty non-ELF file.
     if (S_ISDIR(st.st_mode)) return ioError(EISDIR);
+    if (!S_ISREG(st.st_mode))
+        return fail(Errc::Io,
+                    "cannot open " + path + ": it is " + fileKindName(st.st_mode) + ", not a file");
 
     // Sets the libelf API version the process uses; idempotent and required before elf_begin.
     elf_version(EV_CURRENT);
@@ -116,8 +122,11 @@ std::vector<Symbol> ElfFile::symbols() const {
         const size_t length = strnlen(name, namesSize - sym.st_name);
         if (length == 0 || length == namesSize - sym.st_name) continue; // empty, or unterminated
         const bool codeLabel = type == STT_NOTYPE && sections_[section].executable;
-        out.push_back(Symbol{std::string_view(name, length), sym.st_value, sym.st_size,
-                             type == STT_FUNC || codeLabel});
+        const ElfSection& in = sections_[section];
+        out.push_back(
+            Symbol{std::string_view(name, length), sym.st_value, sym.st_size,
+                   type == STT_FUNC || codeLabel,
+                   in.size > UINT64_MAX - in.address ? UINT64_MAX : in.address + in.size});
     }
     return out;
 }

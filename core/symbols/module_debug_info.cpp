@@ -219,10 +219,8 @@ std::unordered_map<std::string, std::string> findModuleFiles(const std::vector<s
     std::unordered_map<std::string, std::string> found;
     for (const auto& dir : dirs) {
         std::error_code ec;
-        if (!fs::is_directory(dir, ec)) {
-            warnings.push_back("module directory " + dir + ": no such directory");
-            continue;
-        }
+        // Not there: model::Session says so once when it opens, for every verb.
+        if (!fs::is_directory(dir, ec)) continue;
         // Directory symlinks are not followed: /lib/modules/RELEASE/build leads into a whole
         // kernel tree, and links can loop.
         fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec);

@@ -14,6 +14,15 @@ bool contains(const Symbol& s, uint64_t address) {
     return s.size != 0 && address >= s.address && address - s.address < s.size;
 }
 
+// Whether a sizeless symbol, the nearest one at or below `address`, reaches it: up to the end of
+// its section; with the section unknown, up to the next symbol -- but the last symbol of all
+// ends nowhere, so only its own address is in it.
+bool sizelessReaches(const Symbol& s, uint64_t address, bool isLast) {
+    if (address == s.address) return true;
+    if (s.sectionEnd != Symbol::kUnknownEnd) return address < s.sectionEnd;
+    return !isLast;
+}
+
 // Indices of `symbols` by address, then larger size first, then index. A stable LSD radix sort
 // of (address, index) keys in 16-bit digits, twice as fast as a comparison sort on a kernel's
 // ~120,000 symbols; then the few runs of one address are ordered by size.
@@ -124,8 +133,7 @@ const Symbol* SymbolTable::containing(uint64_t linkAddress) const {
     for (size_t i = first; i <= last; ++i) {
         const Symbol& s = sorted_[i];
         if (contains(s, linkAddress) && (!sized || s.size < sized->size)) sized = &s;
-        // ... but the last symbol of all ends nowhere: only its own address is in it.
-        if (s.size == 0 && !sizeless && (upper != sorted_.end() || linkAddress == s.address))
+        if (s.size == 0 && !sizeless && sizelessReaches(s, linkAddress, upper == sorted_.end()))
             sizeless = &s;
     }
     if (sized) return sized;
@@ -151,7 +159,12 @@ const Symbol* SymbolTable::byName(std::string_view name) const {
 uint64_t SymbolTable::kallsymsSize(const Symbol& symbol) const {
     auto next = std::upper_bound(sorted_.begin(), sorted_.end(), symbol.address,
                                  [](uint64_t a, const Symbol& s) { return a < s.address; });
-    return next == sorted_.end() ? symbol.size : next->address - symbol.address;
+    if (next == sorted_.end()) return symbol.size;
+    // Not past the end of its section (the next symbol may be in another one, far away).
+    const uint64_t toNext = next->address - symbol.address;
+    if (symbol.sectionEnd == Symbol::kUnknownEnd || symbol.sectionEnd < symbol.address)
+        return toNext;
+    return std::max(symbol.size, std::min(toNext, symbol.sectionEnd - symbol.address));
 }
 
 } // namespace panicscope::symbols

@@ -18,6 +18,11 @@ struct Symbol {
     uint64_t address = 0;    // link-time
     uint64_t size = 0;       // 0 when the ELF symbol has none (many asm labels)
     bool isFunction = false; // STT_FUNC, or a code label (NOTYPE in an executable section)
+    // The end of its ELF section: a sizeless symbol reaches the next symbol but never past it
+    // (__per_cpu_end ends .data..percpu, near 0: it must not take in every higher address).
+    // kUnknownEnd when the section is unknown (a module's kallsyms).
+    static constexpr uint64_t kUnknownEnd = UINT64_MAX;
+    uint64_t sectionEnd = kUnknownEnd;
 };
 
 class SymbolTable {
@@ -27,14 +32,15 @@ class SymbolTable {
     // allocation instead of one per name). Copies of the table share it.
     explicit SymbolTable(std::vector<Symbol> symbols);
 
-    // The symbol an address falls in: the nearest symbol at or below it that contains it, or, for
-    // a sizeless symbol, that is the last one before the address. nullptr if none.
+    // The symbol an address falls in: the nearest symbol at or below it that contains it (its ELF
+    // size), or, for a sizeless symbol, that is the last one before the address within the
+    // symbol's section. nullptr if none.
     const Symbol* containing(uint64_t linkAddress) const;
     // Exact name lookup; for duplicate local names (static functions) the first in address order.
     const Symbol* byName(std::string_view name) const;
     // The distance from `symbol` to the next higher symbol address: the size kallsyms (and so the
-    // kernel's "function+0x1a/0x30" traces) gives a function, padding included. Falls back to the
-    // ELF size for the last symbol.
+    // kernel's "function+0x1a/0x30" traces) gives a function, padding included, but not past
+    // the end of its section (nor short of its ELF size). The ELF size for the last symbol.
     uint64_t kallsymsSize(const Symbol& symbol) const;
     size_t size() const { return sorted_.size(); }
     // Every symbol, by address.

@@ -8,7 +8,7 @@
 namespace panicscope::symbols {
 
 namespace {
-constexpr uint32_t kFormat = 1;
+constexpr uint32_t kFormat = 2; // 2: each symbol's section end
 constexpr uint64_t kMaxNames = 256u << 20;
 constexpr uint32_t kMaxSymbols = 16u << 20;
 } // namespace
@@ -24,6 +24,7 @@ std::string SymbolTable::encode() const {
         w.put<uint64_t>(s.address);
         w.put<uint64_t>(s.size);
         w.put<uint8_t>(s.isFunction);
+        w.put<uint64_t>(s.sectionEnd);
     }
     return std::move(w.bytes());
 }
@@ -34,7 +35,7 @@ std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes) {
     auto names = r.getString();
     auto count = r.get<uint32_t>();
     if (format != kFormat || !names || names->size() > kMaxNames || !count ||
-        *count > kMaxSymbols || r.remaining() != uint64_t(*count) * 29)
+        *count > kMaxSymbols || r.remaining() != uint64_t(*count) * 37)
         return std::nullopt;
     SymbolTable table;
     table.names_ = std::make_shared<const std::string>(std::move(*names));
@@ -46,12 +47,14 @@ std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes) {
         auto address = r.get<uint64_t>();
         auto size = r.get<uint64_t>();
         auto isFunction = r.get<uint8_t>();
-        if (!isFunction || *offset > block.size() || *length > block.size() - *offset)
+        auto sectionEnd = r.get<uint64_t>();
+        if (!isFunction || !sectionEnd || *offset > block.size() ||
+            *length > block.size() - *offset)
             return std::nullopt;
         // containing() and kallsymsSize() search by address.
         if (!table.sorted_.empty() && table.sorted_.back().address > *address) return std::nullopt;
         table.sorted_.push_back(
-            {block.substr(*offset, *length), *address, *size, *isFunction != 0});
+            {block.substr(*offset, *length), *address, *size, *isFunction != 0, *sectionEnd});
     }
     table.reindex();
     return table;

@@ -126,6 +126,14 @@ const SymbolTable& Vmlinux::symbols() const {
 const Layouts& Vmlinux::layouts() const {
     return impl_->layouts();
 }
+
+const BtfTypes* Vmlinux::btf() const {
+    return impl_->btfLayouts ? impl_->btfLayouts->types() : nullptr;
+}
+
+DwarfHandle* Vmlinux::dwarf() const {
+    return impl_->dwarf.get();
+}
 const std::string& Vmlinux::banner() const {
     return impl_->banner;
 }
@@ -134,6 +142,9 @@ const std::string& Vmlinux::release() const {
 }
 const std::string& Vmlinux::buildId() const {
     return impl_->buildId;
+}
+bool Vmlinux::hasDwarf() const {
+    return impl_->dwarf != nullptr;
 }
 
 std::optional<SourceLocation> Vmlinux::sourceLocation(uint64_t linkAddress) const {

@@ -14,6 +14,9 @@
 
 namespace panicscope::symbols {
 
+class BtfTypes;
+struct DwarfHandle;
+
 struct SourceLocation {
     std::string file; // as recorded in DWARF, e.g. "./arch/x86/kernel/cpu/mshyperv.c" normalised
     int line = 0;
@@ -38,12 +41,18 @@ class Vmlinux {
     const SymbolTable& symbols() const;
     // DWARF-backed struct layouts (Errc::NoType when the vmlinux has no debug info).
     const Layouts& layouts() const;
+    // What the type graph (types/type_graph.h) reads: the parsed .BTF (nullptr when there is
+    // none or it is no BTF this reader knows) and the DWARF (nullptr without debug info).
+    const BtfTypes* btf() const;
+    DwarfHandle* dwarf() const;
     // The `linux_banner` string as stored in the file ("Linux version 6.1.0-56-cloud-amd64 ...").
     const std::string& banner() const;
     // The release from the banner ("6.1.0-56-cloud-amd64").
     const std::string& release() const;
     // NT_GNU_BUILD_ID as lower-case hex, empty if the file has none.
     const std::string& buildId() const;
+    // Whether the file has DWARF (false for a stripped image: no file:line, inlines or CFI).
+    bool hasDwarf() const;
     // file:line for a link-time address, from .debug_line; nullopt if none.
     std::optional<SourceLocation> sourceLocation(uint64_t linkAddress) const;
     // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS

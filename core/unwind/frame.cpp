@@ -16,6 +16,8 @@ const char* foundByKey(FoundBy how) {
         return "frame-pointer";
     case FoundBy::Scan:
         return "scan";
+    case FoundBy::Prologue:
+        return "prologue";
     }
     return "?";
 }
@@ -34,6 +36,8 @@ const char* boundaryKindKey(BoundaryKind kind) {
         return "stack-switch";
     case BoundaryKind::TaskTop:
         return "user";
+    case BoundaryKind::CpuState:
+        return "cpu";
     }
     return "?";
 }

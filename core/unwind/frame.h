@@ -13,9 +13,10 @@
 namespace panicscope::unwind {
 
 // How a frame was found; the string keys are part of the JSON contract.
-enum class FoundBy { Context, EntryTable, Orc, Cfi, FramePointer, Scan };
-const char*
-foundByKey(FoundBy how); // "context", "entry-table", "orc", "cfi", "frame-pointer", "scan"
+// Prologue: from the interrupted function's decoded code (unwind/frame_setup.h).
+enum class FoundBy { Context, EntryTable, Orc, Cfi, FramePointer, Scan, Prologue };
+// "context", "entry-table", "orc", "cfi", "frame-pointer", "scan", "prologue"
+const char* foundByKey(FoundBy how);
 
 // What a pt_regs (or a place in the entry code) stands for.
 enum class BoundaryKind {
@@ -27,6 +28,9 @@ enum class BoundaryKind {
     // The task's top pt_regs where a new task starts (ret_from_fork): user registers for a user
     // task, copy_thread()'s empty ones for a kernel thread. JSON key "user" (a contract).
     TaskTop,
+    // No pt_regs: the registers the dump holds for a CPU that was stopped in user mode
+    // (NT_PRSTATUS, QEMU's CPU state). JSON key "cpu"; no entry, no regs address.
+    CpuState,
 };
 const char* boundaryKindKey(BoundaryKind kind); // "syscall", "interrupt", ..., "user"
 // The kind of boundary an entry symbol makes ("asm_common_interrupt" -> Interrupt, ...): the one
@@ -53,6 +57,9 @@ struct Boundary {
     uint64_t regsAddress = 0;
     bool fullRegs = true; // false: only the hardware iret frame (ip cs flags sp ss) is valid
     arch::X86Registers regs;
+    // The saved sp lies in the guard page below the task stack: the task overflowed its stack
+    // (the double fault the kernel's handle_stack_overflow reports).
+    bool stackOverflow = false;
 };
 
 // A function the compiler inlined at a physical frame's pc.
@@ -95,6 +102,13 @@ struct Frame {
     std::vector<InlineFrame> inlines; // innermost first
 
     uint64_t codeAddress() const { return codeAddressOf(pc, interrupted); }
+    // Where on the stack this frame's pc is stored, what bt prints in brackets for `rd`: a
+    // return address's slot (just below the CFA `sp`), or the ip of the pt_regs an interrupted
+    // frame was found in. A frame that starts from a CPU's registers has no such word: its sp.
+    uint64_t slot() const {
+        if (interrupted && boundary) return boundary->regsAddress + arch::kIretFrameOffset;
+        return interrupted ? sp : sp - 8;
+    }
 };
 
 enum class WalkStatus {

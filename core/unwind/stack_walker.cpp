@@ -1,5 +1,6 @@
 #include "unwind/stack_walker.h"
 
+#include "unwind/frame_setup.h"
 #include "unwind/unwind_row.h"
 #include "util/hex.h"
 
@@ -9,6 +10,9 @@
 namespace panicscope::unwind {
 
 namespace {
+
+// x86-64's PAGE_SIZE: the vmapped task stack's guard page below it.
+constexpr uint64_t kGuardPageSize = 4096;
 
 using arch::RegisterState;
 using arch::X86Registers;
@@ -99,6 +103,13 @@ class Walk {
             trace_.stop.kind = WalkStatus::Unreliable;
             trace_.stop.text += " (frames marked scan are guesses: " + scanReason_ + ")";
         }
+        // So is one that went on by the frame-pointer chain where a frame may be missing.
+        if (!mayMissFrame_.empty() && trace_.stop.kind == WalkStatus::Complete) {
+            trace_.stop.kind = WalkStatus::Unreliable;
+            trace_.stop.text += " (a frame may be missing: " + mayMissFrame_ +
+                                " has no unwind data, and its code does not say where its "
+                                "return address is)";
+        }
         return std::move(trace_);
     }
 
@@ -112,8 +123,10 @@ class Walk {
                                             RegisterState::bit(&X86Registers::bp);
         s.interrupted = start.interrupted;
         if (start.fullRegs && start.regs.userMode()) {
-            // Stopped in user mode: nothing of the kernel's on this CPU.
-            push(frameAt(s, FoundBy::Context), true);
+            // Stopped in user mode: nothing of the kernel's on this CPU but its registers.
+            Frame user = frameAt(s, FoundBy::Context);
+            user.boundary = Boundary{BoundaryKind::CpuState, {}, 0, true, start.regs};
+            push(std::move(user), true);
             return finish({WalkStatus::Complete, {}, "the CPU was in user mode"});
         }
         FoundBy how = FoundBy::Context;
@@ -156,7 +169,7 @@ class Walk {
         f.interrupted = s.interrupted;
         f.regs = s.regs;
         f.foundBy = how;
-        if (const int i = stackOf(s.sp()); i >= 0) f.stack = stacks_[static_cast<size_t>(i)];
+        if (const int i = spStackOf(s.sp()); i >= 0) f.stack = stacks_[static_cast<size_t>(i)];
         return f;
     }
 
@@ -180,6 +193,19 @@ class Walk {
         for (size_t i = 0; i < stacks_.size(); ++i)
             if (stacks_[i].contains(address, size)) return static_cast<int>(i);
         return -1;
+    }
+
+    // The stack a stack pointer is on: as stackOf, and an sp in the guard page below the task
+    // stack counts as on it -- an overflow, where the kernel's show_trace_log_lvl() also goes on
+    // from the page above. Reads stay on the stacks proper.
+    int spStackOf(uint64_t sp) const {
+        if (const int i = stackOf(sp); i >= 0) return i;
+        return inTaskGuardPage(sp) ? static_cast<int>(taskStack() - stacks_.data()) : -1;
+    }
+
+    bool inTaskGuardPage(uint64_t sp) const {
+        const StackRange* task = taskStack();
+        return task && sp < task->begin && sp >= task->begin - kGuardPageSize;
     }
 
     // A stack word; outside every known stack or unreadable stops the walk.
@@ -219,7 +245,7 @@ class Walk {
 
     // --- the cascade ---------------------------------------------------------------------------
 
-    Step step(const WalkState& s) const {
+    Step step(const WalkState& s) {
         if (Step e = entryTableStep(s); !e.passed()) return e;
         if (s.interrupted && s.ip() == 0) return calledStep(s);
         if (!c_.code.vmlinuxOrc()) return framePointerKernelStep(s);
@@ -280,13 +306,52 @@ class Walk {
         return progressed(s, std::move(next), "stack pointer");
     }
 
-    // A kernel without ORC: frame pointers, and CFI for an interrupted function that may not
-    // have built its frame record yet (an NMI at do_syscall_64+0x0): its CFI is exact at every
-    // instruction, the chain is not.
-    Step framePointerKernelStep(const WalkState& s) const {
-        if (s.interrupted && !c_.code.find(s.ip()).inModule())
-            if (Step c = cfiStep(s, s.ip() - c_.code.kaslrOffset()); !c.passed()) return c;
+    // A kernel without ORC: frame pointers, and for an interrupted function that may not have
+    // built its frame record yet (an NMI at do_syscall_64+0x0) its CFI, exact at every
+    // instruction where the chain is not, or for assembly without CFI its decoded code.
+    Step framePointerKernelStep(const WalkState& s) {
+        if (s.interrupted) {
+            if (!c_.code.find(s.ip()).inModule())
+                if (Step c = cfiStep(s, s.ip() - c_.code.kaslrOffset()); !c.passed()) return c;
+            if (Step p = prologueStep(s); !p.passed()) return p;
+        }
         return framePointerStep(s);
+    }
+
+    // An interrupted function without unwind data: its code says whether its frame record is
+    // built (the chain is right: pass), where its return address is, or nothing -- then the
+    // chain goes on but may skip the caller, and the walk will not count as complete.
+    static constexpr uint64_t kMaxFunctionBytes = 16 * 1024;
+    Step prologueStep(const WalkState& s) {
+        const CodeRef here = c_.code.find(s.ip());
+        const symbols::Symbol* fn = here.function();
+        if (!fn) return Step::pass(); // the frame-pointer step says it is not text
+        const uint64_t start = here.runtimeAddress(*fn);
+        const uint64_t size = fn->size ? fn->size : here.table->kallsymsSize(*fn);
+        FrameSetup setup;
+        if (s.ip() == start) {
+            setup = frameSetupAt({}, start, start); // nothing ran yet: no code needed
+        } else if (size == 0 || size > kMaxFunctionBytes) {
+            setup.why = "its size " + hex(size) + " is not one to decode";
+        } else {
+            std::string code(size, '\0');
+            if (auto r = c_.memory.read(start, std::as_writable_bytes(std::span(code))); !r)
+                setup.why = "its code cannot be read: " + r.error().message;
+            else
+                setup = frameSetupAt(code, start, s.ip());
+        }
+        if (setup.kind == FrameSetup::Kind::Built) return Step::pass();
+        if (setup.kind == FrameSetup::Kind::Unknown) {
+            if (mayMissFrame_.empty())
+                mayMissFrame_ = std::string(fn->name) + " (" + setup.why + ")";
+            return Step::pass();
+        }
+        Step next = applyRow(s, rowFromFrameSetup(setup));
+        if (next.outcome != Step::Outcome::Next) return next;
+        next = progressed(s, std::move(next), "stack pointer");
+        if (next.outcome != Step::Outcome::Next) return next;
+        if (!c_.code.find(next.next.codeAddress()).function()) return notText(next.next.ip());
+        return next;
     }
 
     // At a call's target before its first instruction ran: a call through a NULL function
@@ -313,7 +378,7 @@ class Walk {
         if (!row) return Step::pass();
         Step next = applyRow(s, *row);
         if (next.outcome != Step::Outcome::Next) return next;
-        if (stackOf(next.next.sp()) != stackOf(s.sp()) || next.next.sp() <= s.sp())
+        if (spStackOf(next.next.sp()) != spStackOf(s.sp()) || next.next.sp() <= s.sp())
             return stop(WalkStatus::Unreliable,
                         "DWARF CFI led off the stack at " + symbolName(next.next.ip()),
                         next.next.ip());
@@ -470,11 +535,12 @@ class Walk {
     // After a step: the new sp must be on a known stack, and above the old one on the same stack.
     Step progressed(const WalkState& prev, Step next, const char* pointer) const {
         const uint64_t sp = next.next.sp();
-        const int nextStack = stackOf(sp);
+        const int nextStack = spStackOf(sp);
         if (nextStack < 0)
             return stop(WalkStatus::Unreliable,
                         "stack pointer " + hex(sp) + " is on no known stack", sp);
-        if (nextStack == stackOf(prev.sp()) && sp <= prev.sp())
+        if (next.boundary && inTaskGuardPage(sp)) next.boundary->stackOverflow = true;
+        if (nextStack == spStackOf(prev.sp()) && sp <= prev.sp())
             return stop(WalkStatus::Loop,
                         std::string("the ") + pointer + " went down at " +
                             symbolName(next.next.ip()),
@@ -493,7 +559,8 @@ class Walk {
     std::optional<std::pair<uint64_t, uint64_t>> entryText_; // link-time [start, end)
     int scans_ = 0;
     bool scanned_ = false;
-    std::string scanReason_; // why the walk needed its first scan
+    std::string scanReason_;   // why the walk needed its first scan
+    std::string mayMissFrame_; // the first function the walk could not step out of for sure
     std::set<std::pair<uint64_t, uint64_t>> seen_;
     StackTrace trace_;
 };

@@ -87,6 +87,15 @@ std::optional<UnwindRow> rowFromCfi(const symbols::CfiRow& cfi) {
     return row;
 }
 
+UnwindRow rowFromFrameSetup(const FrameSetup& setup) {
+    UnwindRow row;
+    row.source = FoundBy::Prologue;
+    row.cfa = CfaRule::SpPlus;
+    row.cfaOffset = static_cast<int64_t>(setup.returnOffset) + 8;
+    if (setup.bpAtSp) row.bp = {SavedRule::Kind::AtCfa, -row.cfaOffset};
+    return row;
+}
+
 UnwindRow rowFromEntryCall(const EntryCall& call) {
     UnwindRow row;
     row.source = FoundBy::EntryTable;

@@ -8,6 +8,7 @@
 #include "symbols/cfi_row.h"
 #include "unwind/entry_call_table.h"
 #include "unwind/frame.h"
+#include "unwind/frame_setup.h"
 #include "unwind/orc_table.h"
 
 #include <optional>
@@ -61,6 +62,9 @@ RowOrProblem rowFromOrc(const OrcEntry& entry);
 // DWARF CFI's rule; nullopt where it has none the walker can apply (CFA from another register,
 // or no saved return address).
 std::optional<UnwindRow> rowFromCfi(const symbols::CfiRow& cfi);
+// What an interrupted function's code says (Kind::ReturnAddress only): the return address at
+// sp + returnOffset, the caller's rbp at sp when it was just pushed.
+UnwindRow rowFromFrameSetup(const FrameSetup& setup);
 // The entry-call table's rule for a return address into entry code: the pt_regs the entry code
 // saved, relative to the stack pointer after the return.
 UnwindRow rowFromEntryCall(const EntryCall& call);

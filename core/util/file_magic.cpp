@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 
 namespace panicscope {
 
@@ -55,6 +56,15 @@ std::optional<MisplacedFile> recognizeMisplacedFile(const std::string& path) {
     if (!file.read(reinterpret_cast<char*>(head.data()), head.size()) && file.gcount() <= 0)
         return std::nullopt;
     return recognizeMisplacedFile(std::span(head.data(), static_cast<size_t>(file.gcount())), path);
+}
+
+std::string fileKindName(unsigned mode) {
+    if (S_ISFIFO(mode)) return "a FIFO (pipe)";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISDIR(mode)) return "a directory";
+    return "not a regular file";
 }
 
 } // namespace panicscope

@@ -21,4 +21,8 @@ std::optional<MisplacedFile> recognizeMisplacedFile(std::span<const unsigned cha
 // Reads the head of `path` itself; nullopt when it cannot be read or is nothing we recognize.
 std::optional<MisplacedFile> recognizeMisplacedFile(const std::string& path);
 
+// "a FIFO (pipe)", "a socket", "a character device", ... for a stat() st_mode that is not a
+// regular file: what a user who gave /dev/stdin or a named pipe is told.
+std::string fileKindName(unsigned mode);
+
 } // namespace panicscope

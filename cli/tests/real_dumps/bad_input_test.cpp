@@ -77,7 +77,7 @@ TEST_P(TruncatedDump, WarnsAndGivesPartialResults) {
     // A kdump file ends with its last page; an ELF core may carry a few bytes past its last
     // segment (QEMU's does), so there the size the headers need is read from them.
     const uint64_t needed = GetParam().format == std::string("elf") ? elfExtent(row.dump) : size;
-    for (const char* verb : {"info", "ps", "log"}) {
+    for (const char* verb : {"info", "ps", "log", "triage"}) {
         SCOPED_TRACE(verb);
         const auto r = runCli({verb, path, "--vmlinux", row.vmlinux});
         EXPECT_EQ(firstLine(r.err), "panicscope: warning: " + path +

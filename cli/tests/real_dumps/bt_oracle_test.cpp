@@ -1,5 +1,6 @@
 // bt on every generated dump against the kernel's own unwinder: sysrq-t's traces of the tasks
 // that never ran again, and the panic trace, frame for frame.
+#include "bt_frames.h"
 #include "console_oracle.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
@@ -8,36 +9,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sstream>
-
 namespace panicscope::testing {
 namespace {
 
 using nlohmann::json;
-
-// "function+0xoff" for each kernel frame of a bt --json task, as the kernel prints them (an
-// address in no function as the address, "0x0").
-std::vector<std::string> kernelFrames(const json& task) {
-    std::vector<std::string> out;
-    for (const auto& f : task["frames"]) {
-        if (f["user"].get<bool>() || f["inline"].get<bool>()) continue; // the kernel prints neither
-        std::ostringstream s;
-        if (f["function"].is_null())
-            s << "0x" << std::hex << std::stoull(f["pc"].get<std::string>(), nullptr, 16);
-        else
-            s << f["function"].get<std::string>() << "+0x" << std::hex
-              << f["offset"].get<uint64_t>();
-        out.push_back(s.str());
-    }
-    return out;
-}
-
-std::string joined(const std::vector<std::string>& frames) {
-    std::string s;
-    for (const auto& f : frames)
-        s += "\n    " + f;
-    return s;
-}
 
 class BtOracle : public ::testing::TestWithParam<DumpCase> {
   protected:

@@ -128,5 +128,29 @@ TEST_F(ListRing, ARingOfExactlyTheBoundIsComplete) {
     EXPECT_FALSE(walk.problem.has_value());
 }
 
+// crash's `list` on a chain that is no ring: with nullEnds a NULL next pointer ends it quietly,
+// and a loop or a wild pointer still ends it with the problem named, the entries before kept.
+TEST_F(ListRing, NullEndsAChainWhenAsked) {
+    ring(3);
+    link(node(2), 0);
+    const ListWalk walk = walkList(memory, kHead, kMember, 100, /*nullEnds=*/true);
+    EXPECT_EQ(walk.entries, (std::vector<uint64_t>{object(0), object(1), object(2)}));
+    EXPECT_FALSE(walk.problem.has_value());
+
+    link(node(2), node(0));
+    const ListWalk loop = walkList(memory, kHead, kMember, 100, true);
+    EXPECT_EQ(loop.entries.size(), 3u);
+    ASSERT_TRUE(loop.problem.has_value());
+    EXPECT_EQ(describeListProblem("the", *loop.problem), "the list loops at 0xffff888004000040");
+
+    link(node(1), 0xdead000000000100); // LIST_POISON1: a deleted entry's next
+    const ListWalk wild = walkList(memory, kHead, kMember, 100, true);
+    EXPECT_EQ(wild.entries,
+              (std::vector<uint64_t>{object(0), object(1), 0xdead000000000100 - kMember}));
+    ASSERT_TRUE(wild.problem.has_value());
+    EXPECT_EQ(describeListProblem("the", *wild.problem),
+              "the list at 0xdead000000000100: address 16045481047390945536 is not in the dump");
+}
+
 } // namespace
 } // namespace panicscope::kernel

@@ -42,9 +42,13 @@ TEST(TaskSelection, UnknownCrashingTaskIsAUsageError) {
     EXPECT_EQ(r.error().message, "the crashing task is unknown; name a pid, or use -a");
 }
 
-TEST(TaskSelection, EveryCpusCurrentTaskAndAll) {
-    EXPECT_EQ(pids(selectTaskRows(rows(), {TaskSelection::Kind::CpuCurrent, {}})),
-              (std::vector<int32_t>{0, 98}));
+// By CPU, as crash's bt -a: here CPU 0's task has the higher pid.
+TEST(TaskSelection, EveryCpusCurrentTaskInCpuOrderAndAll) {
+    auto current = selectTaskRows(rows(), {TaskSelection::Kind::CpuCurrent, {}});
+    ASSERT_TRUE(current);
+    EXPECT_EQ(pids(current), (std::vector<int32_t>{98, 0}));
+    EXPECT_EQ((*current)[0].cpu, 0u);
+    EXPECT_EQ((*current)[1].cpu, 1u);
     EXPECT_EQ(pids(selectTaskRows(rows(), {TaskSelection::Kind::All, {}})).size(), 5u);
 }
 
@@ -55,6 +59,21 @@ TEST(TaskSelection, PidsInTheOrderGivenAndPidZeroMeansEveryIdleTask) {
     auto missing = selectTaskRows(rows(), {TaskSelection::Kind::Pids, {1, 9999}});
     ASSERT_FALSE(missing);
     EXPECT_EQ(missing.error().message, "no task with pid 9999");
+}
+
+// bt 1 9999 8888: what exists, and which pids do not.
+TEST(TaskSelection, AvailableTasksListTheMissingPidsInsteadOfFailing) {
+    auto r = selectAvailableTaskRows(rows(), {TaskSelection::Kind::Pids, {1, 9999, 104, 8888}});
+    ASSERT_TRUE(r) << r.error().message;
+    std::vector<int32_t> found;
+    for (const auto& t : r->tasks)
+        found.push_back(t.pid);
+    EXPECT_EQ(found, (std::vector<int32_t>{1, 104}));
+    EXPECT_EQ(r->missingPids, (std::vector<int32_t>{9999, 8888}));
+    auto none = selectAvailableTaskRows(rows(), {TaskSelection::Kind::Pids, {9999}});
+    ASSERT_TRUE(none);
+    EXPECT_TRUE(none->tasks.empty());
+    EXPECT_EQ(none->missingPids, std::vector<int32_t>{9999});
 }
 
 } // namespace

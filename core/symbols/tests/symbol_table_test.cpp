@@ -53,6 +53,28 @@ TEST(SymbolTable, TheLastSizelessSymbolEndsAtItself) {
     EXPECT_EQ(nameAt(table, ~uint64_t(0) - 0x40000000), "(none)");
 }
 
+TEST(SymbolTable, SizelessSymbolEndsWithItsSection) {
+    // x86-64 links .data..percpu at 0: its end marker __per_cpu_end (sizeless, at the section's
+    // end) is the nearest symbol below every direct-map address, a task_struct's say.
+    SymbolTable table({{"runqueues", 0x31980, 0xcc0, false, 0x34000},
+                       {"__per_cpu_end", 0x34000, 0, false, 0x34000},
+                       {"_stext", 0xffffffff81000000, 0, true, 0xffffffff81e01ef2},
+                       {"_etext", 0xffffffff81e01ef2, 0, true, 0xffffffff81e01ef2},
+                       {"__start_rodata", 0xffffffff82000000, 0, false, 0xffffffff82800000}});
+    EXPECT_EQ(nameAt(table, 0x34000), "__per_cpu_end");
+    EXPECT_EQ(nameAt(table, 0x34001), "(none)");
+    EXPECT_EQ(nameAt(table, 0xffff89469fef1800), "(none)");
+    EXPECT_EQ(nameAt(table, 0xffffffff81000010), "_stext");
+    EXPECT_EQ(nameAt(table, 0xffffffff81e01ef3), "(none)"); // between .text and .rodata
+    EXPECT_EQ(nameAt(table, 0xffffffff827fffff), "__start_rodata");
+    EXPECT_EQ(nameAt(table, 0xffffffff82800000), "(none)");
+    // The kernel's size, to the next symbol, but not past the section's end.
+    EXPECT_EQ(table.kallsymsSize(*table.byName("runqueues")), 0x34000u - 0x31980u);
+    EXPECT_EQ(table.kallsymsSize(*table.byName("__per_cpu_end")), 0u);
+    EXPECT_EQ(table.kallsymsSize(*table.byName("_stext")), 0xe01ef2u);
+    EXPECT_EQ(table.kallsymsSize(*table.byName("_etext")), 0u);
+}
+
 TEST(SymbolTable, SizedAliasWinsOverSizelessLabelAtTheSameAddress) {
     // _stext (sizeless) and startup_64 (104 bytes) share the kernel's first text address.
     SymbolTable table({{"_stext", 0xffffffff81000000, 0, false},
@@ -133,7 +155,7 @@ TEST(SymbolTableCodec, RoundTripsAndRejectsDamage) {
     const SymbolTable table({{"b_func", 0x2000, 0x40, true},
                              {"a_data", 0x1000, 8, false},
                              {"b_alias", 0x2000, 0x40, true},
-                             {"label", 0x3000, 0, true}});
+                             {"label", 0x3000, 0, true, 0x3100}});
     const std::string bytes = table.encode();
     auto back = SymbolTable::decode(bytes);
     ASSERT_TRUE(back);
@@ -143,6 +165,7 @@ TEST(SymbolTableCodec, RoundTripsAndRejectsDamage) {
         EXPECT_EQ(back->all()[i].address, table.all()[i].address);
         EXPECT_EQ(back->all()[i].size, table.all()[i].size);
         EXPECT_EQ(back->all()[i].isFunction, table.all()[i].isFunction);
+        EXPECT_EQ(back->all()[i].sectionEnd, table.all()[i].sectionEnd);
     }
     ASSERT_NE(back->byName("b_alias"), nullptr);
     EXPECT_EQ(back->byName("b_alias")->address, 0x2000u);
@@ -153,13 +176,13 @@ TEST(SymbolTableCodec, RoundTripsAndRejectsDamage) {
         EXPECT_FALSE(SymbolTable::decode(std::string_view(bytes).substr(0, n))) << n;
     EXPECT_FALSE(SymbolTable::decode(bytes + "x"));
     // A name past the name block, and addresses out of order.
-    const size_t records = bytes.size() - 4 * 29;
+    const size_t records = bytes.size() - 4 * 37;
     std::string badName = bytes;
     badName[records + 1] = '\x7f'; // the first symbol's name offset
     EXPECT_FALSE(SymbolTable::decode(badName));
     std::string swapped = bytes;
     std::swap_ranges(swapped.begin() + records + 12, swapped.begin() + records + 20,
-                     swapped.begin() + records + 29 + 12);
+                     swapped.begin() + records + 37 + 12);
     EXPECT_FALSE(SymbolTable::decode(swapped));
     EXPECT_TRUE(SymbolTable::decode(SymbolTable().encode()));
 }

@@ -243,10 +243,60 @@ TEST_F(SyntheticStack, FramePointerKernelUsesCfiWhereTheFrameRecordIsNotBuiltYet
     EXPECT_EQ(t.frames[1].pc, 0xffffffff81001250u);
     EXPECT_EQ(t.frames[1].sp, sp + 8);
     EXPECT_EQ(t.frames[1].foundBy, FoundBy::Cfi);
-    // The frame-pointer chain alone loses `bottom`: rbp 0 reads as the end of the stack.
+    // Without CFI the code says the same at a function's first instruction: nothing ran yet.
     context.cfi = nullptr;
     t = walkStack(context, start, stacks);
-    EXPECT_EQ(t.frames.size(), 1u);
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
+    ASSERT_EQ(t.frames.size(), 2u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001250u);
+    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Prologue);
+}
+
+TEST_F(SyntheticStack, FramePointerKernelFindsTheCallerOfAnInterruptedFramelessLeaf) {
+    // No ORC, no CFI: `leaf` is assembly that never touches the stack (clear_user_rep_good),
+    // interrupted in its rep stosq. Its return address into middle is at sp; rbp is still
+    // middle's frame record, whose return address goes to bottom. The chain alone would skip
+    // middle.
+    const std::vector<uint8_t> leafCode = {0x48, 0x83, 0xf9, 0x40, 0x72, 0xaa, 0x89,
+                                           0xca, 0x48, 0xc1, 0xe9, 0x03, 0x74, 0x03,
+                                           0xf3, 0x48, 0xab, 0x31, 0xc0, 0xc3};
+    memory.mapZeros(0xffffffff81001000, 0x300); // the functions' code
+    memory.putBytes(0xffffffff81001000, leafCode.data(), leafCode.size());
+    const uint64_t sp = kStackBase + 0x3000, record = sp + 0x40;
+    memory.put<uint64_t>(sp, 0xffffffff81001150);         // leaf returns into middle
+    memory.put<uint64_t>(record, 0);                      // middle's record: bottom's rbp,
+    memory.put<uint64_t>(record + 8, 0xffffffff81001250); // and its return address
+    WalkStart start;
+    start.regs.ip = 0xffffffff8100100e; // leaf+0xe: rep stosq
+    start.regs.sp = sp;
+    start.regs.bp = record;
+    start.regs.cs = 0x10;
+    CodeMap code(symbols, 0, nullptr, {});
+    WalkerContext context{memory, code, nullptr, {}};
+    auto t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.stop.kind, WalkStatus::Complete) << t.stop.text;
+    ASSERT_EQ(t.frames.size(), 3u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001150u);
+    EXPECT_EQ(t.frames[1].sp, sp + 8);
+    EXPECT_EQ(t.frames[1].foundBy, FoundBy::Prologue);
+    EXPECT_EQ(t.frames[2].pc, 0xffffffff81001250u);
+    EXPECT_EQ(t.frames[2].foundBy, FoundBy::FramePointer);
+
+    // Code that moves the stack pointer without a frame record (push %rbx; sub $8,%rsp; ...):
+    // the chain goes on, but the walk does not claim to be complete.
+    const std::vector<uint8_t> pushes = {0x53, 0x48, 0x83, 0xec, 0x08, 0x90, 0x48,
+                                         0x83, 0xc4, 0x08, 0x5b, 0xc3, 0xcc, 0xcc,
+                                         0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc};
+    memory.putBytes(0xffffffff81001000, pushes.data(), pushes.size());
+    start.regs.ip = 0xffffffff81001005;
+    t = walkStack(context, start, stacks);
+    EXPECT_EQ(t.stop.kind, WalkStatus::Unreliable);
+    EXPECT_EQ(t.stop.text,
+              "end of the frame-pointer chain (a frame may be missing: leaf (it changes the stack "
+              "pointer without a frame record) has no unwind data, and its code does not say "
+              "where its return address is)");
+    ASSERT_EQ(t.frames.size(), 2u);
+    EXPECT_EQ(t.frames[1].pc, 0xffffffff81001250u);
 }
 
 TEST_F(SyntheticStack, ACallThroughANullFunctionPointerContinuesAtItsReturnAddress) {

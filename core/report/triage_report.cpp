@@ -1,0 +1,125 @@
+#include "report/triage_report.h"
+
+#include "util/dump_text.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+
+namespace panicscope::report {
+
+using nlohmann::ordered_json;
+
+namespace {
+
+template <class T> ordered_json orNull(const std::optional<T>& v) {
+    return v ? ordered_json(*v) : ordered_json(nullptr);
+}
+
+ordered_json framesJson(const std::vector<triage::TraceFrame>& frames) {
+    ordered_json out = ordered_json::array();
+    for (const auto& f : frames)
+        out.push_back({{"function", f.function},
+                       {"module", orNull(f.module)},
+                       {"context", triage::crashContextKey(f.section)},
+                       {"interrupted", f.startsContext}});
+    return out;
+}
+
+std::string hexAddress(uint64_t value) {
+    char text[24];
+    std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(value));
+    return text;
+}
+
+} // namespace
+
+ordered_json crashReportJson(const triage::CrashReport& r) {
+    ordered_json j;
+    j["schema"] = triage::kCrashReportSchema;
+    j["source"] = r.source;
+    j["path"] = r.path;
+    j["kind"] = triage::crashKindKey(r.kind);
+    j["title"] = r.title;
+    j["message"] = r.message;
+    j["panic_message"] = orNull(r.panicMessage);
+    j["cpu"] = orNull(r.cpu);
+    j["task"] =
+        r.task ? ordered_json{{"pid", r.task->pid}, {"comm", r.task->comm}} : ordered_json(nullptr);
+    j["context"] = triage::crashContextKey(r.context);
+    j["fault_address"] =
+        r.faultAddress ? ordered_json(hexAddress(*r.faultAddress)) : ordered_json(nullptr);
+    j["guilty"] = r.guiltyFunction ? ordered_json{{"function", *r.guiltyFunction},
+                                                  {"module", orNull(r.guiltyModule)}}
+                                   : ordered_json(nullptr);
+    j["taint"] = orNull(r.taint);
+    j["frames"] = framesJson(r.frames);
+    j["signature"] = {{"hash", r.signature.hash},
+                      {"kind", triage::crashKindKey(r.kind)},
+                      {"title", r.title},
+                      {"frames", r.signature.frames}};
+    ordered_json blocked = ordered_json::array();
+    for (const auto& t : r.blockedTasks)
+        blocked.push_back({{"pid", t.pid},
+                           {"comm", t.comm},
+                           {"state", std::string(1, t.state)},
+                           {"frames", t.frames}});
+    j["blocked_tasks"] = blocked;
+    ordered_json earlier = ordered_json::array();
+    for (const auto& e : r.earlier)
+        earlier.push_back({{"kind", triage::crashKindKey(e.kind)},
+                           {"title", e.title},
+                           {"signature", e.signature}});
+    j["earlier"] = earlier;
+    j["corrupted"] = r.corrupted;
+    j["problems"] = r.problems;
+    j["warnings"] = r.warnings;
+    return j;
+}
+
+void printCrashReport(std::ostream& out, const triage::CrashReport& r) {
+    auto row = [&](const char* key, const std::string& value) {
+        out << std::string(12 - std::min<size_t>(12, std::strlen(key)), ' ') << key << ": "
+            << escapeControlCharacters(value) << '\n';
+    };
+    row("TITLE", r.title);
+    row("KIND", std::string(triage::crashKindKey(r.kind)));
+    row("MESSAGE", r.message);
+    if (r.panicMessage && *r.panicMessage != r.message) row("PANIC", *r.panicMessage);
+    if (r.cpu) row("CPU", std::to_string(*r.cpu));
+    if (r.task) row("TASK", std::to_string(r.task->pid) + " (" + r.task->comm + ")");
+    row("CONTEXT", std::string(triage::crashContextKey(r.context)));
+    if (r.faultAddress) row("FAULT ADDR", hexAddress(*r.faultAddress));
+    if (r.guiltyFunction)
+        row("GUILTY", *r.guiltyFunction + (r.guiltyModule ? " [" + *r.guiltyModule + "]" : ""));
+    if (r.taint) row("TAINT", r.taint->empty() ? "none" : *r.taint);
+    std::string from;
+    for (const auto& f : r.signature.frames)
+        from += (from.empty() ? "" : ", ") + f;
+    row("SIGNATURE", r.signature.hash + " (" + std::string(triage::crashKindKey(r.kind)) + " | " +
+                         r.title + " | " + from + ")");
+    if (r.corrupted) {
+        std::string why;
+        for (const auto& p : r.problems)
+            why += (why.empty() ? "" : "; ") + p;
+        row("CORRUPTED", "yes: " + why);
+    }
+    out << "FRAMES:\n";
+    for (const auto& f : r.frames)
+        out << "  "
+            << escapeControlCharacters((f.function.empty() ? "(unknown)" : f.function) +
+                                       (f.module ? " [" + *f.module + "]" : ""))
+            << '\n';
+    for (const auto& t : r.blockedTasks) {
+        out << "BLOCKED TASK " << t.pid << " (" << t.comm << ") " << t.state << ":\n";
+        for (const auto& f : t.frames)
+            out << "  " << f << '\n';
+    }
+    for (const auto& e : r.earlier)
+        out << "EARLIER: " << escapeControlCharacters(e.title) << " ("
+            << triage::crashKindKey(e.kind) << ", " << e.signature << ")\n";
+    for (const auto& w : r.warnings)
+        out << "warning: " << w << '\n';
+}
+
+} // namespace panicscope::report

@@ -1,0 +1,77 @@
+// One crash, triaged: what kind, the title kernel developers would give it, the guilty frame,
+// the task and CPU, the frames below the reporting machinery, a stable signature, and what else
+// matters (blocked tasks, earlier reports). Plain values, built from a dump (dump_triage.h) or
+// from console text (console_triage.h); `triage --json` prints one per line.
+#pragma once
+
+#include "triage/crash_kind.h"
+#include "triage/signature.h"
+#include "triage/trace_frame.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace panicscope::triage {
+
+// Version of the JSON record (docs/json-schema.md): bumped on any change that is not an
+// addition.
+inline constexpr int kCrashReportSchema = 1;
+
+// How many reports before the fatal one `earlier` lists (the newest ones).
+inline constexpr size_t kMaxEarlierReports = 64;
+
+struct ReportTask {
+    int32_t pid = 0;
+    std::string comm;
+};
+
+// A task besides the crashing one that matters: a blocked task of a hung-task report.
+struct RelatedTask {
+    int32_t pid = 0;
+    std::string comm;
+    char state = '?';
+    std::vector<std::string> frames; // function names, top first
+};
+
+// A report in the log before the fatal one (a WARNING before the panic).
+struct EarlierReport {
+    CrashKind kind = CrashKind::Panic;
+    std::string title;
+    std::string signature;
+};
+
+struct CrashReport {
+    std::string source; // "dump" or "console"
+    std::string path;   // the dump or console file
+    CrashKind kind = CrashKind::Panic;
+    std::string title;
+    std::string message;                     // the report's first line as the kernel printed it
+    std::optional<std::string> panicMessage; // "Kernel panic - not syncing: " text
+    std::optional<unsigned> cpu;
+    std::optional<ReportTask> task; // the task that was running when the kernel went down
+    CrashContext context = CrashContext::Unknown;
+    std::optional<uint64_t> faultAddress;
+    std::optional<std::string> guiltyFunction;
+    std::optional<std::string> guiltyModule;
+    std::optional<std::string> taint; // taint letters ("OE"), "" when not tainted
+    std::vector<TraceFrame> frames;   // from the guilty frame down, machinery cut off
+    Signature signature;
+    std::vector<RelatedTask> blockedTasks;
+    std::vector<EarlierReport> earlier;
+    bool corrupted = false;
+    std::vector<std::string> problems; // why corrupted
+    std::vector<std::string> warnings; // what did not stop the report but may make it partial
+};
+
+// "BUG: soft lockup" + "psc_softlockup" -> "BUG: soft lockup in psc_softlockup"; the stem
+// alone without a guilty function.
+std::string makeTitle(const std::string& stem, const std::optional<std::string>& guilty);
+
+// The context the guilty frame ran in: its section (IRQ, NMI, task stack), a hard IRQ turned
+// softirq when softirq processing called it, pid 0 (swapper/N) idle.
+CrashContext guiltyContext(const std::vector<TraceFrame>& frames, size_t guilty,
+                           const std::optional<ReportTask>& task);
+
+} // namespace panicscope::triage

@@ -1,0 +1,256 @@
+#include "triage/report_lines.h"
+
+#include <cctype>
+#include <charconv>
+
+namespace panicscope::triage {
+
+namespace {
+
+bool isHex(char c) {
+    return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+}
+bool isSymbolChar(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '$';
+}
+
+std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && s.front() == ' ')
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+        s.remove_suffix(1);
+    return s;
+}
+
+// The text after `key` up to the first of the stop words (or the end).
+std::string_view after(std::string_view s, std::string_view key) {
+    const size_t at = s.find(key);
+    return at == std::string_view::npos ? std::string_view() : s.substr(at + key.size());
+}
+
+std::string_view cutAtFirst(std::string_view s, std::initializer_list<std::string_view> stops) {
+    size_t end = s.size();
+    for (auto stop : stops)
+        end = std::min(end, s.find(stop));
+    return trimmed(s.substr(0, end));
+}
+
+// "NAME+0xOFF/0xSIZE" at the start of `s`, returning the rest.
+std::optional<std::string_view> symbolOffset(std::string_view s, std::string& name) {
+    size_t i = 0;
+    while (i < s.size() && isSymbolChar(s[i]))
+        ++i;
+    if (i == 0 || !s.substr(i).starts_with("+0x")) return std::nullopt;
+    name = std::string(s.substr(0, i));
+    i += 3;
+    const size_t offStart = i;
+    while (i < s.size() && isHex(s[i]))
+        ++i;
+    if (i == offStart || !s.substr(i).starts_with("/0x")) return std::nullopt;
+    i += 3;
+    const size_t sizeStart = i;
+    while (i < s.size() && isHex(s[i]))
+        ++i;
+    if (i == sizeStart) return std::nullopt;
+    return s.substr(i);
+}
+
+std::optional<std::string> moduleSuffix(std::string_view rest, bool& ok) {
+    rest = trimmed(rest);
+    ok = true;
+    if (rest.empty()) return std::nullopt;
+    if (rest.size() > 2 && rest.front() == '[' && rest.back() == ']')
+        return std::string(rest.substr(1, rest.size() - 2));
+    ok = false;
+    return std::nullopt;
+}
+
+std::optional<KindAndStem> classifyBug(std::string_view t) {
+    if (t.starts_with("BUG: kernel NULL pointer dereference"))
+        return KindAndStem{CrashKind::NullDeref,
+                           "BUG: unable to handle kernel NULL pointer dereference",
+                           parseHexNumber(after(t, "address: "))};
+    if (t.starts_with("BUG: unable to handle kernel NULL pointer dereference"))
+        return KindAndStem{CrashKind::NullDeref,
+                           "BUG: unable to handle kernel NULL pointer dereference",
+                           parseHexNumber(after(t, " at "))};
+    if (t.starts_with("BUG: unable to handle page fault for address: "))
+        return KindAndStem{CrashKind::PageFault, "BUG: unable to handle kernel paging request",
+                           parseHexNumber(after(t, "address: "))};
+    if (t.starts_with("BUG: unable to handle kernel paging request"))
+        return KindAndStem{CrashKind::PageFault, "BUG: unable to handle kernel paging request",
+                           parseHexNumber(after(t, " at "))};
+    if (t.starts_with("BUG: KASAN: "))
+        return KindAndStem{CrashKind::Kasan,
+                           "KASAN: " + std::string(cutAtFirst(t.substr(12), {" in ", " on "})),
+                           std::nullopt};
+    if (t.find("stack guard page was hit") != std::string_view::npos)
+        return KindAndStem{CrashKind::StackOverflow, "BUG: stack guard page was hit", std::nullopt};
+    if (t.find("BUG: soft lockup") != std::string_view::npos)
+        return KindAndStem{CrashKind::SoftLockup, "BUG: soft lockup", std::nullopt};
+    if (t.starts_with("BUG: "))
+        return KindAndStem{CrashKind::Bug,
+                           "BUG: " +
+                               std::string(cutAtFirst(t.substr(5), {":", ",", " at ", " - ", ";"})),
+                           std::nullopt};
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<uint64_t> parseHexNumber(std::string_view text) {
+    text = trimmed(text);
+    if (text.starts_with("0x")) text.remove_prefix(2);
+    size_t n = 0;
+    while (n < text.size() && isHex(text[n]))
+        ++n;
+    if (n == 0 || n > 16) return std::nullopt;
+    uint64_t value = 0;
+    std::from_chars(text.data(), text.data() + n, value, 16);
+    return value;
+}
+
+std::optional<KindAndStem> classifyHeader(std::string_view line) {
+    std::string_view t = trimmed(line);
+    while (t.starts_with("Oops: "))
+        t.remove_prefix(6);
+    if (auto bug = classifyBug(t)) return bug;
+    if (t.starts_with("kernel BUG at ")) return KindAndStem{CrashKind::Bug, "kernel BUG", {}};
+    if (t.starts_with("WARNING: ")) return KindAndStem{CrashKind::Warning, "WARNING", {}};
+    if (t.starts_with("general protection fault"))
+        return KindAndStem{CrashKind::Gpf, "general protection fault", {}};
+    if (t.find("Watchdog detected hard LOCKUP") != std::string_view::npos)
+        return KindAndStem{CrashKind::HardLockup, "BUG: hard lockup", {}};
+    if (t.starts_with("INFO: task ") && t.find(" blocked for more than ") != std::string_view::npos)
+        return KindAndStem{CrashKind::HungTask, "INFO: task hung", {}};
+    if (t.find("rcu") != std::string_view::npos &&
+        t.find("detected stall") != std::string_view::npos)
+        return KindAndStem{CrashKind::RcuStall, "INFO: rcu detected stall", {}};
+    if (t.find(" invoked oom-killer: ") != std::string_view::npos ||
+        t.starts_with("Out of memory and no killable processes"))
+        return KindAndStem{CrashKind::Oom, "Out of memory", {}};
+    if (t.starts_with("Uhhuh. NMI received for unknown reason"))
+        return KindAndStem{CrashKind::Nmi, "NMI received for unknown reason", {}};
+    if (t.starts_with("NMI: PCI system error") || t.starts_with("NMI: IOCK error"))
+        return KindAndStem{CrashKind::Nmi, std::string(cutAtFirst(t, {" (", " for "})), {}};
+    if (t.starts_with("PANIC: double fault"))
+        return KindAndStem{CrashKind::DoubleFault, "double fault", {}};
+    if (t.starts_with("UBSAN: "))
+        return KindAndStem{
+            CrashKind::Ubsan, "UBSAN: " + std::string(cutAtFirst(t.substr(7), {" in "})), {}};
+    if (t.ends_with("sysrq: Trigger a crash") || t.ends_with("SysRq : Trigger a crash"))
+        return KindAndStem{CrashKind::Sysrq, "sysrq triggered crash", {}};
+    return std::nullopt;
+}
+
+bool isDieLine(std::string_view line) {
+    std::string_view t = trimmed(line);
+    const size_t mark = t.find(" [#");
+    if (mark == std::string_view::npos || mark < 6) return false;
+    // ": XXXX" right before " [#N]"
+    std::string_view code = t.substr(mark - 6, 6);
+    if (code[0] != ':' || code[1] != ' ') return false;
+    for (size_t i = 2; i < 6; ++i)
+        if (!isHex(code[i])) return false;
+    return mark + 3 < t.size() && std::isdigit(static_cast<unsigned char>(t[mark + 3]));
+}
+
+std::optional<FrameLine> parseFrameLine(std::string_view line) {
+    std::string_view t = trimmed(line);
+    FrameLine f;
+    if (t.starts_with("? ")) {
+        f.guess = true;
+        t.remove_prefix(2);
+    }
+    if (t.starts_with("[<")) { // before 4.x: " [<ffffffff81234567>] func+0x1/0x2"
+        const size_t close = t.find(">]");
+        if (close == std::string_view::npos) return std::nullopt;
+        t = trimmed(t.substr(close + 2));
+        if (t.starts_with("? ")) {
+            f.guess = true;
+            t.remove_prefix(2);
+        }
+    }
+    auto rest = symbolOffset(t, f.function);
+    if (!rest) return std::nullopt;
+    bool ok = false;
+    f.module = moduleSuffix(*rest, ok);
+    if (!ok) return std::nullopt;
+    return f;
+}
+
+std::optional<FrameLine> parseRipLine(std::string_view line) {
+    std::string_view t = trimmed(line);
+    if (!t.starts_with("RIP: ")) return std::nullopt;
+    t.remove_prefix(5);
+    const size_t colon = t.find(':');
+    if (colon == std::string_view::npos || colon > 4) return std::nullopt;
+    const std::string_view cs = t.substr(0, colon);
+    if (cs == "0033" || cs == "0023" || cs == "002b") return std::nullopt; // user mode
+    t = trimmed(t.substr(colon + 1));
+    if (t.starts_with("[<")) { // old: "RIP: 0010:[<ffffffff8123>]  [<ffffffff8123>] f+0x1/0x2"
+        const size_t close = t.rfind(">]");
+        t = close == std::string_view::npos ? t : trimmed(t.substr(close + 2));
+    }
+    FrameLine f;
+    if (t.starts_with("0x")) return f; // no symbol: a jump to a bad address
+    auto rest = symbolOffset(t, f.function);
+    if (!rest) return std::nullopt;
+    bool ok = false;
+    f.module = moduleSuffix(*rest, ok);
+    return f;
+}
+
+std::string taintLetters(std::string_view afterTainted) {
+    std::string letters;
+    size_t i = 0;
+    while (i < afterTainted.size()) {
+        while (i < afterTainted.size() && afterTainted[i] == ' ')
+            ++i;
+        if (i >= afterTainted.size() || std::isdigit(static_cast<unsigned char>(afterTainted[i])))
+            break; // the release
+        const size_t start = i;
+        while (i < afterTainted.size() && afterTainted[i] != ' ')
+            ++i;
+        std::string_view token = afterTainted.substr(start, i - start);
+        bool flags = true;
+        for (char c : token)
+            flags = flags && std::isupper(static_cast<unsigned char>(c));
+        if (!flags) break;
+        for (char c : token)
+            if (c != 'G') letters += c; // G: "not proprietary", no taint
+    }
+    return letters;
+}
+
+std::optional<CpuLine> parseCpuLine(std::string_view line) {
+    std::string_view t = trimmed(line);
+    if (!t.starts_with("CPU: ") || t.find(" PID: ") == std::string_view::npos) return std::nullopt;
+    CpuLine c;
+    unsigned cpu = 0;
+    std::string_view cpuText = t.substr(5);
+    if (std::from_chars(cpuText.data(), cpuText.data() + cpuText.size(), cpu).ec == std::errc())
+        c.cpu = cpu;
+    std::string_view pidText = after(t, " PID: ");
+    int32_t pid = 0;
+    if (std::from_chars(pidText.data(), pidText.data() + pidText.size(), pid).ec == std::errc())
+        c.pid = pid;
+    c.comm = std::string(cutAtFirst(after(t, " Comm: "), {" Kdump:", " Not tainted", " Tainted:"}));
+    if (t.find(" Not tainted") != std::string_view::npos)
+        c.taint = "";
+    else if (t.find(" Tainted: ") != std::string_view::npos)
+        c.taint = taintLetters(after(t, " Tainted: "));
+    return c;
+}
+
+bool splitCommPid(std::string_view text, std::string& comm, int32_t& pid) {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos) return false;
+    std::string_view digits = text.substr(colon + 1);
+    if (std::from_chars(digits.data(), digits.data() + digits.size(), pid).ec != std::errc())
+        return false;
+    comm = std::string(text.substr(0, colon));
+    return true;
+}
+
+} // namespace panicscope::triage
