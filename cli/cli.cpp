@@ -67,30 +67,10 @@ void printHelp(std::ostream& out) {
     out << "  --version           the program's version\n\n" << kFooter;
 }
 
-void printVerbHelp(std::ostream& out, const Verb& verb) {
-    out << "usage: panicscope " << verb.name << " [options] " << verb.usage << "\n\n"
-        << verb.summary << "\n";
-    if (!verb.options.empty()) {
-        out << "\noptions:\n";
-        for (const auto& spec : verb.options)
-            printOption(out, spec);
-    }
-    out << "\noptions of every verb:\n";
-    for (const auto& spec : commonOptions())
-        printOption(out, spec);
-    out << '\n' << kFooter;
-}
-
 int usageError(std::ostream& err, const std::string& message, const std::string& verb = "") {
     err << "panicscope: " << message << " (see 'panicscope " << (verb.empty() ? "" : verb + " ")
         << "--help')\n";
     return 2;
-}
-
-const Verb* findVerb(const std::string& name) {
-    for (const auto& v : allVerbs())
-        if (name == v.name) return &v;
-    return nullptr;
 }
 
 int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostream& err,
@@ -126,11 +106,32 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 
 } // namespace
 
+const Verb* findVerb(std::string_view name) {
+    for (const auto& v : allVerbs())
+        if (name == v.name) return &v;
+    return nullptr;
+}
+
+void printVerbHelp(std::ostream& out, const Verb& verb) {
+    out << "usage: panicscope " << verb.name << " [options] " << verb.usage << "\n\n"
+        << verb.summary << "\n";
+    if (!verb.options.empty()) {
+        out << "\noptions:\n";
+        for (const auto& spec : verb.options)
+            printOption(out, spec);
+    }
+    out << "\noptions of every verb:\n";
+    for (const auto& spec : commonOptions())
+        printOption(out, spec);
+    out << '\n' << kFooter;
+}
+
 std::span<const Verb> allVerbs() {
     static const std::vector<Verb> verbs = {
-        infoVerb(),   psVerb(),     btVerb(),  logVerb(),    symVerb(),    rdVerb(),
-        disVerb(),    searchVerb(), modVerb(), structVerb(), unionVerb(),  pVerb(),
-        whatisVerb(), listVerb(),   sysVerb(), kmemVerb(),   triageVerb(), entryTableVerb()};
+        infoVerb(),   psVerb(),     btVerb(),        logVerb(),    symVerb(),   rdVerb(),
+        disVerb(),    searchVerb(), modVerb(),       structVerb(), unionVerb(), pVerb(),
+        whatisVerb(), listVerb(),   sysVerb(),       kmemVerb(),   runqVerb(),  irqVerb(),
+        triageVerb(), shellVerb(),  entryTableVerb()};
     return verbs;
 }
 

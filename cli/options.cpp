@@ -109,6 +109,23 @@ Result<size_t> verbPosition(const std::vector<std::string>& argv) {
     return argv.size();
 }
 
+// "panicscope DUMP [options]": a dump alone, without a verb, opens the shell on it. nullopt
+// when argv is not that (a file with more words keeps its "the verb comes first" error).
+std::optional<Options> implicitShell(const std::vector<std::string>& argv,
+                                     std::span<const Verb> verbs) {
+    auto at = verbPosition(argv);
+    if (!at || *at >= argv.size() || findVerb(verbs, argv[*at]) || !findVerb(verbs, "shell"))
+        return std::nullopt;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(argv[*at], ec)) return std::nullopt;
+    std::vector<std::string> withVerb = argv;
+    withVerb.insert(withVerb.begin() + static_cast<ptrdiff_t>(*at), "shell");
+    auto options = parseOptions(withVerb, verbs);
+    if (!options || options->help || options->version || options->args.size() != 1)
+        return std::nullopt;
+    return *options;
+}
+
 } // namespace
 
 std::optional<std::string> Options::value(std::string_view name) const {
@@ -127,6 +144,7 @@ std::span<const OptionSpec> commonOptions() {
 }
 
 Result<Options> parseOptions(const std::vector<std::string>& argv, std::span<const Verb> verbs) {
+    if (auto shell = implicitShell(argv, verbs)) return *shell;
     Options o;
     auto at = verbPosition(argv);
     if (!at) return tl::unexpected(at.error());

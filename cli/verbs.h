@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <span>
+#include <string_view>
 #include <vector>
 
 namespace panicscope::cli {
@@ -50,6 +51,14 @@ Verb disVerb();
 Verb modVerb();
 Verb sysVerb();
 Verb kmemVerb();
+Verb shellVerb();
+Verb runqVerb();
+Verb irqVerb();
+
+// The verb named `name`, or nullptr.
+const Verb* findVerb(std::string_view name);
+// `panicscope help VERB`: its usage, summary and options.
+void printVerbHelp(std::ostream& out, const Verb& verb);
 
 // Prints "panicscope: MESSAGE" and returns 1: the one way verbs report an error.
 int reportError(std::ostream& err, const Error& error);

@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
-          libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev
+          libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev libreadline-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
           valgrind python3-drgn) # drgn: the tests' independent reader of the dumps' memory
 for option in "$@"; do

@@ -108,9 +108,9 @@ TEST(CliErrors, UsageErrorsExitWithTwo) {
 TEST(CliHelp, ListsEveryVerbAndOption) {
     auto r = run({"--help"});
     EXPECT_EQ(r.status, 0);
-    for (const char* word :
-         {"info DUMP", "ps DUMP", "log DUMP", "sym ADDR|NAME DUMP", "--vmlinux FILE", "--json",
-          "--split FILE", "--debug-dir DIR", "--module-dir DIR"})
+    for (const char* word : {"info DUMP", "ps [PID...] DUMP", "log DUMP", "sym ADDR|NAME DUMP",
+                             "runq DUMP", "irq DUMP", "shell DUMP", "--vmlinux FILE", "--json",
+                             "--split FILE", "--debug-dir DIR", "--module-dir DIR"})
         EXPECT_NE(r.out.find(word), std::string::npos) << word;
     auto verb = run({"sym", "--help"});
     EXPECT_EQ(verb.status, 0);

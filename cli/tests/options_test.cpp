@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 namespace {
 
 auto parseOptions(const std::vector<std::string>& argv) {
@@ -97,4 +100,21 @@ TEST(Options, HelpNeedsNoDump) {
     auto v = parseOptions({"ps", "--help"});
     ASSERT_TRUE(v);
     EXPECT_TRUE(v->help);
+}
+
+TEST(Options, AFileAloneOpensTheShell) {
+    // Any existing file will do: opening it as a dump is the shell's first step, not parsing's.
+    const std::string file = std::filesystem::temp_directory_path() / "panicscope-options-vmcore";
+    std::ofstream(file) << "not a dump";
+    auto o = parseOptions({file, "--vmlinux", "vmlinux-6.1"});
+    ASSERT_TRUE(o) << o.error().message;
+    EXPECT_EQ(o->verb, "shell");
+    EXPECT_EQ(o->args, std::vector<std::string>{file});
+    EXPECT_EQ(o->vmlinux, "vmlinux-6.1");
+    // With more words it is a dump given before its verb, and said so.
+    EXPECT_NE(parseOptions({file, "bt"}).error().message.find("is a file, not a verb"),
+              std::string::npos);
+    // A name that is no file stays an unknown verb.
+    EXPECT_EQ(parseOptions({"no-such-vmcore"}).error().message, "unknown command 'no-such-vmcore'");
+    std::filesystem::remove(file);
 }

@@ -4,6 +4,7 @@
 #include "kernel/kernel_view.h"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,13 @@ class PerCpu {
     Result<uint64_t> variable(const KernelView& view, std::string_view symbol, unsigned cpu) const;
     // CPU `cpu`'s per-CPU area starts here (__per_cpu_offset[cpu]); the caller checks `cpu`.
     uint64_t areaOf(unsigned cpu) const { return offsets_[cpu]; }
+
+    // CPU `cpu`'s instance of what a `__percpu` pointer (alloc_percpu) points at.
+    Result<uint64_t> pointer(uint64_t percpuPointer, unsigned cpu) const {
+        if (cpu >= offsets_.size())
+            return fail(Errc::Corrupt, "CPU " + std::to_string(cpu) + " does not exist");
+        return percpuPointer + offsets_[cpu];
+    }
 
   private:
     std::vector<unsigned> cpus_;

@@ -17,7 +17,14 @@ constexpr size_t kMaxTasks = 4u << 20; // far above PID_MAX_LIMIT; a bound again
 struct TaskLayout {
     uint64_t tasks, threadNode, signal, threadHead, pid, tgid, realParent, comm, commSize, state,
         stateSize, exitState, flags, cpu, cpuSize, stack, threadSp, nvcsw, nivcsw;
+    // ps -l and -t only: a kernel without them still lists its tasks.
+    std::optional<uint64_t> lastRun, utime, stime, startTime;
 };
+
+std::optional<uint64_t> optionalOffset(const KernelView& view, std::string_view member) {
+    auto m = view.member("task_struct", member);
+    return m && m->size == 8 ? std::optional<uint64_t>(m->offset) : std::nullopt;
+}
 
 Result<TaskLayout> resolveLayout(const KernelView& view) {
     TaskLayout l{};
@@ -40,6 +47,11 @@ Result<TaskLayout> resolveLayout(const KernelView& view) {
     if (!get("task_struct", "thread_info.cpu", l.cpu, &l.cpuSize) &&
         !get("task_struct", "cpu", l.cpu, &l.cpuSize))
         return fail(Errc::NoType, "task_struct has neither 'thread_info.cpu' nor 'cpu'");
+    l.lastRun = optionalOffset(view, "sched_info.last_arrival");
+    if (!l.lastRun) l.lastRun = optionalOffset(view, "se.exec_start");
+    l.utime = optionalOffset(view, "utime");
+    l.stime = optionalOffset(view, "stime");
+    l.startTime = optionalOffset(view, "start_time");
     return l;
 }
 
@@ -108,7 +120,15 @@ class TaskReader {
         t.threadSp = mem_.readU64(a + l_.threadSp).value_or(0);
         t.nvcsw = mem_.readU64(a + l_.nvcsw).value_or(0);
         t.nivcsw = mem_.readU64(a + l_.nivcsw).value_or(0);
+        t.lastRun = optional(a, l_.lastRun);
+        t.utime = optional(a, l_.utime);
+        t.stime = optional(a, l_.stime);
+        t.startTime = optional(a, l_.startTime);
         return t;
+    }
+
+    uint64_t optional(uint64_t task, std::optional<uint64_t> offset) const {
+        return offset ? mem_.readU64(task + *offset).value_or(0) : 0;
     }
 
     const KernelView& view_;

@@ -24,6 +24,10 @@ struct Task {
     uint64_t threadSp = 0;     // thread.sp: saved stack pointer of a switched-out task
     uint64_t nvcsw = 0;        // voluntary context switches
     uint64_t nivcsw = 0;       // involuntary context switches
+    // Scheduler clocks in ns, 0 where the kernel has no such field: when it last arrived on a CPU
+    // (sched_info.last_arrival, else se.exec_start: crash's `ps -l`), its user and system time,
+    // and when it started (start_time, monotonic: ns since boot).
+    uint64_t lastRun = 0, utime = 0, stime = 0, startTime = 0;
 };
 
 struct TaskList {

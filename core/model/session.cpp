@@ -4,6 +4,7 @@
 #include "dump/dump_file.h"
 #include "kernel/address_kind.h"
 #include "kernel/crash_facts.h"
+#include "kernel/irqs.h"
 #include "kernel/kaslr.h"
 #include "kernel/kernel_view.h"
 #include "kernel/memory_totals.h"
@@ -12,6 +13,7 @@
 #include "kernel/modules.h"
 #include "kernel/per_cpu.h"
 #include "kernel/printk_log.h"
+#include "kernel/run_queues.h"
 #include "kernel/system_state.h"
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
@@ -191,7 +193,9 @@ struct Session::Impl {
         return {t.address,      t.pid,   t.tgid,
                 t.ppid,         t.comm,  t.state,
                 t.cpu,          t.onCpu, crashingTask == t.address,
-                t.kernelThread, t.nvcsw, t.nivcsw};
+                t.kernelThread, t.nvcsw, t.nivcsw,
+                t.lastRun,      t.utime, t.stime,
+                t.startTime};
     }
     // The task at a task_struct address (an index built once: a batch asks for every task).
     const kernel::Task* findTask(uint64_t address) const {
@@ -470,6 +474,54 @@ Result<KernelLog> Session::log() const {
     return KernelLog{log->records, warningsFrom("log", log->warnings)};
 }
 
+Result<RunQueueTable> Session::runQueues() const {
+    const auto& c = impl_->cpus();
+    if (!c) return failure(c);
+    auto queues = kernel::readRunQueues(*impl_->view, *c);
+    if (!queues) return tl::unexpected(blameDamage(queues.error(), *impl_->dump));
+    auto ref = [&](uint64_t address) {
+        const kernel::Task* t = impl_->findTask(address);
+        return t ? TaskRef{t->pid, t->comm, address} : TaskRef{-1, "?", address};
+    };
+    auto rows = [&](const std::vector<kernel::QueuedTask>& queued) {
+        std::vector<QueuedTaskRow> out;
+        for (const auto& q : queued)
+            out.push_back({ref(q.task), q.prio});
+        return out;
+    };
+    RunQueueTable out;
+    for (const auto& q : *queues) {
+        RunQueueRow row{q.cpu,     q.address,  std::nullopt, q.rtArray,
+                        q.cfsRoot, rows(q.rt), rows(q.cfs)};
+        if (q.current) row.current = ref(q.current);
+        out.cpus.push_back(std::move(row));
+        for (auto& w : warningsFrom("runq", q.warnings))
+            out.warnings.push_back(std::move(w));
+    }
+    return out;
+}
+
+Result<InterruptTable> Session::interrupts() const {
+    const auto& c = impl_->cpus();
+    if (!c) return failure(c);
+    auto irqs = kernel::readIrqs(*impl_->view, *c);
+    if (!irqs) return tl::unexpected(blameDamage(irqs.error(), *impl_->dump));
+    InterruptTable out;
+    out.cpus = c->cpus();
+    for (auto& irq : irqs->irqs) {
+        IrqRow row{irq.number, irq.desc, std::move(irq.counts), {}};
+        for (auto& a : irq.actions) {
+            const symbols::Symbol* sym = impl_->view->symbolAt(a.handler);
+            std::string name = hex(a.handler);
+            if (sym && sym->address + impl_->kaslr.offset == a.handler) name = sym->name;
+            row.actions.push_back({std::move(a.name), a.handler, std::move(name)});
+        }
+        out.irqs.push_back(std::move(row));
+    }
+    out.warnings = warningsFrom("irq", irqs->warnings);
+    return out;
+}
+
 Result<DumpInfo> Session::info() const {
     const Impl& s = *impl_;
     DumpInfo info;
@@ -690,6 +742,16 @@ Result<SymbolInfo> Session::lookupSymbol(const std::string& query) const {
 
 std::optional<SymbolInfo> Session::symbolize(uint64_t address) const {
     return impl_->symbolizeAt(address);
+}
+
+std::vector<std::string> Session::symbolNames(std::string_view prefix, size_t limit) const {
+    std::vector<std::string> names;
+    for (const auto& sym : impl_->vmlinux->symbols().all())
+        if (sym.name.starts_with(prefix)) names.emplace_back(sym.name);
+    std::sort(names.begin(), names.end());
+    names.erase(std::unique(names.begin(), names.end()), names.end());
+    if (names.size() > limit) names.resize(limit);
+    return names;
 }
 
 Result<EntryTable> Session::entryTable() const {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace panicscope::model {
@@ -64,6 +65,10 @@ class Session {
     // panic_cpu is unset. nullopt when unknown.
     Result<std::optional<TaskRow>> crashingTask() const;
     Result<KernelLog> log() const;
+    // Every CPU's run queue.
+    Result<RunQueueTable> runQueues() const;
+    // The interrupts with a handler; Errc::Unsupported on kernels that keep them in a maple tree.
+    Result<InterruptTable> interrupts() const;
     Result<std::vector<ModuleRow>> modules() const;
 
     // The tasks a selection means: Errc::Usage for a pid no task has, or an unknown crashing
@@ -110,6 +115,9 @@ class Session {
     // the next symbol in its section for a sizeless one); `size` is the kernel's (to the next
     // symbol) as bt prints it; file:line is the outermost function's when code is inlined there.
     std::optional<SymbolInfo> symbolize(uint64_t address) const;
+    // The vmlinux's symbol names that start with `prefix`, sorted and unique, at most `limit`
+    // (for completion in a shell).
+    std::vector<std::string> symbolNames(std::string_view prefix, size_t limit) const;
     Result<EntryTable> entryTable() const;
     // `count` instructions from a runtime address, as the dump's memory holds the code (the
     // vmlinux file's bytes where the dump lacks a page of its text). Stops early at bytes that

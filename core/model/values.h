@@ -85,12 +85,52 @@ struct TaskRow {
     bool crashing = false;     // the panic CPU's current task
     bool kernelThread = false; // PF_KTHREAD (idle tasks included)
     uint64_t nvcsw = 0, nivcsw = 0;
+    // Scheduler clocks in ns (0 where the kernel lacks the field): the last arrival on a CPU
+    // (sched_info.last_arrival, else se.exec_start), user and system time, and the start
+    // (monotonic, since boot).
+    uint64_t lastRunNs = 0, utimeNs = 0, stimeNs = 0, startTimeNs = 0;
 
     TaskRef ref() const { return {pid, comm, address}; }
 };
 
 struct TaskTable {
     std::vector<TaskRow> tasks; // by pid, the idle tasks (pid 0) by CPU first
+    std::vector<Diagnostic> warnings;
+};
+
+// One CPU's run queue (runq): its current task and the tasks waiting, with their priority.
+struct QueuedTaskRow {
+    TaskRef task; // pid -1 and comm "?" for a task_struct not on the task list
+    int32_t prio = 0;
+};
+struct RunQueueRow {
+    unsigned cpu = 0;
+    uint64_t address = 0; // struct rq
+    std::optional<TaskRef> current;
+    uint64_t rtArray = 0, cfsRoot = 0; // &rq->rt.active, &rq->cfs.tasks_timeline
+    std::vector<QueuedTaskRow> rt;     // by priority
+    std::vector<QueuedTaskRow> cfs;    // in tree order: the next to run first
+};
+struct RunQueueTable {
+    std::vector<RunQueueRow> cpus;
+    std::vector<Diagnostic> warnings;
+};
+
+// The interrupts with a handler (irq), as /proc/interrupts shows them.
+struct IrqActionRow {
+    std::string name;        // irqaction.name
+    uint64_t handler = 0;    // its handler's address
+    std::string handlerName; // "timer_interrupt", or the address when no symbol has it
+};
+struct IrqRow {
+    uint64_t irq = 0;
+    uint64_t desc = 0;            // the struct irq_desc
+    std::vector<uint64_t> counts; // per CPU, in InterruptTable::cpus order
+    std::vector<IrqActionRow> actions;
+};
+struct InterruptTable {
+    std::vector<unsigned> cpus;
+    std::vector<IrqRow> irqs; // by number
     std::vector<Diagnostic> warnings;
 };
 

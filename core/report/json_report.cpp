@@ -40,21 +40,98 @@ ordered_json warningsJson(const std::vector<Diagnostic>& warnings) {
     return j;
 }
 
+ordered_json taskRowJson(const model::TaskRow& t) {
+    return {{"pid", t.pid},
+            {"tgid", t.tgid},
+            {"ppid", t.ppid},
+            {"comm", t.comm},
+            {"state", std::string(1, t.state)},
+            {"cpu", t.cpu},
+            {"on_cpu", t.onCpu},
+            {"task", hex(t.address)},
+            {"kernel_thread", t.kernelThread},
+            {"nvcsw", t.nvcsw},
+            {"nivcsw", t.nivcsw},
+            {"last_run_ns", t.lastRunNs},
+            {"utime_ns", t.utimeNs},
+            {"stime_ns", t.stimeNs},
+            {"start_time_ns", t.startTimeNs}};
+}
+
 ordered_json psJson(const model::TaskTable& list) {
     ordered_json tasks = ordered_json::array();
     for (const auto& t : list.tasks)
-        tasks.push_back({{"pid", t.pid},
-                         {"tgid", t.tgid},
-                         {"ppid", t.ppid},
-                         {"comm", t.comm},
-                         {"state", std::string(1, t.state)},
-                         {"cpu", t.cpu},
-                         {"on_cpu", t.onCpu},
-                         {"task", hex(t.address)},
-                         {"kernel_thread", t.kernelThread},
-                         {"nvcsw", t.nvcsw},
-                         {"nivcsw", t.nivcsw}});
+        tasks.push_back(taskRowJson(t));
     return {{"tasks", tasks}, {"warnings", warningsJson(list.warnings)}};
+}
+
+ordered_json psParentsJson(const std::vector<std::vector<model::TaskRow>>& chains,
+                           const std::vector<Diagnostic>& warnings) {
+    ordered_json out = ordered_json::array();
+    for (const auto& chain : chains) {
+        ordered_json rows = ordered_json::array();
+        for (const auto& t : chain)
+            rows.push_back(taskRowJson(t));
+        out.push_back(rows);
+    }
+    return {{"chains", out}, {"warnings", warningsJson(warnings)}};
+}
+
+ordered_json psChildrenJson(const std::vector<model::TaskRow>& parents,
+                            const std::vector<std::vector<model::TaskRow>>& children,
+                            const std::vector<Diagnostic>& warnings) {
+    ordered_json out = ordered_json::array();
+    for (size_t i = 0; i < parents.size() && i < children.size(); ++i) {
+        ordered_json rows = ordered_json::array();
+        for (const auto& t : children[i])
+            rows.push_back(taskRowJson(t));
+        out.push_back({{"task", taskRowJson(parents[i])}, {"children", rows}});
+    }
+    return {{"children", out}, {"warnings", warningsJson(warnings)}};
+}
+
+namespace {
+ordered_json queuedJson(const std::vector<model::QueuedTaskRow>& queue) {
+    ordered_json out = ordered_json::array();
+    for (const auto& q : queue)
+        out.push_back({{"pid", q.task.pid},
+                       {"comm", q.task.comm},
+                       {"task", hex(q.task.address)},
+                       {"prio", q.prio}});
+    return out;
+}
+} // namespace
+
+ordered_json runqJson(const model::RunQueueTable& queues) {
+    ordered_json cpus = ordered_json::array();
+    for (const auto& q : queues.cpus) {
+        ordered_json current = nullptr;
+        if (q.current)
+            current = {{"pid", q.current->pid},
+                       {"comm", q.current->comm},
+                       {"task", hex(q.current->address)}};
+        cpus.push_back({{"cpu", q.cpu},
+                        {"rq", hex(q.address)},
+                        {"current", current},
+                        {"rt", queuedJson(q.rt)},
+                        {"cfs", queuedJson(q.cfs)}});
+    }
+    return {{"cpus", cpus}, {"warnings", warningsJson(queues.warnings)}};
+}
+
+ordered_json irqJson(const model::InterruptTable& table) {
+    ordered_json irqs = ordered_json::array();
+    for (const auto& irq : table.irqs) {
+        ordered_json actions = ordered_json::array();
+        for (const auto& a : irq.actions)
+            actions.push_back(
+                {{"name", a.name}, {"handler", hex(a.handler)}, {"handler_name", a.handlerName}});
+        irqs.push_back({{"irq", irq.irq},
+                        {"desc", hex(irq.desc)},
+                        {"counts", irq.counts},
+                        {"actions", actions}});
+    }
+    return {{"cpus", table.cpus}, {"irqs", irqs}, {"warnings", warningsJson(table.warnings)}};
 }
 
 ordered_json logJson(const model::KernelLog& log) {

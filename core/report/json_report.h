@@ -15,6 +15,19 @@ namespace panicscope::report {
 
 nlohmann::ordered_json infoJson(const model::DumpInfo& info);
 nlohmann::ordered_json psJson(const model::TaskTable& tasks);
+// One row of `ps --json`'s "tasks" (also in the -p and -c documents).
+nlohmann::ordered_json taskRowJson(const model::TaskRow& task);
+// `ps -p --json`: {"chains": [[oldest ancestor, ..., task], ...], "warnings"}.
+nlohmann::ordered_json psParentsJson(const std::vector<std::vector<model::TaskRow>>& chains,
+                                     const std::vector<Diagnostic>& warnings);
+// `ps -c --json`: {"children": [{"task": row, "children": [rows]}, ...], "warnings"}.
+nlohmann::ordered_json psChildrenJson(const std::vector<model::TaskRow>& parents,
+                                      const std::vector<std::vector<model::TaskRow>>& children,
+                                      const std::vector<Diagnostic>& warnings);
+// `runq --json`: {"cpus": [{"cpu", "rq", "current", "rt": [...], "cfs": [...]}], "warnings"}.
+nlohmann::ordered_json runqJson(const model::RunQueueTable& queues);
+// `irq --json`: {"cpus": [...], "irqs": [{"irq", "desc", "counts", "actions"}], "warnings"}.
+nlohmann::ordered_json irqJson(const model::InterruptTable& table);
 nlohmann::ordered_json logJson(const model::KernelLog& log);
 nlohmann::ordered_json symJson(const model::SymbolInfo& symbol);
 // One task of `bt --json`: {"pid","tgid","comm","state","cpu","on_cpu","status","frames":[...]}.
