@@ -1,5 +1,4 @@
-#include "report/json_report.h"
-#include "report/json_text.h"
+#include "object_output.h"
 #include "report/type_report.h"
 #include "verbs.h"
 
@@ -11,23 +10,7 @@ int runP(const model::Session& session, const Options& options, std::ostream& ou
          std::ostream& err) {
     auto objects = session.readVariable(options.args.front());
     if (!objects) return reportError(err, objects.error());
-    std::vector<Diagnostic> warnings;
-    for (const auto& o : *objects)
-        warnings.insert(warnings.end(), o.warnings.begin(), o.warnings.end());
-    if (options.json) {
-        nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        for (const auto& o : *objects)
-            list.push_back(report::objectJson(o));
-        out << report::jsonText(nlohmann::ordered_json{
-                   {"objects", std::move(list)}, {"warnings", report::warningsJson(warnings)}})
-            << '\n';
-        return 0;
-    }
-    for (const auto& o : *objects)
-        report::printObject(out, o, report::ObjectStyle::Assignment);
-    for (const auto& w : warnings)
-        err << "panicscope: warning: " << w.text << '\n';
-    return 0;
+    return printObjects(*objects, report::ObjectStyle::Assignment, options, out, err);
 }
 
 } // namespace

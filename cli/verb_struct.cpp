@@ -1,3 +1,4 @@
+#include "object_output.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/type_report.h"
@@ -36,25 +37,9 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
         return reportError(err, {Errc::Usage, "'" + options.args[1] + "' is no hex address"});
     auto objects = session.readObject(type, *address, selection->members);
     if (!objects) return reportError(err, objects.error());
-    std::vector<Diagnostic> warnings;
-    for (const auto& o : *objects)
-        warnings.insert(warnings.end(), o.warnings.begin(), o.warnings.end());
-    if (options.json) {
-        nlohmann::ordered_json list = nlohmann::ordered_json::array();
-        for (const auto& o : *objects)
-            list.push_back(report::objectJson(o));
-        out << report::jsonText(nlohmann::ordered_json{
-                   {"objects", std::move(list)}, {"warnings", report::warningsJson(warnings)}})
-            << '\n';
-        return 0;
-    }
-    for (const auto& o : *objects)
-        report::printObject(out, o,
-                            selection->members.empty() ? report::ObjectStyle::TypeHeader
-                                                       : report::ObjectStyle::Member);
-    for (const auto& w : warnings)
-        err << "panicscope: warning: " << w.text << '\n';
-    return 0;
+    const auto style =
+        selection->members.empty() ? report::ObjectStyle::TypeHeader : report::ObjectStyle::Member;
+    return printObjects(*objects, style, options, out, err);
 }
 
 int runStruct(const model::Session& session, const Options& options, std::ostream& out,

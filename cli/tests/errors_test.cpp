@@ -1,6 +1,7 @@
 // Bad input that needs no real dump: each gives one line on stderr and exit status 1 (2 for
 // usage), never a crash.
 #include "cli.h"
+#include "run_in_process.h"
 
 #include <gtest/gtest.h>
 
@@ -11,16 +12,7 @@
 
 namespace {
 
-struct Run {
-    int status;
-    std::string out, err;
-};
-
-Run run(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    const int status = panicscope::cli::run(args, out, err);
-    return {status, out.str(), err.str()};
-}
+using panicscope::testing::run;
 
 class TempFile {
   public:

@@ -3,6 +3,7 @@
 // escaped (ESC as \x1b); several files give one record each, a file without a report an error
 // record.
 #include "cli.h"
+#include "run_in_process.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -13,18 +14,9 @@
 
 namespace {
 
+using panicscope::testing::run;
+
 namespace fs = std::filesystem;
-
-struct Run {
-    int status;
-    std::string out, err;
-};
-
-Run run(const std::vector<std::string>& args) {
-    std::ostringstream out, err;
-    const int status = panicscope::cli::run(args, out, err);
-    return {status, out.str(), err.str()};
-}
 
 std::string writeFile(const std::string& name, const std::string& text) {
     const std::string path = (fs::temp_directory_path() / name).string();

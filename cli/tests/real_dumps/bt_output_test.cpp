@@ -3,6 +3,7 @@
 // CPU order, and a missing pid does not hide the others.
 #include "dump_manifest.h"
 #include "model/session.h"
+#include "open_session.h"
 #include "run_cli.h"
 
 #include <gtest/gtest.h>
@@ -39,15 +40,6 @@ std::vector<std::vector<FrameLine>> numberedLines(const std::string& text) {
             tasks.back().push_back({std::stoi(m[1]), hexValue(m[2]), m[3]});
     }
     return tasks;
-}
-
-std::unique_ptr<model::Session> openSession(const DumpRow& row) {
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    auto session = model::Session::open(options);
-    if (!session) throw std::runtime_error(session.error().message);
-    return std::move(*session);
 }
 
 class BtSlot : public ::testing::TestWithParam<DumpCase> {};

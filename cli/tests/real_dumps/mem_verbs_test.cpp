@@ -6,6 +6,7 @@
 #include "drgn_oracle.h"
 #include "dump_manifest.h"
 #include "model/session.h"
+#include "open_session.h"
 #include "report/stack_groups.h"
 #include "run_cli.h"
 #include "util/hex.h"
@@ -22,15 +23,6 @@
 
 namespace panicscope::testing {
 namespace {
-
-std::unique_ptr<model::Session> openSession(const DumpRow& row) {
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    auto session = model::Session::open(options);
-    if (!session) throw std::runtime_error(session.error().message);
-    return std::move(*session);
-}
 
 std::vector<std::string> splitWords(const std::string& line) {
     std::istringstream in(line);

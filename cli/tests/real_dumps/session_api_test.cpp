@@ -3,6 +3,7 @@
 // disassembly, module symbols, and the index cache changing nothing.
 #include "dump_manifest.h"
 #include "model/session.h"
+#include "open_session.h"
 #include "opened_kernel.h"
 #include "report/json_report.h"
 #include "run_cli.h"
@@ -16,15 +17,6 @@
 
 namespace panicscope::testing {
 namespace {
-
-std::unique_ptr<model::Session> openSession(const DumpRow& row) {
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    auto session = model::Session::open(options);
-    if (!session) throw std::runtime_error(session.error().message);
-    return std::move(*session);
-}
 
 TEST(SessionApi, ParallelTracesEqualOneByOneAndCancelStops) {
     const auto& row = manifestRow("irq", "kdump", "kdump-zlib");

@@ -4,6 +4,7 @@
 #include "console_oracle.h"
 #include "dump_manifest.h"
 #include "model/session.h"
+#include "open_session.h"
 #include "report/json_report.h"
 #include "run_cli.h"
 
@@ -75,15 +76,6 @@ Sym sym(const model::Session& session, const std::string& query) {
     auto s = session.lookupSymbol(query);
     if (!s) return {1, json(), "panicscope: " + s.error().message + "\n"};
     return {0, json::parse(report::symJson(*s).dump()), ""};
-}
-
-std::unique_ptr<model::Session> openSession(const DumpRow& row) {
-    model::SessionOptions options;
-    options.dumpPaths = {row.dump};
-    options.vmlinuxPath = row.vmlinux;
-    auto session = model::Session::open(options);
-    if (!session) throw std::runtime_error(session.error().message);
-    return std::move(*session);
 }
 
 uint64_t kaslrOf(const DumpRow& row) {
