@@ -57,6 +57,8 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
 }
 
 DumpFile::~DumpFile() {
+    // The translation objects call back into the dump context when freed: they go first.
+    pageTables_.reset();
     if (ctx_) {
 #if KDUMPFILE_VERSION < KDUMPFILE_MKVER(0, 5, 2)
         // libkdumpfile 0.5.1 (Debian 12) frees a kdump-compressed file's attributes before its
