@@ -54,6 +54,9 @@ readonly ALL_METHODS="qemu kdump"
 # from oops_end() never does; QEMU dumps after the panic.
 readonly DEFAULT_BASE_METHODS="qemu kdump" DEFAULT_MOD_METHODS="kdump"
 readonly DEFAULT_OVERFLOW_METHODS="qemu kdump"
+# qemu runs that also get QEMU's paging ELF (dump-guest-memory -p, format
+# elf-paging): one with the test module loaded, so module frames are on it.
+readonly PAGING_SCENARIOS="mod-overflow"
 readonly MEM_MB=512 SMP=2 CRASHKERNEL=192M
 readonly IRQ_ATTEMPTS=5 # boots per run that must crash on the IRQ stack, see generate_run
 # Bump when the layout of $CACHE/kernels/<release>_<version>.v* changes.
@@ -111,7 +114,9 @@ Options:
                     for the base scenarios and mod-overflow, kdump for the
                     other mod-*)
                       qemu:  QMP dump-guest-memory (ELF and kdump-zlib), plus
-                             makedumpfile -d 31 conversions of the ELF
+                             makedumpfile -d 31 conversions of the ELF;
+                             for $PAGING_SCENARIOS also the paging ELF
+                             (dump-guest-memory -p)
                       kdump: a capture kernel loaded with kexec -p writes
                              makedumpfile -c -d 31 output to a virtio disk
                     (kernels >= 6.10: -d 23, see README.md)
@@ -371,6 +376,7 @@ format_of() {
 	case $1 in
 	vmcore) echo kdump-zlib ;;
 	vmcore.elf) echo elf ;;
+	vmcore.elf-paging) echo elf-paging ;;
 	vmcore.qemu-kdump-zlib) echo qemu-kdump-zlib ;;
 	vmcore.mdf-*) echo "${1#vmcore.}" ;;
 	esac
@@ -400,7 +406,7 @@ write_manifest() {
 			for s in $ALL_SCENARIOS; do
 				for m in $ALL_METHODS; do
 					[ -d "$kdir$s-$m" ] || continue
-					for f in vmcore vmcore.elf vmcore.qemu-kdump-zlib vmcore.mdf-zlib \
+					for f in vmcore vmcore.elf vmcore.elf-paging vmcore.qemu-kdump-zlib vmcore.mdf-zlib \
 						vmcore.mdf-lzo vmcore.mdf-snappy vmcore.mdf-zstd vmcore.mdf-none; do
 						[ -f "$kdir$s-$m/$f" ] || continue
 						printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$s" "$m" "$(format_of "$f")" \
@@ -828,6 +834,11 @@ check_console() {
 	if [[ $s == mod-* ]]; then
 		grep -q "panicscope_crash: crashing, mode=${s#mod-}" "$c" ||
 			die "$run: console check" "panicscope_crash.ko did not start to crash" "$logf"
+		local oracle
+		for oracle in MODULES MEMINFO; do
+			grep -q "PANICSCOPE: $oracle-END" "$c" ||
+				die "$run: console check" "no complete $oracle copy (PANICSCOPE: $oracle-END) in console.log" "$logf"
+		done
 		if ! grep -qE "$(mod_expect "$s")" "$c"; then
 			# The double fault runs like an NMI: its printk output waits for
 			# a console flush that kdump's kexec never gives it.
@@ -896,7 +907,7 @@ generate_run() {
 	failed_log() { echo "$failed/${1##*/}"; }
 
 	local append="console=ttyS0,115200 panic=0 sysrq_always_enabled printk.devkmsg=on log_buf_len=8M"
-	local disk=() attempt=1 irqre mem=$MEM_MB
+	local disk=() paging=() attempt=1 irqre mem=$MEM_MB
 	irqre=$(irq_stack_trace_after "$s")
 	case $s in
 	nmi) append+=" unknown_nmi_panic=1" ;;
@@ -909,6 +920,8 @@ generate_run() {
 		append+=" crashkernel=$CRASHKERNEL"
 		[ "$DUMPLEVEL" = 31 ] || append+=" panicscope.dumplevel=$DUMPLEVEL"
 		disk=(--disk "$tmp/disk.raw")
+	elif [[ " $PAGING_SCENARIOS " == *" $s "* ]]; then
+		paging=(--paging-dump)
 	fi
 	echo "kernel $KERNEL ($(basename "$KDIR")), makedumpfile -d $DUMPLEVEL" >> "$logf"
 
@@ -919,7 +932,7 @@ generate_run() {
 		run_step "$run: boot/crash/capture" "$logf" \
 			"$PY" "$HERE/tools/qemu_run.py" --kernel "$KDIR/vmlinuz" --initrd "$INITRD" \
 			--append "$append" --scenario "$s" --method "$m" --outdir "$tmp" \
-			--timeout "$TIMEOUT" --mem "$mem" --smp "$SMP" "${disk[@]}"
+			--timeout "$TIMEOUT" --mem "$mem" --smp "$SMP" "${disk[@]}" "${paging[@]}"
 		check_console "$s" "$m" "$tmp"
 		# The interrupt sometimes lands while the CPU-0 cat is in user mode
 		# (the keyboard: roughly 1 boot in 7); the kernel then handles it on

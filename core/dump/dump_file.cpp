@@ -57,6 +57,8 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
 }
 
 DumpFile::~DumpFile() {
+    // The translation objects call back into the dump context when freed: they go first.
+    pageTables_.reset();
     if (ctx_) {
 #if KDUMPFILE_VERSION < KDUMPFILE_MKVER(0, 5, 2)
         // libkdumpfile 0.5.1 (Debian 12) frees a kdump-compressed file's attributes before its
@@ -108,6 +110,10 @@ Result<void> DumpFile::openWithLibkdumpfile() {
         std::free(raw);
     }
     kdump_clear_err(ctx_);
+    if (facts_.virtualSegments) {
+        if (auto tables = PageTableTranslation::create(ctx_))
+            pageTables_.emplace(std::move(*tables));
+    }
     return {};
 }
 
@@ -136,6 +142,23 @@ std::optional<std::string> DumpFile::utsField(const std::string& field) const {
     return stringAttr(ctx_, "linux.uts." + field);
 }
 
+bool DumpFile::readVirtualPage(uint64_t page, std::byte* out) const {
+    constexpr uint64_t kPage = PageCache::kPageSize;
+    size_t length = kPage;
+    uint64_t at = page;
+    auto space = KDUMP_KVADDR;
+    if (pageTables_) {
+        auto physical = pageTables_->toPhysical(page);
+        if (!physical) return false;
+        at = *physical, space = KDUMP_KPHYSADDR;
+    }
+    if (kdump_read(ctx_, space, at, out, &length) != KDUMP_OK || length != kPage) {
+        kdump_clear_err(ctx_);
+        return false;
+    }
+    return true;
+}
+
 bool DumpFile::readCached(uint64_t address, std::span<std::byte> out) const {
     constexpr uint64_t kPage = PageCache::kPageSize;
     for (size_t done = 0; done < out.size();) {
@@ -144,12 +167,7 @@ bool DumpFile::readCached(uint64_t address, std::span<std::byte> out) const {
         const PageCache::Page* bytes = pageCache_.find(page);
         if (!bytes) {
             auto fresh = std::make_unique<PageCache::Page>();
-            size_t length = kPage;
-            if (kdump_read(ctx_, KDUMP_KVADDR, page, fresh->data(), &length) != KDUMP_OK ||
-                length != kPage) {
-                kdump_clear_err(ctx_);
-                return false;
-            }
+            if (!readVirtualPage(page, fresh->data())) return false;
             bytes = fresh.get();
             pageCache_.insert(page, std::move(fresh));
         }
@@ -160,20 +178,47 @@ bool DumpFile::readCached(uint64_t address, std::span<std::byte> out) const {
     return true;
 }
 
+Result<void> DumpFile::readThroughPageTables(uint64_t address, std::span<std::byte> out) const {
+    constexpr uint64_t kPage = PageCache::kPageSize;
+    for (size_t done = 0; done < out.size();) {
+        const uint64_t at = address + done;
+        const size_t n = std::min<size_t>(out.size() - done, kPage - (at & (kPage - 1)));
+        auto physical = pageTables_->toPhysical(at);
+        if (!physical) {
+            Error e = physical.error();
+            if (!readFailureHint_.empty()) e.message += " (" + readFailureHint_ + ")";
+            return tl::unexpected(e);
+        }
+        size_t length = n;
+        const kdump_status status =
+            kdump_read(ctx_, KDUMP_KPHYSADDR, *physical, out.data() + done, &length);
+        if (status != KDUMP_OK) return readError(at + length, AddressSpace::KernelVirtual, status);
+        done += n;
+    }
+    return {};
+}
+
 Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressSpace space) const {
     std::lock_guard lock(readLock_);
     // Whole pages through the cache; what fails there is read again as asked, for its own error.
     if (space == AddressSpace::KernelVirtual && address + out.size() >= address &&
         readCached(address, out))
         return {};
+    if (space == AddressSpace::KernelVirtual && pageTables_)
+        return readThroughPageTables(address, out);
     size_t length = out.size();
     const auto as = space == AddressSpace::Physical ? KDUMP_KPHYSADDR : KDUMP_KVADDR;
     const kdump_status status = kdump_read(ctx_, as, address, out.data(), &length);
     if (status == KDUMP_OK) return {};
     // Name the first byte that failed, not the start of the request.
-    const std::string where = (space == AddressSpace::Physical ? "physical address " : "address ") +
-                              hex(address + length);
-    std::string detail = kdump_get_err(ctx_);
+    return readError(address + length, space, status);
+}
+
+// The error of a failed kdump_read at `address`, with libkdumpfile's reason.
+Result<void> DumpFile::readError(uint64_t address, AddressSpace space, int status) const {
+    const std::string where =
+        (space == AddressSpace::Physical ? "physical address " : "address ") + hex(address);
+    std::string detail = kdump_get_err(ctx_) ? kdump_get_err(ctx_) : "";
     kdump_clear_err(ctx_);
     if (!readFailureHint_.empty()) detail += " (" + readFailureHint_ + ")";
     switch (status) {

@@ -6,6 +6,7 @@
 #include "dump/file_inspection.h"
 #include "dump/memory.h"
 #include "dump/page_cache.h"
+#include "dump/page_table_translation.h"
 #include "dump/vmcoreinfo.h"
 #include "util/result.h"
 
@@ -53,6 +54,11 @@ class DumpFile final : public Memory {
     Result<void> openWithLibkdumpfile();
     // Reads whole kernel-virtual pages through pageCache_; false when one of them fails.
     bool readCached(uint64_t address, std::span<std::byte> out) const;
+    // One kernel-virtual page (through pageTables_ when set); false when it fails.
+    bool readVirtualPage(uint64_t page, std::byte* out) const;
+    // Kernel-virtual bytes through pageTables_, page by page, failing with the first bad byte.
+    Result<void> readThroughPageTables(uint64_t address, std::span<std::byte> out) const;
+    Result<void> readError(uint64_t address, AddressSpace space, int status) const;
     void loadCpus();
 
     std::vector<std::string> paths_;
@@ -63,6 +69,9 @@ class DumpFile final : public Memory {
     std::vector<std::string> warnings_;
     std::string readFailureHint_; // why a read may fail: truncation, a missing split part
     _kdump_ctx* ctx_ = nullptr;
+    // ELF dumps with virtual PT_LOADs: kernel-virtual reads go to the physical address the page
+    // tables give (see page_table_translation.h for the libkdumpfile bug this avoids).
+    std::optional<PageTableTranslation> pageTables_;
     // libkdumpfile contexts are not thread-safe; reads are serialised here.
     mutable std::mutex readLock_;
     mutable PageCache pageCache_; // guarded by readLock_

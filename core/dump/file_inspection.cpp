@@ -40,6 +40,9 @@ Result<DumpFileFacts> inspectElf(const RawFile& file, const std::string& path, u
             need = std::max<uint64_t>(need, ph.p_offset + ph.p_filesz);
     DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, false, 0, 0, std::nullopt};
     if (need > fileSize) facts.truncation = truncatedMessage(path, need, fileSize);
+    facts.virtualSegments = std::any_of(phdrs.begin(), phdrs.end(), [](const Elf64_Phdr& ph) {
+        return ph.p_type == PT_LOAD && ph.p_vaddr != 0;
+    });
     return facts;
 }
 

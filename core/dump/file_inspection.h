@@ -23,6 +23,9 @@ struct DumpFileFacts {
     // Set when the headers are whole but the data they describe runs past the end of the file:
     // the dump is still usable, reads of the lost pages fail.
     std::optional<std::string> truncation;
+    // ELF: PT_LOADs carry kernel virtual addresses (QEMU's dump-guest-memory -p, /proc/vmcore);
+    // see page_table_translation.h for why that matters.
+    bool virtualSegments = false;
 };
 
 // Errc::Io (cannot open/read), Errc::NotADump (unknown, or makedumpfile's flattened format with

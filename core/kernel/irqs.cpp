@@ -1,5 +1,6 @@
 #include "kernel/irqs.h"
 
+#include "kernel/maple_tree.h"
 #include "util/hex.h"
 
 namespace panicscope::kernel {
@@ -10,21 +11,24 @@ constexpr size_t kMaxActions = 64;    // sharers of one line
 constexpr int kMaxDepth = 11;         // 64-bit indices in 6-bit levels
 constexpr uint64_t kXaNodeTag = 2;    // xa_mk_node(): node pointers carry 2 in their low bits
 
+// The xarray members are only resolved (and only used) on kernels with irq_desc_tree.
 struct IrqLayout {
     uint64_t xaHead, nodeShift, nodeSlots, slotsSize, kstat, action, actionName, actionHandler,
         actionNext;
 };
 
-Result<IrqLayout> resolveLayout(const KernelView& view) {
+Result<IrqLayout> resolveLayout(const KernelView& view, bool xarray) {
     IrqLayout l{};
     auto get = [&](std::string_view s, std::string_view m, uint64_t& off,
                    uint64_t* size = nullptr) { return view.memberOffset(s, m, off, size); };
     for (auto r :
-         {get("xarray", "xa_head", l.xaHead), get("xa_node", "shift", l.nodeShift),
-          get("xa_node", "slots", l.nodeSlots, &l.slotsSize),
-          get("irq_desc", "kstat_irqs", l.kstat), get("irq_desc", "action", l.action),
+         {get("irq_desc", "kstat_irqs", l.kstat), get("irq_desc", "action", l.action),
           get("irqaction", "name", l.actionName), get("irqaction", "handler", l.actionHandler),
           get("irqaction", "next", l.actionNext)})
+        if (!r) return tl::unexpected(r.error());
+    if (!xarray) return l;
+    for (auto r : {get("xarray", "xa_head", l.xaHead), get("xa_node", "shift", l.nodeShift),
+                   get("xa_node", "slots", l.nodeSlots, &l.slotsSize)})
         if (!r) return tl::unexpected(r.error());
     return l;
 }
@@ -57,7 +61,6 @@ class IrqReader {
         }
     }
 
-  private:
     void desc(uint64_t number, uint64_t address) {
         auto action = mem_.readU64(address + l_.action);
         if (!action) return warn("irq " + std::to_string(number) + ": " + action.error().message);
@@ -86,6 +89,7 @@ class IrqReader {
 
     void warn(std::string text) { out_.warnings.push_back(std::move(text)); }
 
+  private:
     const KernelView& view_;
     const dump::Memory& mem_;
     const PerCpu& perCpu_;
@@ -93,18 +97,35 @@ class IrqReader {
     IrqTable& out_;
 };
 
+// 6.5+: sparse_irqs, a maple tree from IRQ number to irq_desc, one index per entry.
+Result<IrqTable> readMapleIrqs(const KernelView& view, const PerCpu& perCpu, uint64_t tree) {
+    auto maple = resolveMapleTreeLayout(view.layouts());
+    if (!maple) return tl::unexpected(withContext(maple.error(), "reading sparse_irqs"));
+    auto layout = resolveLayout(view, false);
+    if (!layout) return tl::unexpected(layout.error());
+    const MapleWalk walk = walkMapleTree(view.memory(), *maple, tree, kMaxIrqs);
+    IrqTable out;
+    IrqReader reader(view, perCpu, *layout, out);
+    for (const std::string& problem : walk.problems)
+        reader.warn("sparse_irqs: " + problem);
+    for (const MapleEntry& e : walk.entries) {
+        if (e.first != e.last)
+            reader.warn("sparse_irqs: one descriptor for IRQs " + std::to_string(e.first) + "-" +
+                        std::to_string(e.last) + "; shown once, as " + std::to_string(e.first));
+        reader.desc(e.first, e.value);
+    }
+    return out;
+}
+
 } // namespace
 
 Result<IrqTable> readIrqs(const KernelView& view, const PerCpu& perCpu) {
     auto tree = view.address("irq_desc_tree");
     if (!tree) {
-        if (view.address("sparse_irqs"))
-            return fail(Errc::Unsupported, "irq: this kernel keeps its interrupt descriptors in a "
-                                           "maple tree (sparse_irqs, 6.5+), which panicscope "
-                                           "does not read yet");
+        if (auto sparse = view.address("sparse_irqs")) return readMapleIrqs(view, perCpu, *sparse);
         return tl::unexpected(tree.error());
     }
-    auto layout = resolveLayout(view);
+    auto layout = resolveLayout(view, true);
     if (!layout) return tl::unexpected(layout.error());
     auto head = view.memory().readU64(*tree + layout->xaHead);
     if (!head) return tl::unexpected(withContext(head.error(), "reading irq_desc_tree"));

@@ -1,6 +1,6 @@
 // The interrupt descriptors: each IRQ's per-CPU counts and its actions, as /proc/interrupts
-// shows them. Read from irq_desc_tree (the radix tree of kernels before 6.5); the maple tree
-// (sparse_irqs) of 6.5+ is not read yet: Errc::Unsupported says so.
+// shows them. Read from irq_desc_tree (the radix tree of kernels before 6.5) or sparse_irqs (the
+// maple tree of 6.5+).
 #pragma once
 
 #include "kernel/kernel_view.h"

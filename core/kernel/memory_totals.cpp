@@ -2,6 +2,7 @@
 
 #include "kernel/kernel_view.h"
 #include "kernel/list_walk.h"
+#include "kernel/per_cpu.h"
 #include "kernel/system_state.h"
 
 namespace panicscope::kernel {
@@ -101,6 +102,32 @@ std::optional<uint64_t> MemoryTotals::cached() const {
     return *filePages > other ? *filePages - other : 0;
 }
 
+// vm_memory_committed(): percpu_counter_sum_positive(&vm_committed_as), the global count plus
+// every CPU's unfolded delta, as /proc/meminfo prints Committed_AS (since 5.8; the count alone
+// was off by the deltas: 0 where the guest showed 24240 kB).
+Result<uint64_t> readCommitted(const KernelView& view) {
+    auto counter = view.address("vm_committed_as");
+    if (!counter) return tl::unexpected(counter.error());
+    uint64_t count = 0, counters = 0;
+    for (auto r : {view.memberOffset("percpu_counter", "count", count),
+                   view.memberOffset("percpu_counter", "counters", counters)})
+        if (!r) return tl::unexpected(r.error());
+    auto total = view.readUnsigned(*counter + count, 8);
+    auto deltas = view.memory().readU64(*counter + counters);
+    if (!total) return total;
+    if (!deltas) return deltas;
+    auto perCpu = PerCpu::read(view);
+    if (!perCpu) return tl::unexpected(perCpu.error());
+    int64_t sum = static_cast<int64_t>(*total);
+    for (unsigned cpu : perCpu->cpus()) {
+        auto at = perCpu->pointer(*deltas, cpu);
+        auto delta = at ? view.memory().readValue<int32_t>(*at) : Result<int32_t>(0);
+        if (!delta) return tl::unexpected(delta.error());
+        sum += *delta;
+    }
+    return sum < 0 ? 0 : static_cast<uint64_t>(sum);
+}
+
 Result<MemoryTotals> readMemoryTotals(const KernelView& view, uint64_t pageSize) {
     MemoryTotals m;
     m.pageSize = pageSize;
@@ -136,12 +163,7 @@ Result<MemoryTotals> readMemoryTotals(const KernelView& view, uint64_t pageSize)
     } else {
         m.swapTotal = m.swapFree = 0;
     }
-    // percpu_counter_read_positive(&vm_committed_as), as /proc/meminfo prints Committed_AS.
-    auto committed = view.address("vm_committed_as");
-    auto count = view.member("percpu_counter", "count");
-    if (committed && count)
-        optional("vm_committed_as", view.readUnsigned(*committed + count->offset, 8).map(clamped),
-                 m.committed);
+    optional("vm_committed_as", readCommitted(view), m.committed);
     if (m.swapFree) m.swapFree = clamped(*m.swapFree);
     // Without CONFIG_HUGETLBFS there are no hstates and no huge pages.
     if (view.symbols().byName("hstates"))

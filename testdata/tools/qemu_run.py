@@ -199,13 +199,18 @@ def run(a):
                 log(f"no end-of-panic line; console quiet for {QUIET_SECONDS} s, dumping anyway")
             qmp.cmd("stop", 30)
             log(f"panic after {time.monotonic() - t_trigger:.1f} s; vCPUs stopped, dumping")
-            for fmt, name in (("elf", "vmcore.elf"), ("kdump-zlib", "vmcore.qemu-kdump-zlib.flat")):
+            dumps = [("elf", False, "vmcore.elf"), ("kdump-zlib", False, "vmcore.qemu-kdump-zlib.flat")]
+            if a.paging_dump:
+                # -p: QEMU walks the guest's page tables; each PT_LOAD is one
+                # virtual mapping (p_vaddr) with its physical address (p_paddr).
+                dumps.append(("elf", True, "vmcore.elf-paging"))
+            for fmt, paging, name in dumps:
                 t = time.monotonic()
                 path = os.path.abspath(os.path.join(a.outdir, name))
-                qmp.cmd("dump-guest-memory", a.timeout * 2, paging=False,
+                qmp.cmd("dump-guest-memory", a.timeout * 2, paging=paging,
                         protocol=f"file:{path}", format=fmt)
-                log(f"dump-guest-memory {fmt}: {os.path.getsize(path)} bytes"
-                    f" in {time.monotonic() - t:.1f} s")
+                log(f"dump-guest-memory {fmt}{' paging' if paging else ''}:"
+                    f" {os.path.getsize(path)} bytes in {time.monotonic() - t:.1f} s")
             qmp.cmd("quit", 30)
             try:
                 qemu.wait(30)
@@ -243,6 +248,8 @@ def main():
                    help="process, irq, nmi, scale, or mod-MODE (the guest loads panicscope_crash.ko)")
     p.add_argument("--method", required=True, choices=("qemu", "kdump"))
     p.add_argument("--outdir", required=True, help="gets console.log (and the QEMU dumps)")
+    p.add_argument("--paging-dump", action="store_true",
+                   help="qemu method: also dump-guest-memory -p (paging) as vmcore.elf-paging")
     p.add_argument("--disk", help="raw file attached as virtio disk (kdump target)")
     p.add_argument("--timeout", type=float, default=180, help="seconds per phase")
     p.add_argument("--mem", type=int, default=512)

@@ -2,6 +2,8 @@
 // opened on the dump and its vmlinux and returns what it printed.
 #pragma once
 
+#include "run_command.h"
+
 #include <cstdio>
 #include <stdexcept>
 #include <string>
@@ -24,19 +26,12 @@ inline std::string runDrgn(const std::string& dump, const std::string& vmlinux,
     fputs(script.c_str(), f);
     fclose(f);
     // Debian's python3, where python3-drgn installs, whatever python3 is first on PATH.
-    const std::string command =
-        "/usr/bin/python3 " + std::string(path) + " '" + dump + "' '" + vmlinux + "' 2>&1";
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) throw std::runtime_error("cannot run " + command);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-        out.append(buf, n);
-    const int status = pclose(p);
+    const std::string command = "/usr/bin/python3 " + std::string(path) + " " + shellQuoted(dump) +
+                                " " + shellQuoted(vmlinux) + " 2>&1";
+    const CommandResult r = runCommand(command);
     std::remove(path);
-    if (status != 0) throw std::runtime_error("drgn failed (" + command + "): " + out);
-    return out;
+    if (r.status != 0) throw std::runtime_error("drgn failed (" + command + "): " + r.output);
+    return r.output;
 }
 
 } // namespace panicscope::testing

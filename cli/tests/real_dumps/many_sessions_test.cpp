@@ -4,6 +4,7 @@
 // inside the uninstrumented library), valgrind sees it on every single open and close: so the
 // test runs the panicscope binary under valgrind, in the build without sanitizers.
 #include "dump_manifest.h"
+#include "run_command.h"
 
 #include <gtest/gtest.h>
 
@@ -19,15 +20,9 @@ TEST(Valgrind, FindsNoInvalidAccessOpeningAndClosingAKdumpCompressedDump) {
     const std::string command = std::string("valgrind -q --error-exitcode=99 ") +
                                 PANICSCOPE_BINARY + " bt -a '" + row.dump + "' --vmlinux '" +
                                 row.vmlinux + "' 2>&1 >/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    ASSERT_NE(pipe, nullptr);
-    std::string report;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        report.append(buffer, n);
-    const int status = ::pclose(pipe);
-    EXPECT_EQ(status, 0) << command << "\n" << report;
-    EXPECT_EQ(report, "");
+    const CommandResult r = runCommand(command);
+    EXPECT_EQ(r.status, 0) << command << "\n" << r.output;
+    EXPECT_EQ(r.output, "");
 }
 #endif
 

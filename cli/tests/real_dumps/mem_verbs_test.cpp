@@ -9,6 +9,7 @@
 #include "open_session.h"
 #include "report/stack_groups.h"
 #include "run_cli.h"
+#include "run_command.h"
 #include "util/hex.h"
 
 #include <gtest/gtest.h>
@@ -40,15 +41,9 @@ std::vector<uint8_t> unhex(const std::string& text) {
 }
 
 std::string commandOutput(const std::string& command) {
-    FILE* p = popen(command.c_str(), "r");
-    if (!p) throw std::runtime_error("cannot run " + command);
-    std::string out;
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-        out.append(buf, n);
-    if (pclose(p) != 0) throw std::runtime_error(command + " failed");
-    return out;
+    const CommandResult r = runCommand(command);
+    if (r.status != 0) throw std::runtime_error(command + " failed");
+    return r.output;
 }
 
 class MemVerbs : public ::testing::TestWithParam<const char*> {

@@ -7,6 +7,7 @@
 #include "model/session.h"
 #include "report/state_report.h"
 #include "run_cli.h"
+#include "run_command.h"
 #include "util/hex.h"
 
 #include <gtest/gtest.h>
@@ -69,19 +70,13 @@ json readWithDrgn(const DumpRow& row) {
     const auto script = std::filesystem::temp_directory_path() /
                         ("panicscope-drgn-" + std::to_string(::getpid()) + ".py");
     std::ofstream(script) << kDrgnScript;
-    const std::string command =
-        "/usr/bin/python3 " + script.string() + " '" + row.dump + "' '" + row.vmlinux + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run drgn");
-    std::string text;
-    char buffer[4096];
-    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-        text.append(buffer, n);
-    const int status = ::pclose(pipe);
+    const std::string command = "/usr/bin/python3 " + shellQuoted(script.string()) + " " +
+                                shellQuoted(row.dump) + " " + shellQuoted(row.vmlinux) + " 2>&1";
+    const CommandResult r = runCommand(command);
     std::filesystem::remove(script);
-    if (status != 0)
-        throw std::runtime_error("drgn (python3-drgn) failed on " + row.dump + ": " + text);
-    return json::parse(text);
+    if (r.status != 0)
+        throw std::runtime_error("drgn (python3-drgn) failed on " + row.dump + ": " + r.output);
+    return json::parse(r.output);
 }
 
 struct StateCase {

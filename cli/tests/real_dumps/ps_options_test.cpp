@@ -1,6 +1,7 @@
 // ps -l, -p, -c and -t on real dumps against drgn reading the same task_structs
-// (drgn_task_facts.py): last_arrival, utime, stime, start_time, the real_parent chain and the
+// (drgn_oracle.py's tasks): last_arrival, utime, stime, start_time, the real_parent chain and the
 // children list.
+#include "drgn_facts.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
 
@@ -8,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -21,39 +21,19 @@ struct DrgnTask {
     std::vector<int> parents, children;
 };
 
-std::vector<int> numbers(const std::string& list) {
-    std::vector<int> out;
-    if (list == "-") return out;
-    std::istringstream in(list);
-    for (std::string n; std::getline(in, n, ',');)
-        out.push_back(std::stoi(n));
-    return out;
-}
-
-// drgn's facts by task address.
+// drgn's facts by task address, of the tasks on drgn's for_each_task (not the other CPUs' idle
+// tasks).
 std::map<std::string, DrgnTask> drgnTasks(const DumpRow& row) {
-    const std::string command = std::string("/usr/bin/python3 ") + PANICSCOPE_SOURCE_DIR +
-                                "/cli/tests/real_dumps/drgn_task_facts.py '" + row.dump + "' '" +
-                                row.vmlinux + "' 2>&1";
-    FILE* pipe = ::popen(command.c_str(), "r");
     std::map<std::string, DrgnTask> out;
-    if (!pipe) return out;
-    std::string text;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        text.append(buffer, n);
-    ::pclose(pipe);
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream in(line);
-        std::string address, parents, children;
-        DrgnTask t;
-        if (!(in >> address >> t.pid >> t.lastArrival >> t.utime >> t.stime >> t.startTime >>
-              parents >> children))
-            ADD_FAILURE() << "drgn: " << line;
-        t.parents = numbers(parents);
-        t.children = numbers(children);
-        out[address] = t;
+    for (const auto& [address, t] : drgnFacts(row)["tasks"].items()) {
+        if (!t["listed"].get<bool>()) continue;
+        out[address] = {t["pid"].get<int>(),
+                        t["last_arrival"].get<uint64_t>(),
+                        t["utime"].get<uint64_t>(),
+                        t["stime"].get<uint64_t>(),
+                        t["start_time"].get<uint64_t>(),
+                        t["parents"].get<std::vector<int>>(),
+                        t["children"].get<std::vector<int>>()};
     }
     return out;
 }

@@ -1,15 +1,14 @@
 // runq on real dumps: each CPU's current task is bt -a's (ps's on-CPU task), its queued tasks
 // are runnable tasks of that CPU, and the queues are drgn's reading of the same rq
-// (drgn_run_queues.py), in the same order.
+// (drgn_oracle.py's run_queues), in the same order.
+#include "drgn_facts.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <map>
-#include <sstream>
 
 namespace panicscope::testing {
 namespace {
@@ -18,26 +17,18 @@ struct DrgnQueue {
     std::string current, rt, cfs; // addresses, comma-separated, "-" when empty
 };
 
+std::string joined(const nlohmann::json& addresses) {
+    std::string out;
+    for (const auto& a : addresses)
+        out += (out.empty() ? "" : ",") + a.get<std::string>();
+    return out.empty() ? "-" : out;
+}
+
 std::map<unsigned, DrgnQueue> drgnQueues(const DumpRow& row) {
-    const std::string command = std::string("/usr/bin/python3 ") + PANICSCOPE_SOURCE_DIR +
-                                "/cli/tests/real_dumps/drgn_run_queues.py '" + row.dump + "' '" +
-                                row.vmlinux + "' 2>&1";
     std::map<unsigned, DrgnQueue> out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return out;
-    std::string text;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        text.append(buffer, n);
-    ::pclose(pipe);
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        std::istringstream in(line);
-        unsigned cpu = 0;
-        DrgnQueue q;
-        if (!(in >> cpu >> q.current >> q.rt >> q.cfs)) ADD_FAILURE() << "drgn: " << line;
-        out[cpu] = q;
-    }
+    for (const auto& q : drgnFacts(row)["run_queues"])
+        out[q["cpu"].get<unsigned>()] = {q["current"].get<std::string>(), joined(q["rt"]),
+                                         joined(q["cfs"])};
     return out;
 }
 

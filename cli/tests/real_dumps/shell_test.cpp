@@ -3,6 +3,7 @@
 // byte for byte what the one-shot command prints.
 #include "dump_manifest.h"
 #include "run_cli.h"
+#include "run_command.h"
 #include "shell.h"
 
 #include <gtest/gtest.h>
@@ -27,26 +28,13 @@ namespace fs = std::filesystem;
 
 constexpr std::string_view kPrompt = "panicscope> ";
 
-std::string quoted(const std::string& s) {
-    std::string out = "'";
-    for (char c : s)
-        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 // The one-shot command's stdout: `panicscope ARGS DUMP --vmlinux VMLINUX`.
 std::string oneShot(const std::string& args, const DumpRow& row) {
     const std::string command = std::string(PANICSCOPE_BINARY) + " " + args + " " +
-                                quoted(row.dump) + " --vmlinux " + quoted(row.vmlinux) +
+                                shellQuoted(row.dump) + " --vmlinux " + shellQuoted(row.vmlinux) +
                                 " 2>/dev/null";
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return "popen failed";
-    std::string out;
-    char buffer[4096];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        out.append(buffer, n);
-    ::pclose(pipe);
-    return out;
+    const CommandResult r = runCommand(command);
+    return r.status == -1 ? "could not run " + command : r.output;
 }
 
 std::string readFile(const fs::path& path) {
@@ -71,7 +59,7 @@ class PtyShell {
             ::setenv("INPUTRC", (dir / "inputrc").c_str(), 1);
             ::setenv("XDG_STATE_HOME", (dir / "state").c_str(), 1);
             // Every default output goes through the pager: this one copies it to a file too.
-            ::setenv("PAGER", ("tee -a " + quoted(dir / "paged")).c_str(), 1);
+            ::setenv("PAGER", ("tee -a " + shellQuoted(dir / "paged")).c_str(), 1);
             ::execl(PANICSCOPE_BINARY, "panicscope", row.dump.c_str(), "--vmlinux",
                     row.vmlinux.c_str(), nullptr);
             ::_exit(127);
@@ -167,9 +155,9 @@ TEST(Shell, EachVerbPrintsWhatTheOneShotCommandPrints) {
     EXPECT_EQ(shell.type("ps\n"), ps);
     EXPECT_EQ(shell.type("tb\n"), "panicscope: unknown command 'tb'; did you mean 'bt'?\n");
     const fs::path saved = dir / "bt.txt";
-    EXPECT_EQ(shell.type("bt > " + quoted(saved) + "\n"), "");
+    EXPECT_EQ(shell.type("bt > " + shellQuoted(saved) + "\n"), "");
     EXPECT_EQ(readFile(saved), bt);
-    EXPECT_EQ(shell.type("bt 1 >> " + quoted(saved) + "\n"), "");
+    EXPECT_EQ(shell.type("bt 1 >> " + shellQuoted(saved) + "\n"), "");
     EXPECT_EQ(readFile(saved), bt + bt1);
     // A pipe to a shell command: ps's lines, counted.
     const auto lines = std::count(ps.begin(), ps.end(), '\n');
@@ -189,7 +177,7 @@ TEST(Shell, EachVerbPrintsWhatTheOneShotCommandPrints) {
     EXPECT_EQ(readFile(dir / "paged"), info + bt + ps + bt + sym + sym);
     // The history is kept for the next run.
     EXPECT_EQ(readFile(dir / "state/panicscope/history"),
-              "info\nbt\nps\ntb\nbt > " + quoted(saved) + "\nbt 1 >> " + quoted(saved) +
+              "info\nbt\nps\ntb\nbt > " + shellQuoted(saved) + "\nbt 1 >> " + shellQuoted(saved) +
                   "\nps | wc -l\nbt \nsym schedule_timeout\n");
     fs::remove_all(dir);
 }

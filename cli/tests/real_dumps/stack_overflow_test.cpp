@@ -1,6 +1,8 @@
 // A task that overflowed its stack (mod-overflow, captured by QEMU so that the console has the
 // kernel's oops trace): bt goes from the double fault's pt_regs, whose sp lies in the guard page
-// below the task stack, on into the task stack, as the kernel's own trace does.
+// below the task stack, on into the task stack, as the kernel's own trace does -- through the
+// test module's frames, also on QEMU's paging ELF (dump-guest-memory -p: PT_LOADs by virtual
+// address), where module memory once read as zeros.
 #include "bt_frames.h"
 #include "console_oracle.h"
 #include "dump_manifest.h"
@@ -28,10 +30,10 @@ std::optional<std::string> oopsRsp(const ConsoleOracle& console) {
     return std::nullopt;
 }
 
-class StackOverflow : public ::testing::TestWithParam<const char*> {};
+class StackOverflow : public ::testing::TestWithParam<DumpCase> {};
 
 TEST_P(StackOverflow, TheTraceCrossesTheGuardPageIntoTheTaskStackAsTheKernelsOops) {
-    const DumpRow& row = manifestRow(GetParam(), "mod-overflow", "qemu", "elf");
+    const DumpRow& row = manifestRow(GetParam());
     const ConsoleOracle console = readConsole(row.console);
     ASSERT_TRUE(console.oopsHead && console.oopsHead->starts_with("BUG: TASK stack guard page"))
         << row.console;
@@ -72,11 +74,13 @@ TEST_P(StackOverflow, TheTraceCrossesTheGuardPageIntoTheTaskStackAsTheKernelsOop
         << text.out;
 }
 
-INSTANTIATE_TEST_SUITE_P(DebianKernels, StackOverflow,
-                         ::testing::Values(kMainKernel, "6.12.117+deb12-cloud-amd64"),
-                         [](const auto& info) {
-                             return caseName({info.param, "mod-overflow", "qemu", "elf"});
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    DebianKernels, StackOverflow,
+    ::testing::Values(DumpCase{kMainKernel, "mod-overflow", "qemu", "elf"},
+                      DumpCase{kMainKernel, "mod-overflow", "qemu", "elf-paging"},
+                      DumpCase{"6.12.117+deb12-cloud-amd64", "mod-overflow", "qemu", "elf"},
+                      DumpCase{"6.12.117+deb12-cloud-amd64", "mod-overflow", "qemu", "elf-paging"}),
+    [](const auto& info) { return caseName(info.param); });
 
 } // namespace
 } // namespace panicscope::testing

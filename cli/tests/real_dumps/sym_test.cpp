@@ -7,6 +7,7 @@
 #include "open_session.h"
 #include "report/json_report.h"
 #include "run_cli.h"
+#include "run_command.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -25,14 +26,9 @@ namespace {
 using nlohmann::json;
 
 std::string commandOutput(const std::string& command) {
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run " + command);
-    std::string out;
-    char buffer[65536];
-    while (size_t n = std::fread(buffer, 1, sizeof buffer, pipe))
-        out.append(buffer, n);
-    if (::pclose(pipe) != 0) throw std::runtime_error(command + " failed");
-    return out;
+    const CommandResult r = runCommand(command);
+    if (r.status != 0) throw std::runtime_error(command + " failed");
+    return r.output;
 }
 
 std::string hexText(uint64_t value) {

@@ -1,8 +1,9 @@
 // The type verbs (struct, p, whatis, list) on a real dump of each kernel -- BTF with DWARF
 // behind it on the Debian kernels, DWARF alone on the frame-pointer one -- against drgn reading
-// the same dump (drgn_types_oracle.py, one drgn process per dump) and the crashed kernel's
+// the same dump (drgn_oracle.py, one drgn process per dump) and the crashed kernel's
 // console: values, member offsets, declarations and list walks.
 #include "console_oracle.h"
+#include "drgn_facts.h"
 #include "dump_manifest.h"
 #include "model/session.h"
 #include "report/type_report.h"
@@ -12,7 +13,6 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -31,22 +31,6 @@ struct TypesFixture {
     json drgn;
 };
 
-json runDrgn(const DumpRow& row, const std::vector<model::TaskRow>& tasks) {
-    std::string command = "/usr/bin/python3 " PANICSCOPE_SOURCE_DIR
-                          "/cli/tests/real_dumps/drgn_types_oracle.py '" +
-                          row.dump + "' '" + row.vmlinux + "'";
-    for (const auto& t : tasks)
-        command += " " + hex(t.address);
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe) throw std::runtime_error("cannot run " + command);
-    std::string text;
-    char buffer[65536];
-    for (size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-        text.append(buffer, n);
-    if (pclose(pipe) != 0) throw std::runtime_error("drgn failed: " + command);
-    return json::parse(text);
-}
-
 const TypesFixture& fixture(const std::string& kernel) {
     static std::mutex lock;
     static std::map<std::string, TypesFixture> opened;
@@ -63,7 +47,7 @@ const TypesFixture& fixture(const std::string& kernel) {
     auto tasks = f.session->tasks();
     if (!tasks) throw std::runtime_error(tasks.error().message);
     f.tasks = tasks->tasks;
-    f.drgn = runDrgn(*f.row, f.tasks);
+    f.drgn = drgnFacts(*f.row);
     return opened.emplace(kernel, std::move(f)).first->second;
 }
 
