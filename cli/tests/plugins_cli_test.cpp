@@ -63,7 +63,7 @@ TEST(PluginsCli, PluginVerbHasHelpOptionsAndSpelling) {
     EXPECT_TRUE(
         help.out.starts_with("usage: panicscope greet [options] [-n NAME] DUMP\n\nsays hello\n"))
         << help.out;
-    EXPECT_NE(help.out.find("  -n, --name NAME      whom to greet"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("  -n, --name NAME     whom to greet"), std::string::npos) << help.out;
     auto all = run({"--help", "--plugin-dir", kDir});
     EXPECT_NE(all.out.find("  greet [-n NAME] DUMP  says hello"), std::string::npos) << all.out;
     auto typo = run({"gret", "x", "--plugin-dir", kDir});
