@@ -35,7 +35,7 @@ TEST(PluginsCli, ListsLoadedAndRefusedPlugins) {
     EXPECT_EQ(doc["plugins"][0]["path"], nullptr);
     EXPECT_EQ(doc["plugins"][1]["name"], "good");
     EXPECT_EQ(doc["plugins"][1]["path"], kDir + "/good.so");
-    EXPECT_EQ(doc["plugins"][1]["verbs"], nlohmann::json::array({"greet"}));
+    EXPECT_EQ(doc["plugins"][1]["verbs"], nlohmann::json::array({"greet", "probe"}));
     ASSERT_EQ(doc["refused"].size(), 8u);
     // Each refusal is one line on stderr naming the file and the reason, in load order.
     const auto errLines = lines(r.err);

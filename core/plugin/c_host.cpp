@@ -17,6 +17,7 @@ const char* orNull(const std::optional<std::string>& s) {
 
 // Runs a host function's body for a plugin: C callers get -1 and a message, never an exception.
 template <class Body> int guarded(const ps_session* s, Body body) {
+    // Const to the plugin, not to the host: it keeps the last error and the strings handed out.
     auto* session = const_cast<ps_session*>(s);
     try {
         return body(*session);

@@ -56,7 +56,7 @@ TEST(PluginLoader, GoodPluginRegistersItsVerbRuleAndFormats) {
     EXPECT_EQ(good.version, "0.1");
     EXPECT_EQ(good.path, file("good"));
     EXPECT_EQ(good.abiVersion, pluginAbiVersion());
-    EXPECT_EQ(good.verbs, std::vector<std::string>{"greet"});
+    EXPECT_EQ(good.verbs, (std::vector<std::string>{"greet", "probe"}));
     EXPECT_EQ(good.triageRules, std::vector<std::string>{"good-bar"});
     EXPECT_EQ(good.formats, (std::vector<std::string>{"oneline", "minijson", "unbalanced"}));
     const PluginVerb* greet = r.findVerb("greet");
