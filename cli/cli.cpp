@@ -1,9 +1,12 @@
 #include "cli.h"
 
+#include "plugin/plugin_loader.h"
+#include "plugin/registry.h"
 #include "verbs.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <vector>
@@ -51,12 +54,12 @@ void printOption(std::ostream& out, const OptionSpec& spec) {
     out << '\n';
 }
 
-void printHelp(std::ostream& out) {
+void printHelp(std::ostream& out, std::span<const Verb> verbs) {
     out << "usage: panicscope VERB [options] [ARGS] DUMP\n"
            "       panicscope help VERB      (or panicscope VERB --help) for one verb's options\n\n"
            "Offline analysis of a Linux kernel crash dump with the vmlinux it was built from.\n\n"
            "verbs:\n";
-    for (const auto& v : allVerbs()) {
+    for (const auto& v : verbs) {
         std::string head = std::string(v.name) + " " + v.usage;
         head.resize(std::max<size_t>(head.size() + 2, 22), ' ');
         out << "  " << head << v.summary << '\n';
@@ -107,9 +110,7 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
 } // namespace
 
 const Verb* findVerb(std::string_view name) {
-    for (const auto& v : allVerbs())
-        if (name == v.name) return &v;
-    return nullptr;
+    return findVerb(allVerbs(), name);
 }
 
 void printVerbHelp(std::ostream& out, const Verb& verb) {
@@ -128,11 +129,30 @@ void printVerbHelp(std::ostream& out, const Verb& verb) {
 
 std::span<const Verb> allVerbs() {
     static const std::vector<Verb> verbs = {
-        infoVerb(),   psVerb(),     btVerb(),        logVerb(),    symVerb(),   rdVerb(),
-        disVerb(),    searchVerb(), modVerb(),       structVerb(), unionVerb(), pVerb(),
-        whatisVerb(), listVerb(),   sysVerb(),       kmemVerb(),   runqVerb(),  irqVerb(),
-        triageVerb(), shellVerb(),  entryTableVerb()};
+        infoVerb(), psVerb(), btVerb(), logVerb(), symVerb(), rdVerb(), disVerb(), searchVerb(),
+        modVerb(), structVerb(), unionVerb(), pVerb(), whatisVerb(), listVerb(), sysVerb(),
+        kmemVerb(), runqVerb(), irqVerb(), triageVerb(), shellVerb(), entryTableVerb(),
+        // plugins
+        pluginsVerb()};
     return verbs;
+}
+
+std::vector<Verb> verbTable(const plugin::Registry& registry) {
+    std::vector<Verb> table(allVerbs().begin(), allVerbs().end());
+    for (const auto& v : registry.verbs()) {
+        std::vector<OptionSpec> specs;
+        for (const auto& o : v.options)
+            specs.push_back(
+                {o.names.c_str(), o.value ? o.value->c_str() : nullptr, o.help.c_str()});
+        auto run = [&v](const model::Session& session, const Options& options, std::ostream& out,
+                        std::ostream& err) {
+            return v.run(session, plugin::VerbCall{options.args, options.given, options.json}, out,
+                         err);
+        };
+        table.push_back({v.name.c_str(), v.usage.c_str(), v.summary.c_str(), std::move(specs),
+                         v.minArgs, v.maxArgs, run});
+    }
+    return table;
 }
 
 int reportError(std::ostream& err, const Error& error) {
@@ -142,26 +162,59 @@ int reportError(std::ostream& err, const Error& error) {
 
 namespace {
 
+// --plugin-dir DIR anywhere in the arguments: plugins load before the verb table is complete.
+std::vector<std::string> pluginDirsIn(const std::vector<std::string>& args) {
+    std::vector<std::string> dirs;
+    for (size_t i = 0; i < args.size() && args[i] != "--"; ++i) {
+        if (args[i] == "--plugin-dir" && i + 1 < args.size())
+            dirs.push_back(args[++i]);
+        else if (args[i].starts_with("--plugin-dir="))
+            dirs.push_back(args[i].substr(13));
+    }
+    return dirs;
+}
+
+// The built-in plugin, then the plugins of the directories; a refused one is one line on `err`.
+void loadPlugins(plugin::Registry& registry, const std::vector<std::string>& args,
+                 std::ostream& err) {
+    plugin::registerBuiltins(registry);
+    std::vector<std::string> ownVerbs;
+    for (const auto& v : allVerbs())
+        ownVerbs.push_back(v.name);
+    ownVerbs.push_back("help");
+    registry.reserveVerbNames(ownVerbs);
+    plugin::loadPluginDirectories(registry,
+                                  plugin::pluginDirectories(pluginDirsIn(args),
+                                                            std::getenv("PANICSCOPE_PLUGIN_PATH"),
+                                                            plugin::defaultPluginDirectory()));
+    for (const auto& r : registry.refused())
+        err << "panicscope: plugin " << r.path << " refused: " << r.reason << '\n';
+}
+
 int runChecked(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
                bool showProgress, bool processExitsAfter) {
-    auto options = parseOptions(args, allVerbs());
+    plugin::Registry registry;
+    loadPlugins(registry, args, err);
+    const std::vector<Verb> verbs = verbTable(registry);
+    auto options = parseOptions(args, verbs);
     if (!options) {
         // Point at the verb's own help when the verb is known.
         auto named = std::find_if(args.begin(), args.end(),
                                   [](const std::string& a) { return !a.starts_with('-'); });
-        const bool known = named != args.end() && findVerb(*named);
+        const bool known = named != args.end() && findVerb(verbs, *named);
         return usageError(err, options.error().message, known ? *named : "");
     }
+    options->registry = &registry;
     if (options->version) {
         out << "panicscope " << PANICSCOPE_VERSION << '\n';
         return 0;
     }
-    const Verb* verb = findVerb(options->verb);
+    const Verb* verb = findVerb(verbs, options->verb);
     if (options->help) {
         if (verb)
             printVerbHelp(out, *verb);
         else
-            printHelp(out);
+            printHelp(out, verbs);
         return 0;
     }
     if (verb->runStandalone)

@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "plugin/registry.h"
+
 #include "spelling.h"
 #include "verbs.h"
 
@@ -23,6 +25,9 @@ constexpr std::array kCommonOptions = {
                "another build is ignored with a warning (repeatable)"},
     OptionSpec{"--split", "FILE", "another part of a makedumpfile --split dump set (repeatable)"},
     OptionSpec{"--json", nullptr, "print one JSON document on stdout (docs/json-schema.md)"},
+    OptionSpec{"--plugin-dir", "DIR",
+               "load the plugins (*.so) in DIR, before those of $PANICSCOPE_PLUGIN_PATH and the "
+               "install's plugin directory (repeatable)"},
     OptionSpec{"-h|--help", nullptr, "this help"},
 };
 
@@ -55,14 +60,10 @@ void storeCommon(Options& o, const std::string& name, const std::string& value) 
         o.dumpPaths.push_back(value);
     else if (name == "--json")
         o.json = true;
+    else if (name == "--plugin-dir")
+        o.pluginDirs.push_back(value);
     else if (name == "-h")
         o.help = true;
-}
-
-const Verb* findVerb(std::span<const Verb> verbs, std::string_view name) {
-    for (const auto& v : verbs)
-        if (name == v.name) return &v;
-    return nullptr;
 }
 
 Error unknownVerb(std::span<const Verb> verbs, const std::string& word) {
@@ -137,6 +138,16 @@ std::optional<std::string> Options::value(std::string_view name) const {
 std::vector<std::string> Options::values(std::string_view name) const {
     auto it = given.find(std::string(name));
     return it == given.end() ? std::vector<std::string>{} : it->second;
+}
+
+const Verb* findVerb(std::span<const Verb> verbs, std::string_view name) {
+    for (const auto& v : verbs)
+        if (name == v.name) return &v;
+    return nullptr;
+}
+
+const plugin::Registry& registryOf(const Options& options) {
+    return options.registry ? *options.registry : plugin::builtinRegistry();
 }
 
 std::span<const OptionSpec> commonOptions() {

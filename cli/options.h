@@ -11,6 +11,10 @@
 #include <string_view>
 #include <vector>
 
+namespace panicscope::plugin {
+class Registry;
+}
+
 namespace panicscope::cli {
 
 // One option a verb takes. `names` lists its spellings separated by '|', the first is the one
@@ -33,6 +37,7 @@ struct Options {
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
     std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
+    std::vector<std::string> pluginDirs; // --plugin-dir: where to load plugins from first
     bool json = false;
     bool help = false;
     bool version = false;
@@ -43,9 +48,16 @@ struct Options {
     std::vector<std::string> values(std::string_view name) const;  // all, in order
 
     std::map<std::string, std::vector<std::string>> given; // flags hold one "" per use
+
+    // The run's plugin registry (cli::run sets it; null: the built-ins alone).
+    const plugin::Registry* registry = nullptr;
 };
 
-// The options every verb takes (--vmlinux, --debug-dir, --split, --json, -h), for help texts.
+// The registry of `options`, else the built-in one.
+const plugin::Registry& registryOf(const Options& options);
+
+// The options every verb takes (--vmlinux, --debug-dir, --split, --json, --plugin-dir, -h), for
+// help texts.
 std::span<const OptionSpec> commonOptions();
 
 // Parses argv against the verbs' option tables. Errc::Usage with a one-line message on bad

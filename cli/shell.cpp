@@ -22,10 +22,10 @@ std::string shellUsage(const Verb& verb) {
     return std::string(verb.name) + (usage.empty() ? "" : " " + usage);
 }
 
-void printShellHelp(std::ostream& out) {
+void printShellHelp(std::ostream& out, std::span<const Verb> verbs) {
     out << "verbs (as on the command line, without the dump; 'help VERB' for one verb's "
            "options):\n";
-    for (const auto& v : allVerbs()) {
+    for (const auto& v : verbs) {
         if (std::string_view(v.name) == "shell") continue;
         std::string head = shellUsage(v);
         head.resize(std::max<size_t>(head.size() + 2, 22), ' ');
@@ -45,8 +45,11 @@ bool namesTheSession(const Options& o) {
 
 class Shell {
   public:
-    Shell(const model::Session& session, std::ostream& out, std::ostream& err, bool page)
-        : session_(session), out_(out), err_(err), page_(page) {}
+    Shell(const model::Session& session, std::ostream& out, std::ostream& err, bool page,
+          const plugin::Registry* registry)
+        : session_(session), out_(out), err_(err), page_(page), registry_(registry),
+          verbs_(registry ? verbTable(*registry)
+                          : std::vector<Verb>(allVerbs().begin(), allVerbs().end())) {}
 
     // Runs one line; false when it asks to leave.
     bool runLine(const std::string& text) {
@@ -56,9 +59,10 @@ class Shell {
         if (words.empty()) return true;
         if (words[0] == "quit" || words[0] == "exit") return false;
         if (words[0] == "help" && words.size() <= 2) return help(*line);
-        auto options = parseOptions(words, allVerbs());
+        auto options = parseOptions(words, verbs_);
         if (!options) return error(options.error().message);
-        const Verb* verb = findVerb(options->verb);
+        options->registry = registry_;
+        const Verb* verb = findVerb(verbs_, options->verb);
         if (std::string_view(verb->name) == "shell") return error("already in the shell");
         if (namesTheSession(*options))
             return error(options->verb + ": --vmlinux, --debug-dir, --module-dir and --split "
@@ -79,11 +83,11 @@ class Shell {
 
     bool help(const ShellLine& line) {
         if (line.words.size() == 1)
-            return withOutput(line, [](std::ostream& o) { printShellHelp(o); });
-        const Verb* verb = findVerb(line.words[1]);
+            return withOutput(line, [this](std::ostream& o) { printShellHelp(o, verbs_); });
+        const Verb* verb = findVerb(verbs_, line.words[1]);
         if (!verb) {
             std::vector<std::string_view> names;
-            for (const auto& v : allVerbs())
+            for (const auto& v : verbs_)
                 names.push_back(v.name);
             std::string message = "unknown command '" + line.words[1] + "'";
             if (auto guess = closestName(line.words[1], names))
@@ -106,13 +110,15 @@ class Shell {
     std::ostream& out_;
     std::ostream& err_;
     bool page_;
+    const plugin::Registry* registry_;
+    std::vector<Verb> verbs_; // the CLI's own and the plugins'
 };
 
 } // namespace
 
 int runShell(const model::Session& session, LineReader& reader, std::ostream& out,
-             std::ostream& err, bool page) {
-    Shell shell(session, out, err, page);
+             std::ostream& err, bool page, const plugin::Registry* registry) {
+    Shell shell(session, out, err, page, registry);
     while (auto line = reader.readLine(kPrompt))
         if (!shell.runLine(*line)) break;
     out.flush();

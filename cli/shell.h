@@ -13,6 +13,10 @@
 #include <string_view>
 #include <vector>
 
+namespace panicscope::plugin {
+class Registry;
+}
+
 namespace panicscope::cli {
 
 // Where the shell's lines come from: readline on a terminal, a stream otherwise, a script in
@@ -45,8 +49,9 @@ std::vector<std::string> shellCompletions(const model::Session& session, std::st
 
 // Reads lines until quit, exit or the end of input and runs each; an error prints one line on
 // `err` and the shell goes on. `page`: `out` is a terminal, so each command's output goes
-// through $PAGER (default `less -FRX`). Returns the exit status (0).
+// through $PAGER (default `less -FRX`). `registry`: the run's plugins, whose verbs the shell
+// offers too (null: the CLI's own verbs). Returns the exit status (0).
 int runShell(const model::Session& session, LineReader& reader, std::ostream& out,
-             std::ostream& err, bool page);
+             std::ostream& err, bool page, const plugin::Registry* registry = nullptr);
 
 } // namespace panicscope::cli

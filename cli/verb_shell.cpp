@@ -8,7 +8,7 @@ namespace panicscope::cli {
 
 namespace {
 
-int runShellVerb(const model::Session& session, const Options&, std::ostream& out,
+int runShellVerb(const model::Session& session, const Options& options, std::ostream& out,
                  std::ostream& err) {
     // Paging only when the output really is the process's terminal (not a test's stream).
     const bool page = out.rdbuf() == std::cout.rdbuf() && ::isatty(STDOUT_FILENO) == 1;
@@ -21,7 +21,7 @@ int runShellVerb(const model::Session& session, const Options&, std::ostream& ou
             shellHistoryFile());
     else
         reader = streamLineReader(std::cin);
-    return runShell(session, *reader, out, err, page);
+    return runShell(session, *reader, out, err, page, options.registry);
 }
 
 } // namespace

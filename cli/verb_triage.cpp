@@ -1,3 +1,4 @@
+#include "plugin/registry.h"
 #include "report/json_text.h"
 #include "report/triage_report.h"
 #include "triage/console_triage.h"
@@ -17,24 +18,43 @@ nlohmann::ordered_json errorRecord(const std::string& source, const std::string&
             {"error", error.message}};
 }
 
-void print(const triage::CrashReport& report, const Options& options, std::ostream& out) {
-    if (options.json)
-        out << report::jsonText(report::crashReportJson(report), -1) << '\n';
-    else
-        report::printCrashReport(out, report);
+// The output format --format names (--json: "json"; neither: "text"), from the registry.
+Result<const plugin::OutputFormat*> outputFormat(const Options& options) {
+    const std::string name = options.value("--format").value_or(options.json ? "json" : "text");
+    if (options.json && name != "json")
+        return fail(Errc::Usage, "triage: --json and --format " + name + ": give one");
+    if (const auto* format = registryOf(options).findFormat(name)) return format;
+    std::string known;
+    for (const auto& f : registryOf(options).formats())
+        known += (known.empty() ? "" : ", ") + f.name;
+    return fail(Errc::Usage, "triage: unknown format '" + name + "' (formats: " + known + ")");
+}
+
+int print(const triage::CrashReport& report, const plugin::OutputFormat& format, std::ostream& out,
+          std::ostream& err) {
+    auto text = format.render(report);
+    if (!text) return reportError(err, text.error());
+    out << *text;
+    return 0;
+}
+
+int usageError(std::ostream& err, const Error& error) {
+    err << "panicscope: " << error.message << " (see 'panicscope triage --help')\n";
+    return 2;
 }
 
 int runTriage(const model::Session& session, const Options& options, std::ostream& out,
               std::ostream& err) {
-    auto report = triage::triageDump(session);
+    auto format = outputFormat(options);
+    if (!format) return usageError(err, format.error());
+    auto report = triage::triageDump(session, registryOf(options));
     if (!report) {
         if (options.json)
             out << report::jsonText(errorRecord("dump", session.dumpPath(), report.error()), -1)
                 << '\n';
         return reportError(err, report.error());
     }
-    print(*report, options, out);
-    return 0;
+    return print(*report, **format, out, err);
 }
 
 // triage --console FILE...: every argument is a text file, no dump is opened.
@@ -45,18 +65,20 @@ std::optional<int> runTriageConsole(const Options& options, std::ostream& out, s
                "--help')\n";
         return 2;
     }
+    auto format = outputFormat(options);
+    if (!format) return usageError(err, format.error());
     int status = 0;
     for (size_t i = 0; i < options.args.size(); ++i) {
         const std::string& path = options.args[i];
-        auto report = triage::triageConsoleFile(path);
+        auto report = triage::triageConsoleFile(path, registryOf(options));
         if (!report) {
             if (options.json)
                 out << report::jsonText(errorRecord("console", path, report.error()), -1) << '\n';
             status = reportError(err, report.error());
             continue;
         }
-        if (!options.json && i > 0) out << '\n';
-        print(*report, options, out);
+        if ((*format)->name == "text" && i > 0) out << '\n';
+        if (print(*report, **format, out, err) != 0) status = 1;
     }
     return status;
 }
@@ -69,7 +91,11 @@ Verb triageVerb() {
               "the crash: kind, title, guilty frame, signature (from a dump or console text)",
               {{"--console", nullptr,
                 "the arguments are kernel text (serial console, netconsole, pstore "
-                "dmesg-ramoops-N, dmesg, journalctl -k), not a dump"}},
+                "dmesg-ramoops-N, dmesg, journalctl -k), not a dump"},
+               // plugins
+               {"--format", "NAME",
+                "print each record in an output format: text (the default), json (as --json), or "
+                "one a plugin adds (panicscope plugins lists them)"}},
               0,
               0,
               runTriage};

@@ -5,6 +5,7 @@
 #include "model/session.h"
 #include "options.h"
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -13,8 +14,9 @@
 
 namespace panicscope::cli {
 
-using VerbRun = int (*)(const model::Session& session, const Options& options, std::ostream& out,
-                        std::ostream& err);
+// A function, or for a plugin's verb a closure over the registry's entry.
+using VerbRun = std::function<int(const model::Session& session, const Options& options,
+                                  std::ostream& out, std::ostream& err)>;
 // A verb that can also work without opening one dump (entry-table --vmlinux FILE): returns the
 // exit status when `options` ask for that, nullopt to go on with the dump (the last argument).
 using VerbRunStandalone = std::optional<int> (*)(const Options& options, std::ostream& out,
@@ -31,7 +33,11 @@ struct Verb {
     bool unwinds = false; // prepares the unwinder while the session opens (bt)
 };
 
+// The CLI's own verbs.
 std::span<const Verb> allVerbs();
+// allVerbs() and then the verbs the registry's plugins add; the plugin verbs point into
+// `registry`, which must outlive the table.
+std::vector<Verb> verbTable(const plugin::Registry& registry);
 
 Verb infoVerb();
 Verb psVerb();
@@ -54,9 +60,12 @@ Verb kmemVerb();
 Verb shellVerb();
 Verb runqVerb();
 Verb irqVerb();
+// Plugins (their own block for merges).
+Verb pluginsVerb();
 
-// The verb named `name`, or nullptr.
+// The verb named `name` (in allVerbs(), or in `verbs`), or nullptr.
 const Verb* findVerb(std::string_view name);
+const Verb* findVerb(std::span<const Verb> verbs, std::string_view name);
 // `panicscope help VERB`: its usage, summary and options.
 void printVerbHelp(std::ostream& out, const Verb& verb);
 

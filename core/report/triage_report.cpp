@@ -32,6 +32,34 @@ std::string hexAddress(uint64_t value) {
     return text;
 }
 
+ordered_json sectionsJson(const std::vector<triage::ReportSection>& sections) {
+    ordered_json out = ordered_json::array();
+    for (const auto& s : sections) {
+        ordered_json section = {{"title", s.title}, {"rule", s.rule}};
+        ordered_json fields = ordered_json::object();
+        for (const auto& [key, value] : s.fields)
+            fields[key] = value;
+        section["fields"] = fields;
+        // Checked when the rule added it; a text that no longer parses is left out.
+        if (s.json) {
+            auto value = ordered_json::parse(*s.json, nullptr, false);
+            section["json"] = value.is_discarded() ? ordered_json(nullptr) : std::move(value);
+        }
+        out.push_back(std::move(section));
+    }
+    return out;
+}
+
+void printSections(std::ostream& out, const std::vector<triage::ReportSection>& sections) {
+    for (const auto& s : sections) {
+        out << "SECTION " << escapeControlCharacters(s.title) << " (" << s.rule << "):\n";
+        for (const auto& [key, value] : s.fields)
+            out << "  " << escapeControlCharacters(key) << ": " << escapeControlCharacters(value)
+                << '\n';
+        if (s.json) out << "  " << escapeControlCharacters(*s.json) << '\n';
+    }
+}
+
 } // namespace
 
 ordered_json crashReportJson(const triage::CrashReport& r) {
@@ -74,6 +102,9 @@ ordered_json crashReportJson(const triage::CrashReport& r) {
     j["corrupted"] = r.corrupted;
     j["problems"] = r.problems;
     j["warnings"] = r.warnings;
+    // What plugins' triage rules said: present only when one did.
+    if (r.claimedBy) j["claimed_by"] = *r.claimedBy;
+    if (!r.sections.empty()) j["sections"] = sectionsJson(r.sections);
     return j;
 }
 
@@ -104,6 +135,7 @@ void printCrashReport(std::ostream& out, const triage::CrashReport& r) {
             why += (why.empty() ? "" : "; ") + p;
         row("CORRUPTED", "yes: " + why);
     }
+    if (r.claimedBy) row("CLAIMED BY", *r.claimedBy);
     out << "FRAMES:\n";
     for (const auto& f : r.frames)
         out << "  "
@@ -118,6 +150,7 @@ void printCrashReport(std::ostream& out, const triage::CrashReport& r) {
     for (const auto& e : r.earlier)
         out << "EARLIER: " << escapeControlCharacters(e.title) << " ("
             << triage::crashKindKey(e.kind) << ", " << e.signature << ")\n";
+    printSections(out, r.sections);
     for (const auto& w : r.warnings)
         out << "warning: " << w << '\n';
 }

@@ -1,5 +1,6 @@
 #include "triage/console_triage.h"
 
+#include "plugin/triage_claims.h"
 #include "triage/guilty_frame.h"
 
 #include <fstream>
@@ -74,15 +75,25 @@ std::optional<CrashReport> reportFromParse(const ConsoleParse& parse) {
     return r;
 }
 
-Result<CrashReport> triageConsoleText(std::string_view text, const std::string& path) {
-    auto report = reportFromParse(parseConsoleText(text));
+Result<CrashReport> triageConsoleText(std::string_view text, const std::string& path,
+                                      const plugin::Registry& registry) {
+    auto report = reportFromParse(parseConsoleText(text, registry));
     if (!report) return fail(Errc::Unsupported, "no kernel crash report in " + path);
     report->source = "console";
     report->path = path;
+    plugin::applyTriageClaims(*report, nullptr, registry);
     return *report;
 }
 
+Result<CrashReport> triageConsoleText(std::string_view text, const std::string& path) {
+    return triageConsoleText(text, path, plugin::builtinRegistry());
+}
+
 Result<CrashReport> triageConsoleFile(const std::string& path) {
+    return triageConsoleFile(path, plugin::builtinRegistry());
+}
+
+Result<CrashReport> triageConsoleFile(const std::string& path, const plugin::Registry& registry) {
     std::ifstream in(path, std::ios::binary | std::ios::ate);
     if (!in) return fail(Errc::Io, "cannot open " + path);
     const auto size = static_cast<uint64_t>(in.tellg());
@@ -92,7 +103,7 @@ Result<CrashReport> triageConsoleFile(const std::string& path) {
     in.seekg(0);
     if (!in.read(text.data(), static_cast<std::streamsize>(size)))
         return fail(Errc::Io, "cannot read " + path);
-    return triageConsoleText(text, path);
+    return triageConsoleText(text, path, registry);
 }
 
 } // namespace panicscope::triage

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "triage/crash_kind.h"
+#include "triage/report_section.h"
 #include "triage/signature.h"
 #include "triage/trace_frame.h"
 
@@ -63,6 +64,10 @@ struct CrashReport {
     bool corrupted = false;
     std::vector<std::string> problems; // why corrupted
     std::vector<std::string> warnings; // what did not stop the report but may make it partial
+    // What triage rules beyond the built-in ones said (plugins): the rule that claimed the
+    // crash, and the sections rules added.
+    std::optional<std::string> claimedBy;
+    std::vector<ReportSection> sections;
 };
 
 // "BUG: soft lockup" + "psc_softlockup" -> "BUG: soft lockup in psc_softlockup"; the stem

@@ -1,5 +1,6 @@
 #include "triage/dump_triage.h"
 
+#include "plugin/triage_claims.h"
 #include "triage/console_triage.h"
 #include "triage/guilty_frame.h"
 #include "triage/oops_parser.h"
@@ -109,7 +110,7 @@ void fillFromLog(CrashReport& r, const ConsoleParse& parse, const ParsedReport& 
 
 } // namespace
 
-Result<CrashReport> triageDump(const model::Session& session) {
+Result<CrashReport> triageDump(const model::Session& session, const plugin::Registry& registry) {
     auto info = session.info();
     if (!info) return tl::unexpected(info.error());
     CrashReport r;
@@ -120,12 +121,13 @@ Result<CrashReport> triageDump(const model::Session& session) {
 
     ConsoleParse parse;
     if (auto log = session.log())
-        parse = parseConsoleLines(logLines(*log));
+        parse = parseConsoleLines(logLines(*log), registry);
     else
         r.warnings.push_back("kernel log: " + log.error().message);
     const ParsedReport* parsed = parse.fatal ? &parse.reports[*parse.fatal] : nullptr;
-    const KindAndStem kind = parsed ? KindAndStem{parsed->kind, parsed->stem, {}}
-                                    : classifyPanicMessage(info->panicMessage);
+    const KindAndStem kind = parsed
+                                 ? KindAndStem{parsed->kind, parsed->stem, {}}
+                                 : classifyPanicMessage(info->panicMessage, registry.triageRules());
     r.kind = kind.kind;
     if (parsed) {
         fillFromLog(r, parse, *parsed);
@@ -166,7 +168,12 @@ Result<CrashReport> triageDump(const model::Session& session) {
     r.frames = std::move(frames);
     r.signature = makeSignature(r.kind, r.title, r.frames);
     if (r.kind == CrashKind::HungTask) addBlockedTasks(session, r);
+    plugin::applyTriageClaims(r, &session, registry);
     return r;
+}
+
+Result<CrashReport> triageDump(const model::Session& session) {
+    return triageDump(session, plugin::builtinRegistry());
 }
 
 } // namespace panicscope::triage

@@ -7,11 +7,17 @@
 #include "triage/crash_report.h"
 #include "util/result.h"
 
+namespace panicscope::plugin {
+class Registry;
+}
+
 namespace panicscope::triage {
 
 // How many blocked (D-state) tasks a hung-task report lists with their stacks.
 inline constexpr size_t kMaxBlockedTasks = 32;
 
+// With the built-in triage rules, or with a registry's (plugins' rules too).
 Result<CrashReport> triageDump(const model::Session& session);
+Result<CrashReport> triageDump(const model::Session& session, const plugin::Registry& registry);
 
 } // namespace panicscope::triage

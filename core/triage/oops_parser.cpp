@@ -1,5 +1,6 @@
 #include "triage/oops_parser.h"
 
+#include "plugin/registry.h"
 #include "triage/console_line.h"
 #include "triage/report_lines.h"
 
@@ -72,6 +73,7 @@ bool isSectionMarker(std::string_view t) {
 
 class Parser {
   public:
+    explicit Parser(const std::vector<plugin::TriageRule>& rules) : rules_(rules) {}
     void line(std::string_view raw);
     ConsoleParse finish();
 
@@ -99,6 +101,7 @@ class Parser {
     size_t framesInTrace_ = 0; // frames since "Call Trace:"
     CrashContext section_ = CrashContext::Unknown;
     std::vector<TraceFrame> discard_;
+    const std::vector<plugin::TriageRule>& rules_; // what names a header line or panic message
 };
 
 std::vector<TraceFrame>& Parser::frameSink() {
@@ -184,7 +187,7 @@ void Parser::onPanic(std::string_view message) {
         absorbing_ = hasStack;
         return;
     }
-    KindAndStem k = classifyPanicMessage(message);
+    KindAndStem k = classifyPanicMessage(message, rules_);
     ParsedReport report;
     report.kind = k.kind;
     report.header = std::string(kPanicPrefix) + std::string(message);
@@ -271,7 +274,7 @@ void Parser::line(std::string_view raw) {
         return;
     }
     if (t.starts_with(kPanicPrefix)) return onPanic(t.substr(kPanicPrefix.size()));
-    if (auto header = classifyHeader(t)) return onHeader(std::move(*header), t);
+    if (auto header = classifyHeader(t, rules_)) return onHeader(std::move(*header), t);
     ParsedReport* r = current();
     if (isDieLine(t)) {
         if (r && state_ == State::Header && !absorbing_) {
@@ -344,15 +347,20 @@ ConsoleParse Parser::finish() {
 
 } // namespace
 
-ConsoleParse parseConsoleLines(const std::vector<std::string>& lines) {
-    Parser parser;
+ConsoleParse parseConsoleLines(const std::vector<std::string>& lines,
+                               const plugin::Registry& registry) {
+    Parser parser(registry.triageRules());
     for (const auto& line : lines)
         parser.line(line);
     return parser.finish();
 }
 
-ConsoleParse parseConsoleText(std::string_view text) {
-    Parser parser;
+ConsoleParse parseConsoleLines(const std::vector<std::string>& lines) {
+    return parseConsoleLines(lines, plugin::builtinRegistry());
+}
+
+ConsoleParse parseConsoleText(std::string_view text, const plugin::Registry& registry) {
+    Parser parser(registry.triageRules());
     while (!text.empty()) {
         const size_t eol = text.find('\n');
         parser.line(text.substr(0, eol));
@@ -362,20 +370,16 @@ ConsoleParse parseConsoleText(std::string_view text) {
     return parser.finish();
 }
 
-KindAndStem classifyPanicMessage(std::string_view message) {
-    if (message.starts_with("sysrq triggered crash"))
-        return {CrashKind::Sysrq, "sysrq triggered crash", {}};
-    if (message.starts_with("NMI")) return {CrashKind::Nmi, "NMI received for unknown reason", {}};
-    if (message.starts_with("softlockup")) return {CrashKind::SoftLockup, "BUG: soft lockup", {}};
-    if (message.starts_with("hung_task")) return {CrashKind::HungTask, "INFO: task hung", {}};
-    if (message.find("LOCKUP") != std::string_view::npos)
-        return {CrashKind::HardLockup, "BUG: hard lockup", {}};
-    if (message.starts_with("RCU Stall"))
-        return {CrashKind::RcuStall, "INFO: rcu detected stall", {}};
-    if (message.starts_with("Out of memory") ||
-        message.starts_with("System is deadlocked on memory"))
-        return {CrashKind::Oom, "Out of memory", {}};
-    if (auto header = classifyHeader(message)) return *header;
+ConsoleParse parseConsoleText(std::string_view text) {
+    return parseConsoleText(text, plugin::builtinRegistry());
+}
+
+KindAndStem classifyPanicMessage(std::string_view message,
+                                 const std::vector<plugin::TriageRule>& rules) {
+    for (const auto& rule : rules)
+        if (rule.panicMessage)
+            if (auto kind = rule.panicMessage(message)) return *kind;
+    if (auto header = classifyHeader(message, rules)) return *header;
     if (message.starts_with("Fatal exception")) return {CrashKind::Oops, "Oops", {}};
     // Keep the message's words, not its numbers: they change from one crash to the next.
     std::string stem = "kernel panic: ";
@@ -387,6 +391,10 @@ KindAndStem classifyPanicMessage(std::string_view message) {
         }
     }
     return {CrashKind::Panic, stem, {}};
+}
+
+KindAndStem classifyPanicMessage(std::string_view message) {
+    return classifyPanicMessage(message, plugin::builtinRegistry().triageRules());
 }
 
 } // namespace panicscope::triage

@@ -15,6 +15,11 @@
 #include <string_view>
 #include <vector>
 
+namespace panicscope::plugin {
+class Registry;
+struct TriageRule;
+} // namespace panicscope::plugin
+
 namespace panicscope::triage {
 
 // A task a hung-task report names, with its stack.
@@ -56,10 +61,14 @@ struct ConsoleParse {
     size_t boots = 0;            // "Linux version" lines seen (a kdump console holds two)
 };
 
-// Parses text lines (with any prefixes stripConsolePrefix() knows).
+// Parses text lines (with any prefixes stripConsolePrefix() knows), naming headers by the
+// registry's triage rules (without one: the built-in rules).
 ConsoleParse parseConsoleLines(const std::vector<std::string>& lines);
+ConsoleParse parseConsoleLines(const std::vector<std::string>& lines,
+                               const plugin::Registry& registry);
 // The same over one text, split at newlines.
 ConsoleParse parseConsoleText(std::string_view text);
+ConsoleParse parseConsoleText(std::string_view text, const plugin::Registry& registry);
 
 // The kind a bare panic message stands for ("sysrq triggered crash" -> Sysrq, "softlockup: hung
 // tasks" -> SoftLockup, an oops' first line -> its kind, ...), for a dump without its report in
@@ -70,5 +79,7 @@ struct KindAndStem {
     std::optional<uint64_t> faultAddress;
 };
 KindAndStem classifyPanicMessage(std::string_view message);
+KindAndStem classifyPanicMessage(std::string_view message,
+                                 const std::vector<plugin::TriageRule>& rules);
 
 } // namespace panicscope::triage

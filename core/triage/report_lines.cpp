@@ -1,5 +1,7 @@
 #include "triage/report_lines.h"
 
+#include "plugin/registry.h"
+
 #include <cctype>
 #include <charconv>
 
@@ -20,19 +22,6 @@ std::string_view trimmed(std::string_view s) {
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
         s.remove_suffix(1);
     return s;
-}
-
-// The text after `key` up to the first of the stop words (or the end).
-std::string_view after(std::string_view s, std::string_view key) {
-    const size_t at = s.find(key);
-    return at == std::string_view::npos ? std::string_view() : s.substr(at + key.size());
-}
-
-std::string_view cutAtFirst(std::string_view s, std::initializer_list<std::string_view> stops) {
-    size_t end = s.size();
-    for (auto stop : stops)
-        end = std::min(end, s.find(stop));
-    return trimmed(s.substr(0, end));
 }
 
 // "NAME+0xOFF/0xSIZE" at the start of `s`, returning the rest.
@@ -65,38 +54,19 @@ std::optional<std::string> moduleSuffix(std::string_view rest, bool& ok) {
     return std::nullopt;
 }
 
-std::optional<KindAndStem> classifyBug(std::string_view t) {
-    if (t.starts_with("BUG: kernel NULL pointer dereference"))
-        return KindAndStem{CrashKind::NullDeref,
-                           "BUG: unable to handle kernel NULL pointer dereference",
-                           parseHexNumber(after(t, "address: "))};
-    if (t.starts_with("BUG: unable to handle kernel NULL pointer dereference"))
-        return KindAndStem{CrashKind::NullDeref,
-                           "BUG: unable to handle kernel NULL pointer dereference",
-                           parseHexNumber(after(t, " at "))};
-    if (t.starts_with("BUG: unable to handle page fault for address: "))
-        return KindAndStem{CrashKind::PageFault, "BUG: unable to handle kernel paging request",
-                           parseHexNumber(after(t, "address: "))};
-    if (t.starts_with("BUG: unable to handle kernel paging request"))
-        return KindAndStem{CrashKind::PageFault, "BUG: unable to handle kernel paging request",
-                           parseHexNumber(after(t, " at "))};
-    if (t.starts_with("BUG: KASAN: "))
-        return KindAndStem{CrashKind::Kasan,
-                           "KASAN: " + std::string(cutAtFirst(t.substr(12), {" in ", " on "})),
-                           std::nullopt};
-    if (t.find("stack guard page was hit") != std::string_view::npos)
-        return KindAndStem{CrashKind::StackOverflow, "BUG: stack guard page was hit", std::nullopt};
-    if (t.find("BUG: soft lockup") != std::string_view::npos)
-        return KindAndStem{CrashKind::SoftLockup, "BUG: soft lockup", std::nullopt};
-    if (t.starts_with("BUG: "))
-        return KindAndStem{CrashKind::Bug,
-                           "BUG: " +
-                               std::string(cutAtFirst(t.substr(5), {":", ",", " at ", " - ", ";"})),
-                           std::nullopt};
-    return std::nullopt;
+} // namespace
+
+std::string_view textAfter(std::string_view s, std::string_view key) {
+    const size_t at = s.find(key);
+    return at == std::string_view::npos ? std::string_view() : s.substr(at + key.size());
 }
 
-} // namespace
+std::string_view cutAtFirst(std::string_view s, std::initializer_list<std::string_view> stops) {
+    size_t end = s.size();
+    for (auto stop : stops)
+        end = std::min(end, s.find(stop));
+    return trimmed(s.substr(0, end));
+}
 
 std::optional<uint64_t> parseHexNumber(std::string_view text) {
     text = trimmed(text);
@@ -110,37 +80,19 @@ std::optional<uint64_t> parseHexNumber(std::string_view text) {
     return value;
 }
 
-std::optional<KindAndStem> classifyHeader(std::string_view line) {
+std::optional<KindAndStem> classifyHeader(std::string_view line,
+                                          const std::vector<plugin::TriageRule>& rules) {
     std::string_view t = trimmed(line);
     while (t.starts_with("Oops: "))
         t.remove_prefix(6);
-    if (auto bug = classifyBug(t)) return bug;
-    if (t.starts_with("kernel BUG at ")) return KindAndStem{CrashKind::Bug, "kernel BUG", {}};
-    if (t.starts_with("WARNING: ")) return KindAndStem{CrashKind::Warning, "WARNING", {}};
-    if (t.starts_with("general protection fault"))
-        return KindAndStem{CrashKind::Gpf, "general protection fault", {}};
-    if (t.find("Watchdog detected hard LOCKUP") != std::string_view::npos)
-        return KindAndStem{CrashKind::HardLockup, "BUG: hard lockup", {}};
-    if (t.starts_with("INFO: task ") && t.find(" blocked for more than ") != std::string_view::npos)
-        return KindAndStem{CrashKind::HungTask, "INFO: task hung", {}};
-    if (t.find("rcu") != std::string_view::npos &&
-        t.find("detected stall") != std::string_view::npos)
-        return KindAndStem{CrashKind::RcuStall, "INFO: rcu detected stall", {}};
-    if (t.find(" invoked oom-killer: ") != std::string_view::npos ||
-        t.starts_with("Out of memory and no killable processes"))
-        return KindAndStem{CrashKind::Oom, "Out of memory", {}};
-    if (t.starts_with("Uhhuh. NMI received for unknown reason"))
-        return KindAndStem{CrashKind::Nmi, "NMI received for unknown reason", {}};
-    if (t.starts_with("NMI: PCI system error") || t.starts_with("NMI: IOCK error"))
-        return KindAndStem{CrashKind::Nmi, std::string(cutAtFirst(t, {" (", " for "})), {}};
-    if (t.starts_with("PANIC: double fault"))
-        return KindAndStem{CrashKind::DoubleFault, "double fault", {}};
-    if (t.starts_with("UBSAN: "))
-        return KindAndStem{
-            CrashKind::Ubsan, "UBSAN: " + std::string(cutAtFirst(t.substr(7), {" in "})), {}};
-    if (t.ends_with("sysrq: Trigger a crash") || t.ends_with("SysRq : Trigger a crash"))
-        return KindAndStem{CrashKind::Sysrq, "sysrq triggered crash", {}};
+    for (const auto& rule : rules)
+        if (rule.header)
+            if (auto kind = rule.header(t)) return kind;
     return std::nullopt;
+}
+
+std::optional<KindAndStem> classifyHeader(std::string_view line) {
+    return classifyHeader(line, plugin::builtinRegistry().triageRules());
 }
 
 bool isDieLine(std::string_view line) {
@@ -231,15 +183,16 @@ std::optional<CpuLine> parseCpuLine(std::string_view line) {
     std::string_view cpuText = t.substr(5);
     if (std::from_chars(cpuText.data(), cpuText.data() + cpuText.size(), cpu).ec == std::errc())
         c.cpu = cpu;
-    std::string_view pidText = after(t, " PID: ");
+    std::string_view pidText = textAfter(t, " PID: ");
     int32_t pid = 0;
     if (std::from_chars(pidText.data(), pidText.data() + pidText.size(), pid).ec == std::errc())
         c.pid = pid;
-    c.comm = std::string(cutAtFirst(after(t, " Comm: "), {" Kdump:", " Not tainted", " Tainted:"}));
+    c.comm =
+        std::string(cutAtFirst(textAfter(t, " Comm: "), {" Kdump:", " Not tainted", " Tainted:"}));
     if (t.find(" Not tainted") != std::string_view::npos)
         c.taint = "";
     else if (t.find(" Tainted: ") != std::string_view::npos)
-        c.taint = taintLetters(after(t, " Tainted: "));
+        c.taint = taintLetters(textAfter(t, " Tainted: "));
     return c;
 }
 

@@ -2,8 +2,10 @@
 // line, a "RIP:" line, the "CPU: N PID: P Comm: C" line. oops_parser.cpp puts them together.
 #pragma once
 
+#include "plugin/triage_rule.h"
 #include "triage/oops_parser.h"
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,8 +13,17 @@
 namespace panicscope::triage {
 
 // A report's first line ("BUG: kernel NULL pointer dereference, address: 0000000000000000"),
-// with any "Oops: " in front removed; nullopt for any other line.
+// with any "Oops: " in front removed, as the first triage rule that knows it names it (the
+// built-in ones: plugins/builtin/crash_header_rules.cpp); nullopt for any other line.
+std::optional<KindAndStem> classifyHeader(std::string_view line,
+                                          const std::vector<plugin::TriageRule>& rules);
+// The same with the built-in rules.
 std::optional<KindAndStem> classifyHeader(std::string_view line);
+
+// The text after `key` ("" when `s` lacks it).
+std::string_view textAfter(std::string_view s, std::string_view key);
+// `s` up to the first of the stop words (or the end), spaces trimmed.
+std::string_view cutAtFirst(std::string_view s, std::initializer_list<std::string_view> stops);
 
 // The die() line of an oops: "Oops: 0002 [#1] PREEMPT SMP NOPTI", "invalid opcode: 0000 [#1]".
 bool isDieLine(std::string_view line);
