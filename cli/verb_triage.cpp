@@ -2,6 +2,7 @@
 #include "report/triage_report.h"
 #include "triage/console_triage.h"
 #include "triage/dump_triage.h"
+#include "triage_batch.h"
 #include "verbs.h"
 
 namespace panicscope::cli {
@@ -15,6 +16,11 @@ nlohmann::ordered_json errorRecord(const std::string& source, const std::string&
             {"source", source},
             {"path", path},
             {"error", error.message}};
+}
+
+int usage(std::ostream& err, const std::string& message) {
+    err << "panicscope: triage: " << message << " (see 'panicscope triage --help')\n";
+    return 2;
 }
 
 void print(const triage::CrashReport& report, const Options& options, std::ostream& out) {
@@ -61,19 +67,40 @@ std::optional<int> runTriageConsole(const Options& options, std::ostream& out, s
     return status;
 }
 
+// Console text, a batch of dumps, or nullopt: one dump, opened by the CLI.
+std::optional<int> runTriageStandalone(const Options& options, std::ostream& out,
+                                       std::ostream& err) {
+    const bool batch = wantsTriageBatch(options);
+    if (options.has("--console")) {
+        if (batch && (options.has("-j") || options.has("--list") || options.has("--group") ||
+                      options.has("--from-json") || options.has("--timeout") ||
+                      options.has("--no-cache") || options.has("--dry-run")))
+            return usage(err, "--console takes no batch option");
+        return runTriageConsole(options, out, err);
+    }
+    if (batch) return runTriageBatch(options, out, err);
+    return std::nullopt;
+}
+
 } // namespace
 
 Verb triageVerb() {
+    std::vector<OptionSpec> options{
+        {"--console", nullptr,
+         "the arguments are kernel text (serial console, netconsole, pstore dmesg-ramoops-N, "
+         "dmesg, journalctl -k), not a dump"}};
+    for (const auto& spec : triageBatchOptions())
+        options.push_back(spec);
     Verb verb{"triage",
-              "DUMP | --console FILE...",
-              "the crash: kind, title, guilty frame, signature (from a dump or console text)",
-              {{"--console", nullptr,
-                "the arguments are kernel text (serial console, netconsole, pstore "
-                "dmesg-ramoops-N, dmesg, journalctl -k), not a dump"}},
+              "DUMP | [-j N] [--group] DUMP|DIR... | --list FILE | --group --from-json FILE... | "
+              "--console FILE...",
+              "the crash: kind, title, guilty frame, signature (from a dump or console text); "
+              "many dumps in parallel, cached, grouped by signature",
+              options,
               0,
               0,
               runTriage};
-    verb.runStandalone = runTriageConsole;
+    verb.runStandalone = runTriageStandalone;
     return verb;
 }
 
