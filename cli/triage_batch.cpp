@@ -108,6 +108,8 @@ class RecordSink {
             records_.push_back(std::move(record));
             return;
         }
+        // The progress line is on the same terminal: clear it before a record comes out.
+        if (options_.showProgress) err_ << "\r\033[K" << std::flush;
         out_ << (options_.json ? report::jsonText(record, -1) : textLine(record)) << '\n';
         out_.flush();
     }
