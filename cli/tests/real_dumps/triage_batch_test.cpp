@@ -81,6 +81,15 @@ struct Batch {
     std::string env; // the cache directory for the binary
 };
 
+// Removes the inputs' directory when the test program ends.
+struct RemoveAtExit {
+    fs::path dir;
+    ~RemoveAtExit() {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+};
+
 const Batch& batch() {
     static const Batch b = [] {
         Batch b;
@@ -118,6 +127,7 @@ const Batch& batch() {
         }
         return b;
     }();
+    static const RemoveAtExit cleanup{b.dir};
     return b;
 }
 
