@@ -209,6 +209,7 @@ int runChecked(const std::vector<std::string>& args, std::ostream& out, std::ost
         out << "panicscope " << PANICSCOPE_VERSION << '\n';
         return 0;
     }
+    options->showProgress = showProgress;
     const Verb* verb = findVerb(verbs, options->verb);
     if (options->help) {
         if (verb)

@@ -41,6 +41,7 @@ struct Options {
     bool json = false;
     bool help = false;
     bool version = false;
+    bool showProgress = false; // stderr is a terminal: long verbs may draw progress on it
 
     // The verb's own options, by their first name: has("-l"), value("--state"), values("--comm").
     bool has(std::string_view name) const { return given.contains(std::string(name)); }

@@ -1,6 +1,7 @@
 #include "plugin/registry.h"
 #include "report/json_text.h"
 #include "report/triage_report.h"
+#include "triage_batch.h"
 #include "triage/console_triage.h"
 #include "triage/dump_triage.h"
 #include "verbs.h"
@@ -36,6 +37,11 @@ int print(const triage::CrashReport& report, const plugin::OutputFormat& format,
     if (!text) return reportError(err, text.error());
     out << *text;
     return 0;
+}
+
+int usage(std::ostream& err, const std::string& message) {
+    err << "panicscope: triage: " << message << " (see 'panicscope triage --help')\n";
+    return 2;
 }
 
 int usageError(std::ostream& err, const Error& error) {
@@ -83,23 +89,44 @@ std::optional<int> runTriageConsole(const Options& options, std::ostream& out, s
     return status;
 }
 
+// Console text, a batch of dumps, or nullopt: one dump, opened by the CLI.
+std::optional<int> runTriageStandalone(const Options& options, std::ostream& out,
+                                       std::ostream& err) {
+    const bool batch = wantsTriageBatch(options);
+    if (options.has("--console")) {
+        if (batch && (options.has("-j") || options.has("--list") || options.has("--group") ||
+                      options.has("--from-json") || options.has("--timeout") ||
+                      options.has("--no-cache") || options.has("--dry-run")))
+            return usage(err, "--console takes no batch option");
+        return runTriageConsole(options, out, err);
+    }
+    if (batch) return runTriageBatch(options, out, err);
+    return std::nullopt;
+}
+
 } // namespace
 
 Verb triageVerb() {
+    std::vector<OptionSpec> options{
+        {"--console", nullptr,
+         "the arguments are kernel text (serial console, netconsole, pstore dmesg-ramoops-N, "
+         "dmesg, journalctl -k), not a dump"},
+        // plugins
+        {"--format", "NAME",
+         "print each record in an output format: text (the default), json (as --json), or "
+         "one a plugin adds (panicscope plugins lists them)"}};
+    for (const auto& spec : triageBatchOptions())
+        options.push_back(spec);
     Verb verb{"triage",
-              "DUMP | --console FILE...",
-              "the crash: kind, title, guilty frame, signature (from a dump or console text)",
-              {{"--console", nullptr,
-                "the arguments are kernel text (serial console, netconsole, pstore "
-                "dmesg-ramoops-N, dmesg, journalctl -k), not a dump"},
-               // plugins
-               {"--format", "NAME",
-                "print each record in an output format: text (the default), json (as --json), or "
-                "one a plugin adds (panicscope plugins lists them)"}},
+              "DUMP | [-j N] [--group] DUMP|DIR... | --list FILE | --group --from-json FILE... | "
+              "--console FILE...",
+              "the crash: kind, title, guilty frame, signature (from a dump or console text); "
+              "many dumps in parallel, cached, grouped by signature",
+              options,
               0,
               0,
               runTriage};
-    verb.runStandalone = runTriageConsole;
+    verb.runStandalone = runTriageStandalone;
     return verb;
 }
 

@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages panicscope builds and tests with. Idempotent: when everything
 # is installed already it returns at once without touching apt. (The dump generator installs its
 # own packages: QEMU, makedumpfile, ...; see testdata/README.md.) --gui-check adds Xvfb for
-# looking at the GUI headless; --bench adds crash and drgn, which `ninja bench` compares with.
+# looking at the GUI headless; --bench adds crash and drgn, which `ninja bench` compares with;
+# --slurm adds Slurm and munge for scripts/test-slurm.sh.
 # drgn (python3-drgn) is always installed: the type verbs' tests read the dumps with it too.
 set -euo pipefail
 
@@ -14,7 +15,9 @@ for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;
         --bench) packages+=(crash time) ;; # the peers bench/compare.py measures, with drgn
-        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench]" >&2; exit 2 ;;
+        # scripts/test-slurm.sh: a one-node Slurm cluster (the triage launcher's test).
+        --slurm) packages+=(slurm-wlm munge bc) ;;
+        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench] [--slurm]" >&2; exit 2 ;;
     esac
 done
 
@@ -28,4 +31,4 @@ echo "[install-deps] installing: ${missing[*]}" >&2
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -o DPkg::Lock::Timeout=600 -y -qq --no-install-recommends "${missing[@]}" >&2

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 
 namespace panicscope::report {
 
@@ -60,6 +61,17 @@ void printSections(std::ostream& out, const std::vector<triage::ReportSection>& 
     }
 }
 
+// "2026-12-02T03:15:01Z": sorts as the time does, for `triage --group`'s first and last dump.
+ordered_json isoTime(const std::optional<int64_t>& seconds) {
+    if (!seconds) return nullptr;
+    const std::time_t t = static_cast<std::time_t>(*seconds);
+    std::tm utc{};
+    char text[32];
+    if (!gmtime_r(&t, &utc) || !std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc))
+        return nullptr;
+    return text;
+}
+
 } // namespace
 
 ordered_json crashReportJson(const triage::CrashReport& r) {
@@ -74,6 +86,7 @@ ordered_json crashReportJson(const triage::CrashReport& r) {
     j["cpu"] = orNull(r.cpu);
     j["task"] =
         r.task ? ordered_json{{"pid", r.task->pid}, {"comm", r.task->comm}} : ordered_json(nullptr);
+    j["crash_time"] = isoTime(r.crashTime);
     j["context"] = triage::crashContextKey(r.context);
     j["fault_address"] =
         r.faultAddress ? ordered_json(hexAddress(*r.faultAddress)) : ordered_json(nullptr);

@@ -52,6 +52,8 @@ struct CrashReport {
     std::optional<std::string> panicMessage; // "Kernel panic - not syncing: " text
     std::optional<unsigned> cpu;
     std::optional<ReportTask> task; // the task that was running when the kernel went down
+    // When it went down: the timekeeper's wall clock (UTC seconds since the epoch), from a dump.
+    std::optional<int64_t> crashTime;
     CrashContext context = CrashContext::Unknown;
     std::optional<uint64_t> faultAddress;
     std::optional<std::string> guiltyFunction;

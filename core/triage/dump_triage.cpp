@@ -138,6 +138,7 @@ Result<CrashReport> triageDump(const model::Session& session, const plugin::Regi
         r.warnings.push_back("no crash report in the kernel log: kind from the panic message");
     }
     r.cpu = info->panicCpu ? info->panicCpu : (parsed ? parsed->cpu : std::nullopt);
+    if (auto system = session.systemInfo()) r.crashTime = system->wallClockSeconds;
     if (info->crashingTask)
         r.task = ReportTask{info->crashingTask->pid, info->crashingTask->comm};
     else if (parsed && parsed->pid)

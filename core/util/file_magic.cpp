@@ -58,6 +58,29 @@ std::optional<MisplacedFile> recognizeMisplacedFile(const std::string& path) {
     return recognizeMisplacedFile(std::span(head.data(), static_cast<size_t>(file.gcount())), path);
 }
 
+std::optional<DumpMagic> recognizeDumpMagic(std::span<const unsigned char> head) {
+    constexpr unsigned char kElf[] = {0x7f, 'E', 'L', 'F'};
+    constexpr unsigned char kKdump[] = {'K', 'D', 'U', 'M', 'P', ' ', ' ', ' '};
+    constexpr unsigned char kDiskdump[] = {'D', 'I', 'S', 'K', 'D', 'U', 'M', 'P'};
+    constexpr unsigned char kFlattened[] = {'m', 'a', 'k', 'e', 'd', 'u',
+                                            'm', 'p', 'f', 'i', 'l', 'e'};
+    if (startsWith(head, kKdump) || startsWith(head, kDiskdump)) return DumpMagic::KdumpCompressed;
+    if (startsWith(head, kFlattened)) return DumpMagic::Flattened;
+    // e_type (offset 16) in the byte order EI_DATA (offset 5) names; ET_CORE is 4.
+    constexpr size_t kTypeAt = 16;
+    if (!startsWith(head, kElf) || head.size() < kTypeAt + 2) return std::nullopt;
+    const unsigned type = head[5] == 2 ? (head[kTypeAt] << 8) | head[kTypeAt + 1]
+                                       : head[kTypeAt] | (head[kTypeAt + 1] << 8);
+    return type == 4 ? std::optional(DumpMagic::ElfCore) : std::nullopt;
+}
+
+std::optional<DumpMagic> recognizeDumpMagic(const std::string& path) {
+    std::ifstream file(path, std::ios::binary);
+    std::array<unsigned char, 18> head{};
+    if (!file.read(reinterpret_cast<char*>(head.data()), head.size())) return std::nullopt;
+    return recognizeDumpMagic(head);
+}
+
 std::string fileKindName(unsigned mode) {
     if (S_ISFIFO(mode)) return "a FIFO (pipe)";
     if (S_ISSOCK(mode)) return "a socket";
