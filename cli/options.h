@@ -32,7 +32,8 @@ struct Options {
     // Options every verb that opens a dump takes.
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
-    std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
+    std::vector<std::string> moduleDirs;   // --module-dir: where to look for MODULE.ko
+    std::optional<std::string> debuginfod; // --debuginfod URL: instead of $DEBUGINFOD_URLS
     bool json = false;
     bool help = false;
     bool version = false;
@@ -45,7 +46,8 @@ struct Options {
     std::map<std::string, std::vector<std::string>> given; // flags hold one "" per use
 };
 
-// The options every verb takes (--vmlinux, --debug-dir, --split, --json, -h), for help texts.
+// The options every verb takes (--vmlinux, --debug-dir, --debuginfod, --split, --json, -h), for
+// help texts.
 std::span<const OptionSpec> commonOptions();
 
 // Parses argv against the verbs' option tables. Errc::Usage with a one-line message on bad
