@@ -18,7 +18,12 @@ Result<std::string> fetchDebugFile(const symbols::DebuginfodClient& client,
                      (total > 0 ? " of " + std::to_string(total >> 20) + " MiB" : ""));
         };
     } else if (note) {
-        note(doing + " at " + client.urls());
+        // The client calls back only while it talks to a server, not for a cache hit: say it
+        // once then.
+        onProgress = [&note, &doing, &client, said = false](long, long) mutable {
+            if (!said) note(doing + " at " + client.urls());
+            said = true;
+        };
     }
     return client.fetchDebugInfo(buildId, onProgress);
 }

@@ -15,7 +15,7 @@ constexpr char kDwarf2Id[] = "cdafe1256a4a6cda823edb5c14f3d9905735d7ae";
 constexpr char kRelease[] = "6.1.0-fixture"; // no such vmlinux in the standard places
 
 std::string fixturePath(const char* name) {
-    return (fs::path(__FILE__).parent_path() / "../../symbols/tests/data" / name).string();
+    return (fs::path(PANICSCOPE_FIXTURE_DIR) / name).string();
 }
 
 // A debug directory removed at the end of the test.

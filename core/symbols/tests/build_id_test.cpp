@@ -19,7 +19,7 @@ constexpr char kDwarf5Id[] = "a811157b8e22eb4c2573b7df79d4e78a2092ce0e";
 constexpr char kDwarf2Id[] = "cdafe1256a4a6cda823edb5c14f3d9905735d7ae";
 
 std::string fixturePath(const char* name) {
-    return (fs::path(__FILE__).parent_path() / "data" / name).string();
+    return (fs::path(PANICSCOPE_FIXTURE_DIR) / name).string();
 }
 
 // A scratch directory removed at the end of the test.
