@@ -76,6 +76,13 @@ int usageError(std::ostream& err, const std::string& message, const std::string&
     return 2;
 }
 
+// --debuginfod URL, else the servers the environment names, as every elfutils tool reads them.
+std::string debuginfodUrls(const Options& options) {
+    if (options.debuginfod) return *options.debuginfod;
+    const char* urls = std::getenv("DEBUGINFOD_URLS");
+    return urls ? urls : "";
+}
+
 int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostream& err,
               bool showProgress, bool processExitsAfter) {
     if (options.args.empty())
@@ -93,6 +100,10 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     sessionOptions.debugDirs = options.debugDirs;
     sessionOptions.moduleDirs = options.moduleDirs;
     sessionOptions.prepareUnwinding = verb.unwinds;
+    sessionOptions.debuginfodUrls = debuginfodUrls(options);
+    sessionOptions.note = [&err](const std::string& note) {
+        err << "panicscope: " << note << "...\n" << std::flush;
+    };
     if (showProgress)
         sessionOptions.progress = [&err](const std::string& step) {
             err << "\r\033[Kpanicscope: " << step << "..." << std::flush;

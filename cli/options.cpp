@@ -15,10 +15,18 @@ namespace {
 
 constexpr std::array kCommonOptions = {
     OptionSpec{"--vmlinux", "FILE",
-               "the vmlinux with debug info; by default found from the dump's release in "
+               "the vmlinux with debug info; by default found by the dump's build ID in "
+               "/usr/lib/debug/.build-id, then from the dump's release in "
                "/usr/lib/debug/boot/vmlinux-RELEASE, /usr/lib/debug/lib/modules/RELEASE/vmlinux, "
-               "/boot/vmlinux-RELEASE and /lib/modules/RELEASE/build/vmlinux"},
-    OptionSpec{"--debug-dir", "DIR", "look for the vmlinux in DIR first (repeatable)"},
+               "/boot/vmlinux-RELEASE and /lib/modules/RELEASE/build/vmlinux, then from "
+               "debuginfod"},
+    OptionSpec{"--debug-dir", "DIR",
+               "look for the vmlinux and the modules' debug files in DIR first, by build ID "
+               "(DIR/.build-id/xx/rest.debug), then the vmlinux by release name (repeatable)"},
+    OptionSpec{"--debuginfod", "URL",
+               "fetch the vmlinux and the modules' debug files by build ID from these debuginfod "
+               "servers (separated by spaces) when they are not on disk; default "
+               "$DEBUGINFOD_URLS, '' for none"},
     OptionSpec{"--module-dir", "DIR",
                "searched recursively for MODULE.ko with debug info, for file:line and inline "
                "frames of module code; plain .ko files only (not .ko.xz/.ko.zst); a .ko of "
@@ -56,6 +64,8 @@ void storeCommon(Options& o, const std::string& name, const std::string& value) 
         o.debugDirs.push_back(value);
     else if (name == "--module-dir")
         o.moduleDirs.push_back(value);
+    else if (name == "--debuginfod")
+        o.debuginfod = value;
     else if (name == "--split")
         o.dumpPaths.push_back(value);
     else if (name == "--json")

@@ -36,8 +36,9 @@ struct Options {
     // Options every verb that opens a dump takes.
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
-    std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
-    std::vector<std::string> pluginDirs; // --plugin-dir: where to load plugins from first
+    std::vector<std::string> moduleDirs;   // --module-dir: where to look for MODULE.ko
+    std::vector<std::string> pluginDirs;   // --plugin-dir: where to load plugins from first
+    std::optional<std::string> debuginfod; // --debuginfod URL: instead of $DEBUGINFOD_URLS
     bool json = false;
     bool help = false;
     bool version = false;
@@ -57,7 +58,8 @@ struct Options {
 // The registry of `options`, else the built-in one.
 const plugin::Registry& registryOf(const Options& options);
 
-// The options every verb takes (--vmlinux, --debug-dir, --split, --json, --plugin-dir, -h), for
+// The options every verb takes (--vmlinux, --debug-dir, --debuginfod, --split, --json,
+// --plugin-dir, -h), for
 // help texts.
 std::span<const OptionSpec> commonOptions();
 

@@ -40,7 +40,8 @@ void printShellHelp(std::ostream& out, std::span<const Verb> verbs) {
 
 // The options the dump was opened with belong to the shell, not to one command.
 bool namesTheSession(const Options& o) {
-    return o.vmlinux || !o.debugDirs.empty() || !o.moduleDirs.empty() || !o.dumpPaths.empty();
+    return o.vmlinux || !o.debugDirs.empty() || !o.moduleDirs.empty() || !o.dumpPaths.empty() ||
+           o.debuginfod;
 }
 
 class Shell {
@@ -65,8 +66,8 @@ class Shell {
         const Verb* verb = findVerb(verbs_, options->verb);
         if (std::string_view(verb->name) == "shell") return error("already in the shell");
         if (namesTheSession(*options))
-            return error(options->verb + ": --vmlinux, --debug-dir, --module-dir and --split "
-                                         "are given once, to 'panicscope shell'");
+            return error(options->verb + ": --vmlinux, --debug-dir, --module-dir, --debuginfod "
+                                         "and --split are given once, to 'panicscope shell'");
         if (options->help)
             return withOutput(*line, [&](std::ostream& o) { printVerbHelp(o, *verb); });
         if (options->args.size() < verb->minArgs || options->args.size() > verb->maxArgs)

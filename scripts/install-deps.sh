@@ -11,6 +11,9 @@ packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev libreadline-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
           valgrind python3-drgn) # drgn: the tests' independent reader of the dumps' memory
+# debuginfod: libdebuginfod-dev to fetch debug files by build ID (optional in the build, linked
+# when found); the debuginfod server for the test that fetches a vmlinux from a local one.
+packages+=(libdebuginfod-dev debuginfod)
 for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;

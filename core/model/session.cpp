@@ -17,6 +17,8 @@
 #include "kernel/system_state.h"
 #include "kernel/tasks.h"
 #include "kernel/vmlinux_match.h"
+#include "model/find_vmlinux.h"
+#include "model/module_file_locator.h"
 #include "model/task_selection.h"
 #include "model/type_queries.h"
 #include "symbols/vmlinux.h"
@@ -40,24 +42,6 @@
 #include <unordered_map>
 
 namespace panicscope::model {
-
-Result<std::string> locateVmlinux(const std::string& release,
-                                  const std::vector<std::string>& debugDirs) {
-    if (!isPlainPathComponent(release))
-        return fail(Errc::VmlinuxMissing, "the dump's release \"" +
-                                              escapeControlCharacters(release) +
-                                              "\" cannot name a file; give --vmlinux FILE");
-    const auto candidates = symbols::vmlinuxCandidates(release, debugDirs);
-    for (const auto& path : candidates) {
-        std::error_code ec;
-        if (std::filesystem::is_regular_file(path, ec)) return path;
-    }
-    std::string tried;
-    for (const auto& path : candidates)
-        tried += (tried.empty() ? "" : ", ") + path;
-    return fail(Errc::VmlinuxMissing, "no vmlinux for " + release +
-                                          " found (give --vmlinux FILE; looked in " + tried + ")");
-}
 
 namespace {
 
@@ -109,6 +93,9 @@ struct Session::Impl {
     std::vector<std::string> openWarnings;
     std::vector<std::string> optionWarnings; // module directories that are not there
     std::vector<std::string> moduleDirs;
+    std::vector<std::string> debugDirs;
+    std::string debuginfodUrls;
+    std::function<void(const std::string&)> note;
     std::unique_ptr<kernel::KernelView> view;
     // SessionOptions::prepareUnwinding: the vmlinux's unwind tables, loading on a second thread.
     mutable std::future<unwind::UnwindTables> tablesLoading;
@@ -250,10 +237,10 @@ Result<std::unique_ptr<Unwinding>> Session::Impl::makeUnwinding() const {
         unwind::CodeMap(vmlinux->symbols(), view->kaslrOffset(), t->orc.get(), u->modules.modules);
     // Where struct module keeps its name, for a .ko without .modinfo's name= (before 5.3).
     auto nameMember = view->member("module", "name");
-    if (!moduleDirs.empty())
-        u->moduleFiles = std::make_unique<unwind::ModuleDebugFiles>(
-            moduleDirs, u->modules.modules, vmlinux->release(),
-            nameMember ? nameMember->offset : ~uint64_t(0));
+    u->moduleFiles = std::make_unique<unwind::ModuleDebugFiles>(
+        moduleDirs, u->modules.modules, vmlinux->release(),
+        nameMember ? nameMember->offset : ~uint64_t(0),
+        moduleFileLocator(*view, debugDirs, debuginfodUrls, note));
     u->symbolizer = std::make_unique<unwind::Symbolizer>(*vmlinux, u->code, u->moduleFiles.get());
     auto b = unwind::Backtracer::create(*view, *vmlinux, *dump, *c, u->code, t->entryCalls.get(),
                                         *u->symbolizer);
@@ -398,7 +385,7 @@ Result<std::string> vmlinuxPathFor(const SessionOptions& options, const dump::Du
     if (!release)
         return fail(Errc::VmlinuxMissing, dump.path() + ": the dump does not say which "
                                                         "kernel it is; give --vmlinux FILE");
-    return locateVmlinux(*release, options.debugDirs);
+    return findVmlinux(options, *release, dump.vmcoreinfo().buildId());
 }
 
 } // namespace
@@ -409,6 +396,9 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     };
     auto s = std::make_unique<Impl>();
     s->moduleDirs = options.moduleDirs;
+    s->debugDirs = options.debugDirs;
+    s->debuginfodUrls = options.debuginfodUrls;
+    s->note = options.note;
     progress("opening the dump");
     auto dump = dump::DumpFile::open(options.dumpPaths);
     if (!dump) return failure(dump);

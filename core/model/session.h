@@ -23,7 +23,9 @@ namespace panicscope::model {
 struct SessionOptions {
     std::vector<std::string> dumpPaths;     // one file, or the parts of a split dump
     std::optional<std::string> vmlinuxPath; // found from the dump's release when absent
-    std::vector<std::string> debugDirs;     // extra places to look for the vmlinux
+    // Searched first for the vmlinux and the modules' debug files: DIR/.build-id/xx/rest.debug by
+    // build ID, then (the vmlinux) by release name; see locateVmlinux.
+    std::vector<std::string> debugDirs;
     // Searched recursively for MODULE.ko with debug info (file:line of module frames).
     std::vector<std::string> moduleDirs;
     // Called with a short description before each slow step (opening the vmlinux, ...).
@@ -32,6 +34,14 @@ struct SessionOptions {
     // vmlinux is open, for a caller that will ask for backtraces, so that they load while the
     // task list is read.
     bool prepareUnwinding = false;
+    // debuginfod servers (as DEBUGINFOD_URLS lists them, separated by spaces) that the vmlinux
+    // and the loaded modules' debug files are fetched from by build ID when none is found on
+    // disk (symbols/debuginfod_client.h); empty: none are asked.
+    std::string debuginfodUrls;
+    // One line for the user that is neither progress nor a warning about the results: that a
+    // download starts, when `progress` is not shown. May be called after open(), from any
+    // thread (a module's debug file is fetched when a frame first needs it).
+    std::function<void(const std::string&)> note;
 };
 
 // The entry-call table at runtime addresses (a dump's) or link-time ones (a vmlinux alone).
@@ -148,10 +158,13 @@ class Session {
     std::unique_ptr<Impl> impl_;
 };
 
-// Finds the vmlinux for a dump's release (see symbols::vmlinuxCandidates); Errc::VmlinuxMissing
-// lists where it looked.
+// Finds the vmlinux for a dump on disk: with the dump's `buildId` (VMCOREINFO's BUILD-ID) first
+// DIR/.build-id/xx/rest.debug in each of `debugDirs` and /usr/lib/debug, then the release's names
+// (symbols::vmlinuxCandidates), where a file of another build is skipped. Errc::VmlinuxMissing
+// lists where it looked and what it skipped ("PATH has build ID ...").
 Result<std::string> locateVmlinux(const std::string& release,
-                                  const std::vector<std::string>& debugDirs);
+                                  const std::vector<std::string>& debugDirs,
+                                  const std::optional<std::string>& buildId = std::nullopt);
 
 // The entry-call table of a vmlinux alone, at link-time addresses.
 Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath);

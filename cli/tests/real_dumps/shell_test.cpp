@@ -212,8 +212,8 @@ TEST(Shell, ErrorsTakeOneLineAndTheShellGoesOn) {
     EXPECT_EQ(cli::runShell(**session, reader, out, err, false), 0);
     EXPECT_EQ(err.str(), "panicscope: unclosed ' quote\n"
                          "panicscope: already in the shell\n"
-                         "panicscope: bt: --vmlinux, --debug-dir, --module-dir and --split are "
-                         "given once, to 'panicscope shell'\n"
+                         "panicscope: bt: --vmlinux, --debug-dir, --module-dir, --debuginfod and "
+                         "--split are given once, to 'panicscope shell'\n"
                          "panicscope: usage: sym ADDR|NAME\n"
                          "panicscope: ps: unknown option '-q'\n" +
                              noPid.err +
