@@ -121,7 +121,9 @@ def dump_file_seeds(corpus, rows):
             head = f.read(64 << 10)
         # Every format of the main kernel, the ELF of the others, in the repository.
         small = row['kernel'] == rows[0]['kernel'] or row['format'] == 'elf'
-        corpus.put('dump_file', slug(row) + '.head', head[:16 << 10], large=not small)
+        # The whole header area (header, sub-header, notes, bitmaps) of a makedumpfile kdump.
+        size = 48 << 10 if row['format'] != 'elf' else 16 << 10
+        corpus.put('dump_file', slug(row) + '.head', head[:size], large=not small)
         corpus.put('dump_file', slug(row) + '.head64k', head, large=True)
         if os.path.getsize(row['dump']) <= 8 << 20:
             with open(row['dump'], 'rb') as f:
@@ -192,6 +194,7 @@ def btf_cut(btf, types_kept, strings_kept):
         info = struct.unpack_from('<I', types, at + 4)[0]
         at += btf_record_size((info >> 24) & 0x1f, info & 0xffff)
     strings = btf[hdr_len + str_off:hdr_len + str_off + min(str_len, strings_kept)]
+    strings = strings[:strings.rindex(b'\0') + 1]  # the string table ends in a NUL
     header = struct.pack('<HBBIIIII', magic, version, flags, 24, 0, at, at, len(strings))
     return header + types[:at] + strings
 

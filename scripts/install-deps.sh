@@ -4,6 +4,8 @@
 # own packages: QEMU, makedumpfile, ...; see testdata/README.md.) --gui-check adds Xvfb for
 # looking at the GUI headless; --bench adds crash and drgn, which `ninja bench` compares with.
 # drgn (python3-drgn) is always installed: the type verbs' tests read the dumps with it too.
+# --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (the normal build replays the
+# fuzz targets' inputs with g++ and needs neither).
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
@@ -14,7 +16,8 @@ for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;
         --bench) packages+=(crash time) ;; # the peers bench/compare.py measures, with drgn
-        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench]" >&2; exit 2 ;;
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;; # scripts/fuzz.sh: libFuzzer, ASan
+        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench] [--fuzz]" >&2; exit 2 ;;
     esac
 done
 

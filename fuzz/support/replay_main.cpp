@@ -2,7 +2,11 @@
 // directories (or files) given, in name order -- what the normal build and `ctest` run instead
 // of libFuzzer, so the seed corpus and the regression inputs are replayed by g++ builds, and
 // under ASan/UBSan in the sanitizer build. A crash is the finding; an empty directory is an
-// error (a replay that replays nothing proves nothing).
+// error (a replay that replays nothing proves nothing). So is a peak RSS over kMaxRss: every input
+// is small, and memory must stay bounded by what an input holds (plus the real dump bt_pages
+// opens), never by the sizes it declares.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -16,6 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size);
 extern "C" int LLVMFuzzerInitialize(int* argc, char*** argv) __attribute__((weak));
 
 namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kMaxRssMiB = 2048; // ASan's shadow and quarantine on top
+#else
+constexpr long kMaxRssMiB = 1024;
+#endif
 
 std::vector<std::filesystem::path> inputsOf(const std::filesystem::path& where) {
     std::vector<std::filesystem::path> files;
@@ -51,9 +61,18 @@ int main(int argc, char** argv) {
         }
         replayed += files.size();
     }
-    std::fprintf(stderr, "replayed %zu inputs without a crash\n", replayed);
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const long peakMiB = usage.ru_maxrss / 1024;
+    std::fprintf(stderr, "replayed %zu inputs without a crash, peak RSS %ld MiB\n", replayed,
+                 peakMiB);
     if (replayed == 0) {
         std::fprintf(stderr, "no inputs found in the paths given\n");
+        return 1;
+    }
+    if (peakMiB > kMaxRssMiB) {
+        std::fprintf(stderr, "peak RSS %ld MiB is over the bound of %ld MiB\n", peakMiB,
+                     kMaxRssMiB);
         return 1;
     }
     return 0;
