@@ -2,6 +2,8 @@
 
 #include "verbs.h"
 
+#include "util/dump_text.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -98,7 +100,8 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     if (showProgress) err << "\r\033[K" << std::flush;
     if (!session) return reportError(err, session.error());
     for (const auto& warning : (*session)->warnings())
-        err << "panicscope: warning: " << warning.text << " (results may be partial)\n";
+        err << "panicscope: warning: " << escapeControlCharacters(warning.text)
+            << " (results may be partial)\n";
     const int status = verb.run(**session, options, out, err);
     if (processExitsAfter) (void)session->release(); // see cli.h
     return status;
@@ -136,7 +139,9 @@ std::span<const Verb> allVerbs() {
 }
 
 int reportError(std::ostream& err, const Error& error) {
-    err << "panicscope: " << error.message << '\n';
+    // One line, whatever the dump put into the message (a damaged banner holds newlines and
+    // escape sequences): control characters as \xHH.
+    err << "panicscope: " << escapeControlCharacters(error.message) << '\n';
     return 1;
 }
 
