@@ -4,6 +4,8 @@
 #include "plugin/registry.h"
 #include "verbs.h"
 
+#include "util/dump_text.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -112,7 +114,8 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     if (showProgress) err << "\r\033[K" << std::flush;
     if (!session) return reportError(err, session.error());
     for (const auto& warning : (*session)->warnings())
-        err << "panicscope: warning: " << warning.text << " (results may be partial)\n";
+        err << "panicscope: warning: " << escapeControlCharacters(warning.text)
+            << " (results may be partial)\n";
     const int status = verb.run(**session, options, out, err);
     if (processExitsAfter) (void)session->release(); // see cli.h
     return status;
@@ -167,7 +170,9 @@ std::vector<Verb> verbTable(const plugin::Registry& registry) {
 }
 
 int reportError(std::ostream& err, const Error& error) {
-    err << "panicscope: " << error.message << '\n';
+    // One line, whatever the dump put into the message (a damaged banner holds newlines and
+    // escape sequences): control characters as \xHH.
+    err << "panicscope: " << escapeControlCharacters(error.message) << '\n';
     return 1;
 }
 

@@ -5,6 +5,8 @@
 # looking at the GUI headless; --bench adds crash and drgn, which `ninja bench` compares with;
 # --slurm adds Slurm and munge for scripts/test-slurm.sh.
 # drgn (python3-drgn) is always installed: the type verbs' tests read the dumps with it too.
+# --fuzz adds clang and its libFuzzer runtime for scripts/fuzz.sh (the normal build replays the
+# fuzz targets' inputs with g++ and needs neither).
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
@@ -20,7 +22,8 @@ for option in "$@"; do
         --bench) packages+=(crash time) ;; # the peers bench/compare.py measures, with drgn
         # scripts/test-slurm.sh: a one-node Slurm cluster (the triage launcher's test).
         --slurm) packages+=(slurm-wlm munge bc) ;;
-        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench] [--slurm]" >&2; exit 2 ;;
+        --fuzz) packages+=(clang libclang-rt-14-dev) ;; # scripts/fuzz.sh: libFuzzer, ASan
+        *) echo "usage: scripts/install-deps.sh [--gui-check] [--bench] [--slurm] [--fuzz]" >&2; exit 2 ;;
     esac
 done
 

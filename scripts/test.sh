@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # README command (2), also what CI runs (.ci/run): install, build, generate the real test dumps
 # (cached outside the tree), then run every test -- unit tests and the real-dump tests -- in the
-# release build and again under AddressSanitizer/UBSan.
+# release build and again under AddressSanitizer/UBSan. The fuzz targets' seeds and regression
+# inputs are replayed in both (ctest label `fuzz`; libFuzzer runs are scripts/fuzz.sh's, README
+# "Fuzzing").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=${PANICSCOPE_JOBS:-$(nproc)}

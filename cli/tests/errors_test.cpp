@@ -2,6 +2,7 @@
 // usage), never a crash.
 #include "cli.h"
 #include "run_in_process.h"
+#include "verbs.h"
 
 #include <gtest/gtest.h>
 
@@ -30,6 +31,16 @@ class TempFile {
     static inline int counter_ = 0;
     std::string path_;
 };
+
+// Found by the mutation campaign: a flipped byte in a dump's linux_banner put its newlines and
+// escape sequences into the "does not match" error, which then took several lines.
+TEST(CliErrors, AnErrorWithTextFromTheDumpStaysOneLine) {
+    std::ostringstream err;
+    EXPECT_EQ(panicscope::cli::reportError(
+                  err, {panicscope::Errc::Corrupt, "banner 'Linux\nversion\x1b[2J\r'"}),
+              1);
+    EXPECT_EQ(err.str(), "panicscope: banner 'Linux\\x0aversion\\x1b[2J\\x0d'\n");
+}
 
 TEST(CliErrors, MissingFile) {
     auto r = run({"info", "/nonexistent/vmcore"});

@@ -16,6 +16,7 @@ constexpr uint64_t kStateShift = 62;
 constexpr uint64_t kIdMask = (uint64_t(1) << kStateShift) - 1;
 constexpr uint64_t kStateCommitted = 1, kStateFinalized = 2;
 constexpr uint64_t kMaxCountBits = 24; // 16M descriptors: far above any real log_buf_len
+constexpr uint32_t kMaxSizeBits = 31;  // LOG_BUF_LEN_MAX: log_buf_len= takes at most 2 GiB
 
 struct Offsets {
     uint64_t countBits, descs, infos, headId, tailId;            // prb_desc_ring in prb
@@ -83,14 +84,30 @@ T field(const Ring& ring, const std::vector<std::byte>& array, uint64_t entrySiz
     return at<T>(array, local * entrySize + offset);
 }
 
+// Appends `size` bytes at `address` to `out` a MiB at a time: the sizes come from the ring's
+// header, and a damaged one must cost memory only for what the dump really holds (the first
+// read that fails ends it), never a zero-filled buffer of the declared size.
+Result<void> appendRead(const dump::Memory& mem, uint64_t address, uint64_t size,
+                        std::vector<std::byte>& out) {
+    constexpr uint64_t kChunk = uint64_t(1) << 20;
+    for (uint64_t done = 0; done < size;) {
+        const uint64_t n = std::min(kChunk, size - done);
+        const size_t at = out.size();
+        out.resize(at + n);
+        if (auto r = mem.read(address + done, std::span(out).subspan(at, n)); !r) return r;
+        done += n;
+    }
+    return {};
+}
+
 // `entries` entries of `size` bytes from index `first` of the array at `base` (wrapping).
 Result<void> readEntries(const dump::Memory& mem, uint64_t base, uint64_t size, const Ring& ring,
                          std::vector<std::byte>& out) {
-    out.resize(ring.entries * size);
+    out.clear();
     const uint64_t firstRun = std::min(ring.entries, ring.count - ring.first);
-    auto bytes = std::span(out);
-    if (auto r = mem.read(base + ring.first * size, bytes.first(firstRun * size)); !r) return r;
-    if (firstRun < ring.entries) return mem.read(base, bytes.subspan(firstRun * size));
+    if (auto r = appendRead(mem, base + ring.first * size, firstRun * size, out); !r) return r;
+    if (firstRun < ring.entries)
+        return appendRead(mem, base, (ring.entries - firstRun) * size, out);
     return {};
 }
 
@@ -109,7 +126,7 @@ Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o,
         if (!*r) return tl::unexpected(withContext(r->error(), "reading the printk ring"));
     for (const Result<uint32_t>* r : {&countBits, &sizeBits})
         if (!*r) return tl::unexpected(withContext(r->error(), "reading the printk ring"));
-    if (*countBits > kMaxCountBits || *sizeBits > 40)
+    if (*countBits > kMaxCountBits || *sizeBits > kMaxSizeBits)
         return fail(Errc::Corrupt, "printk ring has impossible sizes (count_bits " +
                                        std::to_string(*countBits) + ", size_bits " +
                                        std::to_string(*sizeBits) + ")");
@@ -131,8 +148,7 @@ Result<Ring> readRing(const dump::Memory& mem, uint64_t prb, const Offsets& o,
         ring.dataAddress = *data;
         return ring;
     }
-    ring.text.resize(ring.dataSize);
-    if (auto r = mem.read(*data, ring.text); !r)
+    if (auto r = appendRead(mem, *data, ring.dataSize, ring.text); !r)
         return tl::unexpected(withContext(r.error(), "reading the printk text ring"));
     return ring;
 }

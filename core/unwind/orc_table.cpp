@@ -121,12 +121,18 @@ Result<OrcTable> OrcTable::fromVmlinux(const symbols::Vmlinux& vmlinux) {
     auto orcs = vmlinux.readFileBytes(orcStart->address, count * 6);
     if (!ips || !orcs) return fail(Errc::Corrupt, vmlinux.path() + ": cannot read the ORC tables");
 
+    return fromSections(*ips, *orcs, ipStart->address, *format);
+}
+
+OrcTable OrcTable::fromSections(std::string_view relativeIps, std::string_view packed,
+                                uint64_t ipBase, OrcFormat format) {
+    const size_t count = std::min(relativeIps.size() / 4, packed.size() / 6);
     OrcTable table;
     table.size_ = count;
-    table.relativeIps_ = reinterpret_cast<const uint8_t*>(ips->data());
-    table.packed_ = reinterpret_cast<const uint8_t*>(orcs->data());
-    table.ipBase_ = ipStart->address;
-    table.format_ = *format;
+    table.relativeIps_ = reinterpret_cast<const uint8_t*>(relativeIps.data());
+    table.packed_ = reinterpret_cast<const uint8_t*>(packed.data());
+    table.ipBase_ = ipBase;
+    table.format_ = format;
     // The kernel sorts its table at build time (scripts/sorttable); a lookup in place needs that
     // order, so check it (one pass over the addresses) and decode and sort a table without it.
     // Entries are decoded only where two addresses tie, the one case their order depends on.

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace panicscope::unwind {
@@ -57,6 +58,11 @@ class OrcTable {
     // views the vmlinux's mapped sections (valid while the Vmlinux lives) and decodes an entry
     // when it is looked up: a walk reads a few hundred of a kernel's ~400,000.
     static Result<OrcTable> fromVmlinux(const symbols::Vmlinux& vmlinux);
+    // Over the raw tables in place: .orc_unwind_ip (s32 offsets, each from its own address, the
+    // first at `ipBase`) and .orc_unwind (6-byte entries), as many entries as both hold. The
+    // bytes must outlive the table. A table out of address order is decoded and sorted.
+    static OrcTable fromSections(std::string_view relativeIps, std::string_view packed,
+                                 uint64_t ipBase, OrcFormat format);
     // From already-resolved addresses and packed entries (module tables read from memory, tests).
     static OrcTable fromRows(std::vector<uint64_t> addresses, std::vector<OrcEntry> entries);
 
