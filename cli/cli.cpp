@@ -90,6 +90,7 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     sessionOptions.debugDirs = options.debugDirs;
     sessionOptions.moduleDirs = options.moduleDirs;
     sessionOptions.prepareUnwinding = verb.unwinds;
+    sessionOptions.prepareSourceLines = !verb.printsSourceLines || verb.printsSourceLines(options);
     if (showProgress)
         sessionOptions.progress = [&err](const std::string& step) {
             err << "\r\033[Kpanicscope: " << step << "..." << std::flush;

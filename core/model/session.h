@@ -32,6 +32,10 @@ struct SessionOptions {
     // vmlinux is open, for a caller that will ask for backtraces, so that they load while the
     // task list is read.
     bool prepareUnwinding = false;
+    // Index the vmlinux's DWARF address ranges on a second thread while it opens, so that the
+    // first file:line or inline frame comes sooner. A caller that prints none (bt without
+    // lines, ps, info, log) turns it off and saves that work; answers are the same either way.
+    bool prepareSourceLines = true;
 };
 
 // The entry-call table at runtime addresses (a dump's) or link-time ones (a vmlinux alone).
