@@ -106,6 +106,7 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     sessionOptions.note = [&err](const std::string& note) {
         err << "panicscope: " << note << "...\n" << std::flush;
     };
+    sessionOptions.prepareSourceLines = !verb.printsSourceLines || verb.printsSourceLines(options);
     if (showProgress)
         sessionOptions.progress = [&err](const std::string& step) {
             err << "\r\033[Kpanicscope: " << step << "..." << std::flush;

@@ -207,6 +207,9 @@ Verb btVerb() {
               1u << 20,
               runBt};
     verb.unwinds = true;
+    verb.printsSourceLines = [](const Options& options) {
+        return options.has("-l") || options.json;
+    };
     return verb;
 }
 

@@ -21,8 +21,10 @@ int runInfo(const model::Session& session, const Options& options, std::ostream&
 } // namespace
 
 Verb infoVerb() {
-    return {"info", "DUMP", "release, CPUs, panic message and CPU, crashing task, uptime", {}, 0,
-            0,      runInfo};
+    Verb verb{"info", "DUMP", "release, CPUs, panic message and CPU, crashing task, uptime", {}, 0,
+              0,      runInfo};
+    verb.printsSourceLines = [](const Options&) { return false; };
+    return verb;
 }
 
 } // namespace panicscope::cli

@@ -21,8 +21,10 @@ int runLog(const model::Session& session, const Options& options, std::ostream& 
 } // namespace
 
 Verb logVerb() {
-    return {"log", "DUMP", "the kernel log, one line per record as dmesg prints it", {}, 0,
-            0,     runLog};
+    Verb verb{"log", "DUMP", "the kernel log, one line per record as dmesg prints it", {}, 0,
+              0,     runLog};
+    verb.printsSourceLines = [](const Options&) { return false; };
+    return verb;
 }
 
 } // namespace panicscope::cli

@@ -92,22 +92,24 @@ int runPs(const model::Session& session, const Options& options, std::ostream& o
 } // namespace
 
 Verb psVerb() {
-    return {"ps",
-            "[PID...] DUMP",
-            "every process and thread ('>' on a CPU, '*' the crashing task), or the given pids'",
-            {
-                {"-l", nullptr,
-                 "when each task last ran (sched_info.last_arrival, else se.exec_start, in ns), "
-                 "the most recent first"},
-                {"-p", nullptr, "each task's parents, from pid 0 down"},
-                {"-c", nullptr, "each task's children"},
-                {"-t", nullptr,
-                 "each task's run time, start time (s after boot), user and "
-                 "system time (ns)"},
-            },
-            0,
-            1u << 20,
-            runPs};
+    Verb verb{"ps",
+              "[PID...] DUMP",
+              "every process and thread ('>' on a CPU, '*' the crashing task), or the given pids'",
+              {
+                  {"-l", nullptr,
+                   "when each task last ran (sched_info.last_arrival, else se.exec_start, in ns), "
+                   "the most recent first"},
+                  {"-p", nullptr, "each task's parents, from pid 0 down"},
+                  {"-c", nullptr, "each task's children"},
+                  {"-t", nullptr,
+                   "each task's run time, start time (s after boot), user and "
+                   "system time (ns)"},
+              },
+              0,
+              1u << 20,
+              runPs};
+    verb.printsSourceLines = [](const Options&) { return false; };
+    return verb;
 }
 
 } // namespace panicscope::cli

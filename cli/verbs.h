@@ -31,6 +31,9 @@ struct Verb {
     VerbRun run;                     // prints the output, returns the exit status
     VerbRunStandalone runStandalone = nullptr;
     bool unwinds = false; // prepares the unwinder while the session opens (bt)
+    // Whether this run prints file:line or inline frames (SessionOptions::prepareSourceLines);
+    // unset: it may.
+    bool (*printsSourceLines)(const Options& options) = nullptr;
 };
 
 // The CLI's own verbs.

@@ -406,7 +406,7 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto vmlinuxPath = vmlinuxPathFor(options, *s->dump);
     if (!vmlinuxPath) return failure(vmlinuxPath);
     progress("reading " + *vmlinuxPath);
-    auto vmlinux = symbols::Vmlinux::open(*vmlinuxPath);
+    auto vmlinux = symbols::Vmlinux::open(*vmlinuxPath, options.prepareSourceLines);
     if (!vmlinux) return failure(vmlinux);
     s->vmlinux = std::move(*vmlinux);
     if (options.prepareUnwinding)

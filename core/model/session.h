@@ -42,6 +42,10 @@ struct SessionOptions {
     // download starts, when `progress` is not shown. May be called after open(), from any
     // thread (a module's debug file is fetched when a frame first needs it).
     std::function<void(const std::string&)> note;
+    // Index the vmlinux's DWARF address ranges on a second thread while it opens, so that the
+    // first file:line or inline frame comes sooner. A caller that prints none (bt without
+    // lines, ps, info, log) turns it off and saves that work; answers are the same either way.
+    bool prepareSourceLines = true;
 };
 
 // The entry-call table at runtime addresses (a dump's) or link-time ones (a vmlinux alone).

@@ -85,7 +85,8 @@ SymbolTable::SymbolTable(std::vector<Symbol> symbols) {
         at += s.name.size();
         sorted_.push_back(s);
     }
-    names_ = std::move(names);
+    names_ = *names;
+    namesOwner_ = std::move(names);
     reindex();
 }
 

@@ -48,15 +48,18 @@ class SymbolTable {
 
     // The table as bytes for the index cache (util/index_cache.h), and back: nullopt for bytes
     // that are not a whole table of this format (names outside the name block, addresses out
-    // of order).
+    // of order). With `bytesOwner`, the names stay views into `bytes` (a mapped cache file) and
+    // the table keeps the owner alive; without, they are copied.
     std::string encode() const;
-    static std::optional<SymbolTable> decode(std::string_view bytes);
+    static std::optional<SymbolTable> decode(std::string_view bytes,
+                                             std::shared_ptr<const void> bytesOwner = nullptr);
 
   private:
     void reindex();
 
-    std::shared_ptr<const std::string> names_; // every name, back to back; sorted_ views it
-    std::vector<Symbol> sorted_;               // by address, then larger size first
+    std::string_view names_;                 // every name, back to back; sorted_ views it
+    std::shared_ptr<const void> namesOwner_; // what holds names_ (a string or a mapped file)
+    std::vector<Symbol> sorted_;             // by address, then larger size first
     static constexpr uint32_t kEmpty = UINT32_MAX;
     std::vector<uint32_t> byName_; // hash table of indices into sorted_ (see reindex)
     std::vector<uint64_t> maxEnd_; // [i]: the highest end of sorted_[0..i], bounds containing()

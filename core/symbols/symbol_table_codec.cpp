@@ -16,10 +16,10 @@ constexpr uint32_t kMaxSymbols = 16u << 20;
 std::string SymbolTable::encode() const {
     ByteWriter w;
     w.put<uint32_t>(kFormat);
-    w.putString(names_ ? std::string_view(*names_) : std::string_view());
+    w.putString(names_);
     w.put<uint32_t>(static_cast<uint32_t>(sorted_.size()));
     for (const Symbol& s : sorted_) {
-        w.put<uint64_t>(static_cast<uint64_t>(s.name.data() - names_->data()));
+        w.put<uint64_t>(static_cast<uint64_t>(s.name.data() - names_.data()));
         w.put<uint32_t>(static_cast<uint32_t>(s.name.size()));
         w.put<uint64_t>(s.address);
         w.put<uint64_t>(s.size);
@@ -29,17 +29,25 @@ std::string SymbolTable::encode() const {
     return std::move(w.bytes());
 }
 
-std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes) {
+std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes,
+                                               std::shared_ptr<const void> bytesOwner) {
     ByteReader r(bytes);
     auto format = r.get<uint32_t>();
-    auto names = r.getString();
+    auto names = r.getStringView();
     auto count = r.get<uint32_t>();
     if (format != kFormat || !names || names->size() > kMaxNames || !count ||
         *count > kMaxSymbols || r.remaining() != uint64_t(*count) * 37)
         return std::nullopt;
     SymbolTable table;
-    table.names_ = std::make_shared<const std::string>(std::move(*names));
-    const std::string_view block(*table.names_);
+    if (bytesOwner) {
+        table.names_ = *names;
+        table.namesOwner_ = std::move(bytesOwner);
+    } else {
+        auto copy = std::make_shared<const std::string>(*names);
+        table.names_ = *copy;
+        table.namesOwner_ = std::move(copy);
+    }
+    const std::string_view block = table.names_;
     table.sorted_.reserve(*count);
     for (uint32_t i = 0; i < *count; ++i) {
         auto offset = r.get<uint64_t>();

@@ -56,17 +56,19 @@ namespace {
 
 // The ELF symbol table sorted and indexed, from the index cache when an earlier run kept it.
 SymbolTable symbolTableOf(const ElfFile& elf, const std::string& path) {
-    const auto cache = IndexCache::forFile(path, elf.buildId());
-    if (auto bytes = cache.load("symbols"))
-        if (auto table = SymbolTable::decode(*bytes)) return std::move(*table);
-    SymbolTable table(elf.symbols());
-    cache.save("symbols", table.encode());
-    return table;
+    return IndexCache::forFile(path, elf.buildId())
+        .loadOrBuild(
+            "symbols",
+            [](const MappedFile& entry) {
+                return SymbolTable::decode(entry.bytes(), entry.owner());
+            },
+            [&elf] { return SymbolTable(elf.symbols()); },
+            [](const SymbolTable& table) { return table.encode(); });
 }
 
 } // namespace
 
-Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
+Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path, bool warmSourceLines) {
     auto elf = ElfFile::open(path);
     if (!elf) return tl::unexpected(elf.error());
     auto notKernel = [&] {
@@ -87,12 +89,13 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path) {
     // While this thread builds the symbol table, another one does the first, slowest DWARF work
     // every session needs next: the address ranges of all units (file:line, inline frames) and
     // the struct layouts up to task_struct (BTF's index, or DWARF's type index on a kernel
-    // without BTF). open() does not wait for it: libdw calls hold the handle's mutex and the
-    // layouts are thread-safe, so a caller that needs them waits there, and one that needs only
-    // the symbols (the unwind tables) starts at once.
-    impl->warmUp = std::async(std::launch::async, [i = impl.get()] {
+    // without BTF); the address ranges only for a caller that wants source lines. open() does not
+    // wait for it: libdw calls hold the handle's mutex and the layouts are thread-safe, so a caller
+    // that needs them waits there, and one that needs only the symbols (the unwind tables) starts
+    // at once.
+    impl->warmUp = std::async(std::launch::async, [i = impl.get(), warmSourceLines] {
         if (!i->dwarf) return;
-        {
+        if (warmSourceLines) {
             std::lock_guard lock(i->dwarf->mutex);
             Dwarf_Aranges* aranges = nullptr;
             size_t count = 0;

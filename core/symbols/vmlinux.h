@@ -32,7 +32,11 @@ class Vmlinux {
   public:
     // Errc::Io when the file cannot be read, Errc::VmlinuxMissing (message naming the file) when it
     // is no x86-64 ELF kernel with a symbol table.
-    static Result<std::unique_ptr<Vmlinux>> open(const std::string& path);
+    // With `warmSourceLines`, a second thread also indexes the DWARF address ranges right away
+    // (file:line and inline frames answer sooner); a caller that prints no source lines saves
+    // that work.
+    static Result<std::unique_ptr<Vmlinux>> open(const std::string& path,
+                                                 bool warmSourceLines = true);
     ~Vmlinux();
     Vmlinux(const Vmlinux&) = delete;
     Vmlinux& operator=(const Vmlinux&) = delete;

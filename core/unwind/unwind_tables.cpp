@@ -10,12 +10,12 @@ namespace {
 
 // The entry-call table from the index cache, or decoded and then kept there.
 Result<EntryCallTable> entryCallTable(const symbols::Vmlinux& vmlinux) {
-    const auto cache = IndexCache::forFile(vmlinux.path(), vmlinux.buildId());
-    if (auto bytes = cache.load("entry-calls"))
-        if (auto table = EntryCallTable::decode(*bytes)) return std::move(*table);
-    auto table = EntryCallTable::build(vmlinux);
-    if (table) cache.save("entry-calls", table->encode());
-    return table;
+    return IndexCache::forFile(vmlinux.path(), vmlinux.buildId())
+        .loadOrBuild(
+            "entry-calls",
+            [](const MappedFile& entry) { return EntryCallTable::decode(entry.bytes()); },
+            [&vmlinux] { return EntryCallTable::build(vmlinux); },
+            [](const EntryCallTable& table) { return table.encode(); });
 }
 
 } // namespace

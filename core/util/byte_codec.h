@@ -39,9 +39,14 @@ class ByteReader {
         return value;
     }
     std::optional<std::string> getString() {
+        auto view = getStringView();
+        return view ? std::optional<std::string>(*view) : std::nullopt;
+    }
+    // The same without a copy: a view into the reader's bytes.
+    std::optional<std::string_view> getStringView() {
         auto size = get<uint32_t>();
         if (!size || bytes_.size() - at_ < *size) return std::nullopt;
-        std::string s(bytes_.substr(at_, *size));
+        std::string_view s = bytes_.substr(at_, *size);
         at_ += *size;
         return s;
     }

@@ -1,5 +1,7 @@
 #include "util/index_cache.h"
 
+#include "code_fingerprint.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,32 +46,18 @@ IndexCache IndexCache::forFile(const std::string& path, const std::string& build
     IndexCache cache;
     auto root = rootDirectory();
     const std::string file = fileStamp(path.c_str());
-    const std::string self = fileStamp("/proc/self/exe");
-    if (!root || !safeName(buildId) || file.empty() || self.empty()) return cache;
+    if (!root || !safeName(buildId) || file.empty()) return cache;
     cache.directory_ = *root + "/" + buildId;
-    cache.stamp_ = "vmlinux " + file + " panicscope " + self + "\n";
+    cache.stamp_ = "vmlinux " + file + " code " + PANICSCOPE_CODE_FINGERPRINT + "\n";
     return cache;
 }
 
-std::optional<std::string> IndexCache::load(std::string_view name) const {
+std::optional<MappedFile> IndexCache::load(std::string_view name) const {
     if (!enabled() || !safeName(name)) return std::nullopt;
-    std::ifstream in(directory_ + "/" + std::string(name), std::ios::binary);
-    if (!in) return std::nullopt;
-    std::string header(kMagic.size() + stamp_.size(), '\0');
-    if (!in.read(header.data(), static_cast<std::streamsize>(header.size())) ||
-        header != std::string(kMagic) + stamp_)
-        return std::nullopt;
-    // One read into a buffer of the body's size: a stream copy would touch the (megabytes of)
-    // bytes three times, and the page faults of that were most of a warm `bt`'s system time.
-    const std::streamoff bodyStart = in.tellg();
-    in.seekg(0, std::ios::end);
-    const std::streamoff end = in.tellg();
-    if (bodyStart < 0 || end < bodyStart || static_cast<uint64_t>(end - bodyStart) > kMaxEntry)
-        return std::nullopt;
-    std::string bytes(static_cast<size_t>(end - bodyStart), '\0');
-    in.seekg(bodyStart);
-    if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return std::nullopt;
-    return bytes;
+    auto file = MappedFile::open(directory_ + "/" + std::string(name), kMaxEntry + 4096);
+    const std::string header = std::string(kMagic) + stamp_;
+    if (!file || !file->bytes().starts_with(header)) return std::nullopt;
+    return file->from(header.size());
 }
 
 void IndexCache::save(std::string_view name, const std::string& bytes) const {

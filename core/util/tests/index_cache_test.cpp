@@ -1,6 +1,7 @@
 // The index cache keeps bytes per file and binary, ignores what was written for anything else,
 // and is off when PANICSCOPE_INDEX_DIR is empty.
 #include "util/index_cache.h"
+#include "util/result.h"
 
 #include <gtest/gtest.h>
 
@@ -36,7 +37,9 @@ TEST_F(IndexCacheTest, KeepsBytesForTheSameFile) {
     EXPECT_FALSE(cache.load("entry-calls"));
     const std::string bytes("\0\1\2binary\xff", 10);
     cache.save("entry-calls", bytes);
-    EXPECT_EQ(IndexCache::forFile(file, "abcdef01").load("entry-calls"), bytes);
+    auto loaded = IndexCache::forFile(file, "abcdef01").load("entry-calls");
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->bytes(), bytes);
     // Another build ID is another directory.
     EXPECT_FALSE(IndexCache::forFile(file, "abcdef02").load("entry-calls"));
 }
@@ -57,6 +60,28 @@ TEST_F(IndexCacheTest, IgnoresDamagedEntriesAndUnsafeNames) {
     EXPECT_FALSE(IndexCache::forFile(file, "../escape").enabled());
     cache.save("../x", "value");
     EXPECT_FALSE(std::filesystem::exists(root / "index" / "x"));
+}
+
+// The value is decoded from the cache when it can be, else built and stored; an error is never
+// stored.
+TEST_F(IndexCacheTest, LoadOrBuildStoresWhatItBuilt) {
+    auto cache = IndexCache::forFile(file, "abcdef01");
+    int builds = 0;
+    auto decode = [](const MappedFile& entry) {
+        return entry.bytes() == "good" ? std::optional<std::string>("decoded") : std::nullopt;
+    };
+    auto build = [&] {
+        ++builds;
+        return std::string("built");
+    };
+    auto encode = [](const std::string&) { return std::string("good"); };
+    EXPECT_EQ(cache.loadOrBuild("v", decode, build, encode), "built");
+    EXPECT_EQ(cache.loadOrBuild("v", decode, build, encode), "decoded");
+    EXPECT_EQ(builds, 1);
+
+    auto failing = [] { return Result<std::string>(fail(Errc::VmlinuxMissing, "no")); };
+    EXPECT_FALSE(cache.loadOrBuild("e", decode, failing, encode));
+    EXPECT_FALSE(cache.load("e"));
 }
 
 TEST_F(IndexCacheTest, AnEmptyDirectoryTurnsItOff) {
