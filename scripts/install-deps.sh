@@ -9,7 +9,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev libreadline-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
-          valgrind python3-drgn) # drgn: the tests' independent reader of the dumps' memory
+          valgrind python3-drgn  # drgn: the tests' independent reader of the dumps' memory
+          pybind11-dev python3-dev) # the panicscope Python module (python/)
 for option in "$@"; do
     case "$option" in
         --gui-check) packages+=(xvfb xauth) ;;
