@@ -12,17 +12,11 @@ import panicscope
 
 
 def frames_with(trace, function, lines):
-    """The printed frame numbers (bt's, inlined functions counted with --lines) in `function`."""
-    hits, index = [], 0
-    for frame in trace.frames:
-        for inline in frame.inlines if lines else []:
-            if inline.function == function:
-                hits.append(index)
-            index += 1
-        if frame.function == function:
-            hits.append(index)
-        index += 1
-    return hits
+    """The numbers (bt's: physical frames) of the frames in `function`, or with `lines` with
+    `function` inlined into them."""
+    return [i for i, frame in enumerate(trace.frames)
+            if frame.function == function
+            or (lines and any(inline.function == function for inline in frame.inlines))]
 
 
 def main():
@@ -34,7 +28,8 @@ def main():
                         help="also functions inlined into a frame (reads the line tables)")
     args = parser.parse_args()
     session = panicscope.open(args.dump, vmlinux=args.vmlinux)
-    session.lookup_symbol(args.function)  # NoSymbolError for a typo, not an empty answer
+    if not args.lines:  # NoSymbolError for a typo, not an empty answer (an inlined-only
+        session.lookup_symbol(args.function)  # function has no symbol)
     found = 0
     print(f"{'PID':>7}  {'COMM':<16} ST FRAMES")
     for task, trace in session.backtraces(lines=args.lines):

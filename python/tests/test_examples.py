@@ -66,33 +66,42 @@ class TasksThrough(unittest.TestCase):
         self.row = dumps.dump_row(dumps.KERNEL_6_12, "process")
         self.args = [self.row["dump"], "--vmlinux", self.row["vmlinux"]]
 
-    def expected(self, function, *bt_options):
-        bt = dumps.cli_json("bt", "--all", *bt_options, *self.args)["tasks"]
-        lines = []
+    def expected(self, function, lines):
+        """From `bt --all --json`, whose frames list each physical frame after the functions
+        inlined into it: the physical frames' numbers (as bt prints them) that are in
+        `function` (with `lines`, or have it inlined)."""
+        bt = dumps.cli_json("bt", "--all", *self.args)["tasks"]
+        out = []
         for t in bt:
-            hits = [f["index"] for f in t["frames"] if f["function"] == function and
-                    (bt_options or not f["inline"])]
+            hits, physical = [], 0
+            for f in t["frames"]:
+                if f["function"] == function and (lines or not f["inline"]):
+                    if not hits or hits[-1] != physical:
+                        hits.append(physical)
+                physical += not f["inline"]
             if hits:
-                lines.append(f"{t['pid']:>7}  {t['comm']:<16} {t['state']}  " +
-                             " ".join(f"#{i}" for i in hits))
-        return lines
+                out.append(f"{t['pid']:>7}  {t['comm']:<16} {t['state']}  " +
+                           " ".join(f"#{i}" for i in hits))
+        return out
 
     def test_the_tasks_in_a_function_are_bts(self):
         status, out, err = run_example("tasks_through.py", "do_syscall_64", *self.args)
         self.assertEqual(status, 0, err)
-        expected = self.expected("do_syscall_64")
+        expected = self.expected("do_syscall_64", lines=False)
         self.assertGreater(len(expected), 1)
         self.assertEqual(out.splitlines()[1:-1], expected)
         self.assertEqual(out.splitlines()[-1], f"{len(expected)} task(s) pass through do_syscall_64")
 
     def test_inlined_functions_with_lines(self):
-        bt = dumps.cli_json("bt", "--all", "-l", *self.args)["tasks"]
+        bt = dumps.cli_json("bt", "--all", *self.args)["tasks"]
         inlined = sorted({f["function"] for t in bt for f in t["frames"] if f["inline"]})
         self.assertTrue(inlined, "no inlined frame in any task")
         function = inlined[0]
         status, out, err = run_example("tasks_through.py", function, *self.args, "--lines")
         self.assertEqual(status, 0, err)
-        self.assertEqual(out.splitlines()[1:-1], self.expected(function, "-l"))
+        expected = self.expected(function, lines=True)
+        self.assertTrue(expected)
+        self.assertEqual(out.splitlines()[1:-1], expected)
 
     def test_a_typo_is_an_error(self):
         status, out, err = run_example("tasks_through.py", "psc_no_such_function", *self.args)
@@ -130,12 +139,13 @@ class TriageCsv(unittest.TestCase):
             self.assertEqual(err, "triage_csv: 4 file(s), 1 not triaged\n")
             with open(out, newline="") as f:
                 table = list(csv.DictReader(f))
+            _, _, not_a_dump_err = dumps.run_cli("info", str(not_a_dump), "--vmlinux",
+                                                 rows[0]["vmlinux"])
         self.assertEqual([r["path"] for r in table], sorted(list(expected) + [str(not_a_dump)]))
         for r in table:
             if r["path"] == str(not_a_dump):
-                _, _, cli_err = dumps.run_cli("info", str(not_a_dump), "--vmlinux",
-                                              rows[0]["vmlinux"])
-                self.assertEqual("panicscope: " + r["error"].split(": ", 1)[1] + "\n", cli_err)
+                self.assertEqual("panicscope: " + r["error"].split(": ", 1)[1] + "\n",
+                                 not_a_dump_err)
                 self.assertTrue(r["error"].startswith("not_a_dump: "))
                 continue
             release, j = expected[r["path"]]

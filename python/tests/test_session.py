@@ -82,13 +82,13 @@ class SessionTests:
             [(r.seq, r.timestamp_ns, r.level, r.facility, r.caller_id, r.text) for r in records],
             [(r["seq"], r["timestamp_ns"], r["level"], r["facility"], r["caller_id"], r["text"])
              for r in j])
-        # The console printed the same lines, up to its panic line (the log may end later).
-        ours = [line for r in records for line in r.lines()]
-        banner = next(i for i, line in enumerate(ours) if "] Linux version " in line)
+        # Every line the console printed up to the panic is in the log, in the same order (the
+        # console leaves out the lines above its log level).
+        ours = iter(line for r in records for line in r.lines())
         console = self.console.lines
         self.assertGreater(len(console), 100)
-        self.assertEqual(ours[banner:banner + 50], console[:50])
-        self.assertIn(console[-1], ours)
+        missing = [line for line in console if not any(line == o for o in ours)]
+        self.assertEqual(missing, [])
 
     def test_modules_are_mod(self):
         modules = self.s.modules()
@@ -139,12 +139,22 @@ class SessionTests:
             self.s.backtrace("init")
 
     def assertFramesAreBtJson(self, trace, task_json, lines):
-        """Our physical frames, flattened as the CLI prints them, against `bt --json`."""
+        """Our frames, flattened as the CLI prints them, against `bt --json` (which always has
+        file:line and inlined functions: without `lines`, only its physical frames)."""
         printed = []
         for f in trace.frames:
             for i, inline in enumerate(f.inlines):
                 printed.append((f, inline, i == 0))
             printed.append((f, None, not f.inlines))
+        if not lines:  # each physical frame, with the boundary printed on its first line
+            frames, boundary = [], None
+            for j in task_json["frames"]:
+                boundary = boundary or j["boundary"]
+                if not j["inline"]:
+                    frames.append(dict(j, index=len(frames), boundary=boundary, file=None,
+                                       line=None))
+                    boundary = None
+            task_json = dict(task_json, frames=frames)
         self.assertEqual(len(printed), len(task_json["frames"]))
         for index, ((f, inline, first), j) in enumerate(zip(printed, task_json["frames"])):
             where = f"frame #{index}"
@@ -201,7 +211,7 @@ class SessionTests:
     def test_backtrace_with_lines_is_bt_l(self):
         task = self.crashing()
         trace = self.s.backtrace(task, lines=True)
-        (j,) = self.cli("bt", "-l")["tasks"]
+        (j,) = self.cli("bt")["tasks"]
         self.assertFramesAreBtJson(trace, j, lines=True)
         self.assertTrue(any(f.file for f in trace.frames))
         # The registers of the first frame: what the CPU held (NT_PRSTATUS) when it stopped.
@@ -242,9 +252,9 @@ class SessionTests:
 
     def test_read_is_the_vmlinux_banner_and_rd(self):
         banner = self.s.lookup_symbol("linux_banner")
-        block = self.s.read(banner.address, 200)
+        block = self.s.read(banner.address, 512)
         self.assertTrue(block.complete)
-        self.assertEqual((block.address, len(block.bytes), len(block)), (banner.address, 200, 200))
+        self.assertEqual((block.address, len(block.bytes), len(block)), (banner.address, 512, 512))
         text = block.bytes.split(b"\0")[0].decode()
         console_banner = next(line for line in self.console.lines if "] Linux version " in line)
         self.assertEqual(text.rstrip("\n"), console_banner.split("] ", 1)[1])
@@ -257,12 +267,12 @@ class SessionTests:
     def test_physical_read_is_the_direct_map(self):
         base = int.from_bytes(self.s.read(self.s.lookup_symbol("page_offset_base").address,
                                           8).bytes, "little")
-        physical = 0x100000
-        direct = self.s.read(base + physical, 4096)
-        by_phys = self.s.read(physical, 4096, physical=True)
+        task = self.crashing()  # a task_struct is in the direct map of physical memory
+        direct = self.s.read(task.address, 256)
+        by_phys = self.s.read(task.address - base, 256, physical=True)
         self.assertTrue(direct.complete and by_phys.complete)
         self.assertEqual(direct.bytes, by_phys.bytes)
-        self.assertNotEqual(direct.bytes, bytes(4096))
+        self.assertNotEqual(direct.bytes, bytes(256))
 
     def test_unreadable_addresses(self):
         block = self.s.read(0x1000, 32)
@@ -308,7 +318,8 @@ class SessionTests:
     def test_disassembly_is_dis(self):
         whole = self.s.disassemble("schedule")
         self.assertCodeIsDis(whole, self.cli("dis", "schedule")["instructions"])
-        self.assertEqual(whole[-1].instruction.is_return or whole[-1].instruction.is_jump, True)
+        self.assertTrue(any(line.instruction.is_return for line in whole))
+        self.assertTrue(all(line.symbol.startswith("schedule+") for line in whole))
         frame = self.s.backtrace(self.crashing()).frames[2]
         some = self.s.disassemble(frame.pc, 6)
         self.assertCodeIsDis(some, self.cli("dis", hex(frame.pc), "6")["instructions"])
@@ -322,7 +333,7 @@ class SessionTests:
         for line, d in zip(lines, j):
             i = line.instruction
             self.assertEqual(
-                (i.address, i.bytes.hex(" "), line.symbol, i.mnemonic, i.operands, i.target,
+                (i.address, i.bytes.hex(), line.symbol, i.mnemonic, i.operands, i.target,
                  line.target),
                 (hexval(d["address"]), d["bytes"], d["symbol"], d["mnemonic"], d["operands"],
                  hexval(d["target"]), d["target_symbol"]))
