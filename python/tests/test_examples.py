@@ -157,5 +157,27 @@ class TriageCsv(unittest.TestCase):
                  str(j["cpu"]), j["signature"]["hash"], ""))
 
 
+class ReadmeExample(unittest.TestCase):
+    """README.md's "Scripting in Python" example runs as printed, on the hung-task dump."""
+
+    def test_it_runs(self):
+        readme = (pathlib.Path(__file__).parents[2] / "README.md").read_text()
+        start = readme.index("    import panicscope\n")
+        end = readme.index("\n\n", readme.index("s.triage().title", start))
+        code = "\n".join(line[4:] for line in readme[start:end].splitlines())
+        row = dumps.dump_row(dumps.MAIN_KERNEL, "mod-hungtask")
+        code = code.replace('"vmcore", vmlinux="vmlinux"',
+                            f'{row["dump"]!r}, vmlinux={row["vmlinux"]!r}')
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        triage = dumps.cli_json("triage", row["dump"], "--vmlinux", row["vmlinux"])
+        pid, comm, _ = hung_task_report(row["console"])
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[-1], triage["title"])
+        self.assertTrue(lines[0].startswith(dumps.MAIN_KERNEL + " "))
+        self.assertTrue(any(line.startswith(f"{pid} {comm} [") for line in lines))
+
+
 if __name__ == "__main__":
     unittest.main()
