@@ -8,19 +8,32 @@ namespace py = pybind11;
 
 const char* errcKey(Errc code) {
     switch (code) {
-    case Errc::Io: return "io";
-    case Errc::NotADump: return "not_a_dump";
-    case Errc::Truncated: return "truncated";
-    case Errc::Corrupt: return "corrupt";
-    case Errc::NotInDump: return "not_in_dump";
-    case Errc::BadAddress: return "bad_address";
-    case Errc::VmlinuxMissing: return "vmlinux_missing";
-    case Errc::VmlinuxMismatch: return "vmlinux_mismatch";
-    case Errc::NoSymbol: return "no_symbol";
-    case Errc::NoType: return "no_type";
-    case Errc::Unsupported: return "unsupported";
-    case Errc::Usage: return "usage";
-    case Errc::Cancelled: return "cancelled";
+    case Errc::Io:
+        return "io";
+    case Errc::NotADump:
+        return "not_a_dump";
+    case Errc::Truncated:
+        return "truncated";
+    case Errc::Corrupt:
+        return "corrupt";
+    case Errc::NotInDump:
+        return "not_in_dump";
+    case Errc::BadAddress:
+        return "bad_address";
+    case Errc::VmlinuxMissing:
+        return "vmlinux_missing";
+    case Errc::VmlinuxMismatch:
+        return "vmlinux_mismatch";
+    case Errc::NoSymbol:
+        return "no_symbol";
+    case Errc::NoType:
+        return "no_type";
+    case Errc::Unsupported:
+        return "unsupported";
+    case Errc::Usage:
+        return "usage";
+    case Errc::Cancelled:
+        return "cancelled";
     }
     return "unknown";
 }
@@ -84,16 +97,23 @@ const char* exceptionClassOf(Errc code) {
     case Errc::Io:
     case Errc::NotADump:
     case Errc::Truncated:
-    case Errc::Corrupt: return "DumpError";
+    case Errc::Corrupt:
+        return "DumpError";
     case Errc::NotInDump:
-    case Errc::BadAddress: return "ReadError";
+    case Errc::BadAddress:
+        return "ReadError";
     case Errc::VmlinuxMissing:
-    case Errc::VmlinuxMismatch: return "VmlinuxError";
+    case Errc::VmlinuxMismatch:
+        return "VmlinuxError";
     case Errc::NoSymbol:
-    case Errc::NoType: return "NoSymbolError";
-    case Errc::Unsupported: return "UnsupportedError";
-    case Errc::Usage: return "UsageError";
-    case Errc::Cancelled: return "CancelledError";
+    case Errc::NoType:
+        return "NoSymbolError";
+    case Errc::Unsupported:
+        return "UnsupportedError";
+    case Errc::Usage:
+        return "UsageError";
+    case Errc::Cancelled:
+        return "CancelledError";
     }
     return "Error";
 }

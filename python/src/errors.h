@@ -51,8 +51,7 @@ template <class Diagnostics> void warnAll(const Diagnostics& diagnostics) {
             else
                 return d.text;
         }();
-        if (PyErr_WarnEx(category.ptr(), text.c_str(), 2) != 0)
-            throw pybind11::error_already_set();
+        if (PyErr_WarnEx(category.ptr(), text.c_str(), 2) != 0) throw pybind11::error_already_set();
     }
 }
 

@@ -1,9 +1,9 @@
 // panicscope.open() and the Session class: each method one model::Session call, run without the
 // GIL, its Result unwrapped into a value or a panicscope exception.
+#include "model/session.h"
 #include "bindings.h"
 #include "errors.h"
 #include "gil.h"
-#include "model/session.h"
 #include "session_args.h"
 #include "triage/dump_triage.h"
 #include "util/hex.h"

@@ -53,8 +53,7 @@ model::TaskRow taskOf(const model::Session& session, const py::handle& taskOrPid
     if (py::isinstance<model::TaskRow>(taskOrPid)) return taskOrPid.cast<model::TaskRow>();
     if (!py::isinstance<py::int_>(taskOrPid))
         throw py::type_error("a task is a TaskRow or a pid (int)");
-    model::TaskSelection selection{model::TaskSelection::Kind::Pids,
-                                   {taskOrPid.cast<int32_t>()}};
+    model::TaskSelection selection{model::TaskSelection::Kind::Pids, {taskOrPid.cast<int32_t>()}};
     return select(session, selection).front();
 }
 

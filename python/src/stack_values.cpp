@@ -34,8 +34,9 @@ void bindFrameParts(py::module_& m) {
             "'task', 'IRQ', 'exception', 'entry' or 'unknown'")
         .field("name", &StackRange::name, "'task stack', 'IRQ stack', 'NMI exception stack', ...");
 
-    ValueClass<Boundary>(m, "Boundary", "A pt_regs the walk crossed: the frame after it is the "
-                                        "interrupted context.")
+    ValueClass<Boundary>(m, "Boundary",
+                         "A pt_regs the walk crossed: the frame after it is the "
+                         "interrupted context.")
         .computed(
             "kind", [](const Boundary& b) { return unwind::boundaryKindKey(b.kind); },
             "'syscall', 'interrupt', 'exception', 'nmi', 'stack-switch', 'user', 'cpu'")
@@ -50,7 +51,8 @@ void bindFrameParts(py::module_& m) {
         .field("full_regs", &Boundary::fullRegs,
                "False: only the iret frame (ip cs flags sp ss) was saved")
         .computed(
-            "regs", [](const Boundary& b) { return registersDict(b.regs, arch::RegisterState::kAll); },
+            "regs",
+            [](const Boundary& b) { return registersDict(b.regs, arch::RegisterState::kAll); },
             "the 21 pt_regs words by name")
         .field("stack_overflow", &Boundary::stackOverflow,
                "the saved sp is in the guard page below the task stack");
@@ -119,7 +121,8 @@ void bindStackValues(py::module_& m) {
                 }
                 return out;
             },
-            "The function names as bt prints them (inlined ones first), innermost first; a frame in "
+            "The function names as bt prints them (inlined ones first), innermost first; a frame "
+            "in "
             "no function is left out.");
 }
 

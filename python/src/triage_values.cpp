@@ -10,8 +10,12 @@ namespace {
 
 using namespace triage;
 
-std::string kindKey(CrashKind kind) { return std::string(crashKindKey(kind)); }
-std::string contextKey(CrashContext context) { return std::string(crashContextKey(context)); }
+std::string kindKey(CrashKind kind) {
+    return std::string(crashKindKey(kind));
+}
+std::string contextKey(CrashContext context) {
+    return std::string(crashContextKey(context));
+}
 
 void bindReportParts(py::module_& m) {
     ValueClass<TraceFrame>(m, "TraceFrame", "A frame of a crash as triage sees it: no addresses.")
