@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Every task's stack with panicscope's Python module, printed as drgn_all_stacks.py prints
-drgn's: "PID<TAB>pc pc ..." (hex), down to the user-mode frame as drgn does. The
-panicscope half of
-bench/python_vs_drgn.py.
+drgn's: "PID<TAB>pc pc ..." (hex), down to the user-mode frame as drgn does. The panicscope
+half of bench/python_vs_drgn.py.
 
 Usage: python3 bench/panicscope_all_stacks.py VMCORE VMLINUX   (PYTHONPATH: the module's dir)
 """
