@@ -12,7 +12,8 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
           libkdumpfile-dev libdw-dev libelf-dev libcapstone-dev libreadline-dev
           qt6-base-dev libgtest-dev libgmock-dev libexpected-dev nlohmann-json3-dev
-          valgrind python3-drgn) # drgn: the tests' independent reader of the dumps' memory
+          valgrind python3-drgn  # drgn: the tests' independent reader of the dumps' memory
+          pybind11-dev python3-dev) # the panicscope Python module (python/)
 # debuginfod: libdebuginfod-dev to fetch debug files by build ID (optional in the build, linked
 # when found); the debuginfod server for the test that fetches a vmlinux from a local one.
 packages+=(libdebuginfod-dev debuginfod)
