@@ -32,6 +32,7 @@ struct Options {
     // Options every verb that opens a dump takes.
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
+    bool noVmlinux = false;              // --no-vmlinux: from the dump alone
     std::vector<std::string> moduleDirs; // --module-dir: where to look for MODULE.ko
     bool json = false;
     bool help = false;

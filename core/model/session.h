@@ -24,6 +24,9 @@ struct SessionOptions {
     std::vector<std::string> dumpPaths;     // one file, or the parts of a split dump
     std::optional<std::string> vmlinuxPath; // found from the dump's release when absent
     std::vector<std::string> debugDirs;     // extra places to look for the vmlinux
+    // Work from the dump alone (kallsyms, BTF, ORC from its memory) even when a vmlinux could be
+    // found; without it that is what happens when none is given or found.
+    bool noVmlinux = false;
     // Searched recursively for MODULE.ko with debug info (file:line of module frames).
     std::vector<std::string> moduleDirs;
     // Called with a short description before each slow step (opening the vmlinux, ...).
