@@ -207,8 +207,11 @@ void dumpTables(DumpedTables& d, const KallsymsBuilder& b, uint32_t count, uint6
     d.memory.mapZeros(kAt + 0x10000, 16);
     d.memory.put<uint64_t>(kAt + 0x10000, kBase);
     d.memory.put<uint32_t>(kAt + 0x10008, count);
-    d.memory.map(kAt + 0x20000, bytes(b.names_));
-    d.memory.map(kAt + 0x30000, bytes(b.tokenTable_));
+    // The tables lie one after another: a reader takes the bytes up to the next one.
+    d.memory.mapZeros(kAt + 0x20000, 0x10000);
+    d.memory.putBytes(kAt + 0x20000, b.names_.data(), b.names_.size());
+    d.memory.mapZeros(kAt + 0x30000, 0x10000);
+    d.memory.putBytes(kAt + 0x30000, b.tokenTable_.data(), b.tokenTable_.size());
     d.memory.map(kAt + 0x40000, bytes(b.index_));
     char text[512];
     std::snprintf(text, sizeof text,
