@@ -241,6 +241,7 @@ TEST_P(DumpAlone, SymNamesTheSameSymbolsLessTheirLines) {
     size_t compared = 0;
     for (const auto& f : tasks[0]["frames"]) {
         if (f["function"].is_null() || f["inline"].get<bool>()) continue;
+        if (compared == 6) break; // a few frames: each query opens the dump twice
         // A return address may be just past a function that ends in its call (a noreturn
         // callee): the call itself is at pc - 1, as bt names it.
         const uint64_t pc = std::stoull(f["pc"].get<std::string>(), nullptr, 16);
