@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -341,11 +342,20 @@ TEST_P(KallsymsOfDump, AKernelWithoutBtfSaysSoInOneLine) {
         EXPECT_EQ(r.status, 0) << r.err;
         return;
     }
+    const std::string noBtf = std::string(GetParam()) +
+                              " has no BTF in memory (built without CONFIG_DEBUG_INFO_BTF), and "
+                              "struct layouts need it or the vmlinux: give --vmlinux FILE\n";
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.out, "");
-    EXPECT_EQ(r.err, "panicscope: the dump alone is not enough: " + std::string(GetParam()) +
-                         " has no BTF in memory (built without CONFIG_DEBUG_INFO_BTF), and "
-                         "struct layouts need it or the vmlinux: give --vmlinux FILE\n");
+    EXPECT_EQ(r.err, "panicscope: the dump alone is not enough: " + noBtf);
+    // Without --no-vmlinux, when no vmlinux is found: both reasons in one line.
+    const auto found = runCli({"ps", row.dump, "--debug-dir", "/nonexistent"});
+    EXPECT_EQ(found.status, 1);
+    EXPECT_TRUE(found.err.starts_with("panicscope: no vmlinux for " + std::string(GetParam()) +
+                                      " found (give --vmlinux FILE; looked in /nonexistent/"))
+        << found.err;
+    EXPECT_TRUE(found.err.ends_with("), and the dump alone is not enough: " + noBtf)) << found.err;
+    EXPECT_EQ(std::count(found.err.begin(), found.err.end(), '\n'), 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Kernels, KallsymsOfDump, ::testing::ValuesIn(kKernels),
