@@ -99,6 +99,7 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     model::SessionOptions sessionOptions;
     sessionOptions.dumpPaths = options.dumpPaths;
     sessionOptions.vmlinuxPath = options.vmlinux;
+    sessionOptions.noVmlinux = options.noVmlinux;
     sessionOptions.debugDirs = options.debugDirs;
     sessionOptions.moduleDirs = options.moduleDirs;
     sessionOptions.prepareUnwinding = verb.unwinds;

@@ -27,6 +27,9 @@ constexpr std::array kCommonOptions = {
                "fetch the vmlinux and the modules' debug files by build ID from these debuginfod "
                "servers (separated by spaces) when they are not on disk; default "
                "$DEBUGINFOD_URLS, '' for none"},
+    OptionSpec{"--no-vmlinux", nullptr,
+               "work from the dump alone (kallsyms, BTF and ORC from its memory; no file:line) "
+               "even when a vmlinux could be found; what happens anyway when none is found"},
     OptionSpec{"--module-dir", "DIR",
                "searched recursively for MODULE.ko with debug info, for file:line and inline "
                "frames of module code; plain .ko files only (not .ko.xz/.ko.zst); a .ko of "
@@ -62,6 +65,8 @@ void storeCommon(Options& o, const std::string& name, const std::string& value) 
         o.vmlinux = value;
     else if (name == "--debug-dir")
         o.debugDirs.push_back(value);
+    else if (name == "--no-vmlinux")
+        o.noVmlinux = true;
     else if (name == "--module-dir")
         o.moduleDirs.push_back(value);
     else if (name == "--debuginfod")
@@ -226,6 +231,8 @@ Result<Options> parseOptions(const std::vector<std::string>& argv, std::span<con
         o.given[firstName(*spec)].push_back(value);
     }
     if (o.help || o.version) return o;
+    if (o.noVmlinux && o.vmlinux)
+        return fail(Errc::Usage, "--no-vmlinux and --vmlinux exclude each other");
     if (o.verb.empty()) return fail(Errc::Usage, "no command given");
     if (!verb) return tl::unexpected(unknownVerb(verbs, o.verb));
     return o;

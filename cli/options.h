@@ -36,6 +36,7 @@ struct Options {
     // Options every verb that opens a dump takes.
     std::optional<std::string> vmlinux;
     std::vector<std::string> debugDirs;
+    bool noVmlinux = false;                // --no-vmlinux: from the dump alone
     std::vector<std::string> moduleDirs;   // --module-dir: where to look for MODULE.ko
     std::vector<std::string> pluginDirs;   // --plugin-dir: where to load plugins from first
     std::optional<std::string> debuginfod; // --debuginfod URL: instead of $DEBUGINFOD_URLS

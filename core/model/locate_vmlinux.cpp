@@ -66,8 +66,8 @@ Result<std::string> findVmlinux(const SessionOptions& options, const std::string
                                   "the vmlinux for " + escapeControlCharacters(release),
                                   options.progress, options.note);
     if (fetched) return fetched;
-    // Hook for the dump-alone mode (kallsyms, BTF and ORC from the dump): once it exists, a
-    // miss or an offline server opens the dump without a vmlinux here, with this as a note.
+    // A miss or an offline server: Session::open goes on from the dump alone (kallsyms, BTF
+    // and ORC from its memory) and says why in its warning.
     return fail(Errc::VmlinuxMissing, found.error().message + "; " + fetched.error().message);
 }
 

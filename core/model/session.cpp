@@ -208,6 +208,16 @@ struct Session::Impl {
         });
     }
     std::vector<std::string> unwindWarnings() const;
+    DataSources sources() const {
+        DataSources out;
+        out.fromDump = vmlinux->isDumpMemory();
+        out.symbols = out.fromDump ? "kallsyms" : "elf";
+        out.types = vmlinux->btf() ? "btf" : "dwarf";
+        // What the unwinder will use: ORC when the kernel has it (as OrcTable::fromVmlinux).
+        out.unwind = vmlinux->symbols().byName("__start_orc_unwind_ip") ? "orc" : "frame-pointer";
+        out.dwarf = vmlinux->hasDwarf();
+        return out;
+    }
 
     // Symbols: see Session::symbolize and lookupSymbol.
     std::optional<SymbolInfo> symbolizeAt(uint64_t address) const;
@@ -388,6 +398,33 @@ Result<std::string> vmlinuxPathFor(const SessionOptions& options, const dump::Du
     return findVmlinux(options, *release, dump.vmcoreinfo().buildId());
 }
 
+// The kernel image of the dump: the vmlinux file given or found, else (or with noVmlinux) the one
+// in the dump's memory. When neither is there, the error says what each lacks.
+// `notFound` gets why no vmlinux file was used when the dump alone serves instead.
+Result<std::unique_ptr<symbols::Vmlinux>>
+openKernelImage(const SessionOptions& options, const dump::DumpFile& dump,
+                const std::function<void(const std::string&)>& progress,
+                std::optional<Error>& notFound) {
+    if (!options.noVmlinux) {
+        auto path = vmlinuxPathFor(options, dump);
+        if (path) {
+            progress("reading " + *path);
+            return symbols::Vmlinux::open(*path, options.prepareSourceLines);
+        }
+        if (path.error().code != Errc::VmlinuxMissing) return failure(path);
+        notFound = path.error();
+    }
+    progress("reading kallsyms and BTF from the dump");
+    auto image = symbols::Vmlinux::fromDumpMemory(dump, dump.vmcoreinfo(), dump.path());
+    if (image) return image;
+    Error e = image.error();
+    if (notFound) e.code = notFound->code;
+    e.message = (notFound ? notFound->message + ", and the dump alone is not enough: "
+                          : std::string("the dump alone is not enough: ")) +
+                e.message;
+    return tl::unexpected(std::move(e));
+}
+
 } // namespace
 
 Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
@@ -403,12 +440,11 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto dump = dump::DumpFile::open(options.dumpPaths);
     if (!dump) return failure(dump);
     s->dump = std::move(*dump);
-    auto vmlinuxPath = vmlinuxPathFor(options, *s->dump);
-    if (!vmlinuxPath) return failure(vmlinuxPath);
-    progress("reading " + *vmlinuxPath);
-    auto vmlinux = symbols::Vmlinux::open(*vmlinuxPath, options.prepareSourceLines);
+    std::optional<Error> vmlinuxNotFound;
+    auto vmlinux = openKernelImage(options, *s->dump, progress, vmlinuxNotFound);
     if (!vmlinux) return failure(vmlinux);
     s->vmlinux = std::move(*vmlinux);
+    const std::string& vmlinuxPath = s->vmlinux->path();
     if (options.prepareUnwinding)
         s->tablesLoading = std::async(
             std::launch::async, [v = s->vmlinux.get()] { return unwind::UnwindTables::load(*v); });
@@ -416,7 +452,7 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     // A release mismatch is the most common mistake: say so before KASLR can fail confusingly.
     const auto& vmcoreinfo = s->dump->vmcoreinfo();
     if (auto release = vmcoreinfo.osrelease(); release && *release != s->vmlinux->release())
-        return fail(Errc::VmlinuxMismatch, "vmlinux " + *vmlinuxPath +
+        return fail(Errc::VmlinuxMismatch, "vmlinux " + vmlinuxPath +
                                                " does not match the dump: the dump is " + *release +
                                                ", the vmlinux is " + s->vmlinux->release());
     auto kaslr = kernel::findKaslrOffset(vmcoreinfo, s->vmlinux->symbols());
@@ -429,8 +465,13 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux, *s->view);
     if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump));
     if (*match) s->openWarnings.push_back(**match);
-    if (!s->vmlinux->hasDwarf())
-        s->openWarnings.push_back(*vmlinuxPath +
+    if (s->vmlinux->isDumpMemory())
+        s->openWarnings.push_back(
+            "no vmlinux" + (vmlinuxNotFound ? " (" + vmlinuxNotFound->message + ")" : "") +
+            ": symbols, types and unwind data come from the dump's memory (kallsyms, BTF, ORC); "
+            "no file:line or inline frames");
+    else if (!s->vmlinux->hasDwarf())
+        s->openWarnings.push_back(vmlinuxPath +
                                   " has no DWARF debug info: no file:line, inline frames or CFI");
     s->optionWarnings = missingModuleDirs(options.moduleDirs);
     return std::unique_ptr<Session>(new Session(std::move(s)));
@@ -517,7 +558,8 @@ Result<DumpInfo> Session::info() const {
     DumpInfo info;
     info.dumpPath = s.dump->path();
     info.format = s.dump->facts().description;
-    info.vmlinuxPath = s.vmlinux->path();
+    info.sources = s.sources();
+    if (!info.sources.fromDump) info.vmlinuxPath = s.vmlinux->path();
     info.buildId = s.vmlinux->buildId();
     info.kaslrOffset = s.kaslr.offset;
     // init_uts_ns is what uname(2) returned; libkdumpfile's copy is the fallback.

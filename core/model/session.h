@@ -26,6 +26,9 @@ struct SessionOptions {
     // Searched first for the vmlinux and the modules' debug files: DIR/.build-id/xx/rest.debug by
     // build ID, then (the vmlinux) by release name; see locateVmlinux.
     std::vector<std::string> debugDirs;
+    // Work from the dump alone (kallsyms, BTF, ORC from its memory) even when a vmlinux could be
+    // found; without it that is what happens when none is given or found.
+    bool noVmlinux = false;
     // Searched recursively for MODULE.ko with debug info (file:line of module frames).
     std::vector<std::string> moduleDirs;
     // Called with a short description before each slow step (opening the vmlinux, ...).

@@ -33,6 +33,16 @@ struct TaskRef {
     uint64_t address = 0;
 };
 
+// Where a session's knowledge of the kernel comes from: the vmlinux file, or the dump's own
+// memory when there is none (kallsyms, BTF, ORC and entry code read from the kernel image).
+struct DataSources {
+    bool fromDump = false; // no vmlinux: everything below is read from the dump's memory
+    std::string symbols;   // "elf" (the vmlinux's .symtab) or "kallsyms"
+    std::string types;     // "btf" (DWARF behind it when there is a vmlinux) or "dwarf"
+    std::string unwind;    // "orc" or "frame-pointer"
+    bool dwarf = false;    // file:line, inline frames and CFI are available
+};
+
 struct DumpInfo {
     std::string dumpPath;
     std::string format;  // "kdump-compressed (zlib)", "ELF core"
@@ -46,8 +56,9 @@ struct DumpInfo {
     std::optional<TaskRef> crashingTask;
     std::optional<double> uptimeSeconds;
     uint64_t kaslrOffset = 0;
-    std::string vmlinuxPath;
+    std::string vmlinuxPath; // empty when working from the dump alone
     std::string buildId;
+    DataSources sources;
     std::vector<Diagnostic> warnings;
 };
 

@@ -29,6 +29,11 @@ ordered_json infoJson(const model::DumpInfo& info) {
     j["vmlinux"] = info.vmlinuxPath;
     j["build_id"] = info.buildId;
     j["kaslr_offset"] = hex(info.kaslrOffset);
+    j["sources"] = {{"from", info.sources.fromDump ? "dump" : "vmlinux"},
+                    {"symbols", info.sources.symbols},
+                    {"types", info.sources.types},
+                    {"unwind", info.sources.unwind},
+                    {"dwarf", info.sources.dwarf}};
     j["warnings"] = warningsJson(info.warnings);
     return j;
 }

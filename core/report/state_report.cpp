@@ -64,7 +64,7 @@ std::string formatSize(uint64_t bytes) {
 
 void printSystemInfo(std::ostream& out, const model::SystemInfo& info) {
     const auto& d = info.dump;
-    field(out, "KERNEL", d.vmlinuxPath);
+    field(out, "KERNEL", d.sources.fromDump ? "none (working from the dump alone)" : d.vmlinuxPath);
     field(out, "DUMPFILE", d.dumpPath);
     field(out, "CPUS", std::to_string(d.cpus));
     field(out, "DATE", info.wallClockSeconds ? formatWallClock(*info.wallClockSeconds) : "unknown");

@@ -15,6 +15,20 @@ void field(std::ostream& out, const char* name, const std::string& value) {
     out << label << escapeControlCharacters(value) << '\n';
 }
 
+// Where symbols, types and unwind data came from: the vmlinux or the dump's memory.
+void printSources(std::ostream& out, const model::DataSources& s) {
+    const std::string where = s.fromDump ? " (the dump's memory)" : " (the vmlinux)";
+    field(out, "SYMBOLS", (s.symbols == "kallsyms" ? "kallsyms" : "ELF symbol table") + where);
+    field(out, "TYPES",
+          (s.types == "btf" ? std::string("BTF") : std::string("DWARF")) + where +
+              (s.types == "btf" && s.dwarf ? ", DWARF behind it" : ""));
+    field(out, "UNWIND",
+          (s.unwind == "orc" ? std::string("ORC and entry code") + where
+                             : std::string("frame pointers, entry code") + where) +
+              (s.dwarf ? ", DWARF CFI" : ""));
+    if (!s.dwarf) field(out, "SOURCE LINES", "none (they need the vmlinux's DWARF)");
+}
+
 std::string formatUptime(double seconds) {
     const auto whole = static_cast<unsigned long long>(seconds);
     char buf[64];
@@ -27,7 +41,8 @@ std::string formatUptime(double seconds) {
 void printInfo(std::ostream& out, const model::DumpInfo& info) {
     field(out, "DUMPFILE", info.dumpPath);
     field(out, "FORMAT", info.format);
-    field(out, "VMLINUX", info.vmlinuxPath);
+    field(out, "VMLINUX",
+          info.sources.fromDump ? "none (working from the dump alone)" : info.vmlinuxPath);
     field(out, "RELEASE", info.release);
     field(out, "VERSION", info.version);
     field(out, "MACHINE", info.machine);
@@ -44,6 +59,7 @@ void printInfo(std::ostream& out, const model::DumpInfo& info) {
                     ") task " + hex16(info.crashingTask->address)
               : "unknown");
     field(out, "KASLR OFFSET", hex(info.kaslrOffset));
+    printSources(out, info.sources);
     for (const auto& w : info.warnings)
         field(out, "WARNING", w.text);
 }

@@ -5,6 +5,8 @@
 #include "symbols/dwarf_handle.h"
 #include "symbols/dwarf_layouts.h"
 #include "symbols/elf_file.h"
+#include "symbols/kallsyms.h"
+#include "symbols/memory_image.h"
 #include "symbols/source_lines.h"
 #include "util/file_magic.h"
 #include "util/index_cache.h"
@@ -27,10 +29,14 @@ std::string releaseOf(std::string_view banner) {
 
 struct Vmlinux::Impl {
     Impl(std::string p, ElfFile e)
-        : path(std::move(p)), elf(std::move(e)), dwarf(DwarfHandle::open(elf.elf())),
+        : path(std::move(p)), elf(std::move(e)), dwarf(DwarfHandle::open(elf->elf())),
           dwarfLayouts(dwarf.get(), path), lines(dwarf.get()) {
-        if (auto btf = elf.sectionBytes(".BTF")) btfLayouts.emplace(*btf, dwarfLayouts);
+        if (auto btf = elf->sectionBytes(".BTF")) btfLayouts.emplace(*btf, dwarfLayouts);
     }
+    // The kernel image in a dump's memory: no file, no DWARF; BTF is added by fromDump().
+    Impl(std::string p, const dump::Memory& memory, uint64_t slide)
+        : path(std::move(p)), image(std::make_unique<MemoryImage>(memory, slide)),
+          dwarfLayouts(nullptr, path), lines(nullptr) {}
     const Layouts& layouts() const {
         return btfLayouts ? static_cast<const Layouts&>(*btfLayouts) : dwarfLayouts;
     }
@@ -38,7 +44,8 @@ struct Vmlinux::Impl {
     // Members are destroyed in reverse order: the DWARF users before libdw's handle, the handle
     // before the ELF mapping it reads.
     std::string path;
-    ElfFile elf;
+    std::optional<ElfFile> elf;         // the vmlinux file, or
+    std::unique_ptr<MemoryImage> image; // the kernel image in the dump's memory
     std::unique_ptr<DwarfHandle> dwarf;
     DwarfLayouts dwarfLayouts;
     std::optional<BtfLayouts> btfLayouts; // when the kernel carries BTF (CONFIG_DEBUG_INFO_BTF)
@@ -103,17 +110,56 @@ Result<std::unique_ptr<Vmlinux>> Vmlinux::open(const std::string& path, bool war
         }
         (void)i->layouts().sizeOf("task_struct");
     });
-    SymbolTable symbols = symbolTableOf(impl->elf, path);
+    SymbolTable symbols = symbolTableOf(*impl->elf, path);
     // Every kernel has linux_banner (init/version.c); a user-space program does not.
     const Symbol* bannerSymbol = symbols.byName("linux_banner");
-    auto bannerBytes = bannerSymbol ? impl->elf.bytesFrom(bannerSymbol->address) : std::nullopt;
+    auto bannerBytes = bannerSymbol ? impl->elf->bytesFrom(bannerSymbol->address) : std::nullopt;
     if (!bannerBytes) return notKernel();
     if (bannerSymbol->size != 0) *bannerBytes = bannerBytes->substr(0, bannerSymbol->size);
 
     impl->banner = std::string(bannerBytes->substr(0, bannerBytes->find('\0')));
     impl->release = releaseOf(impl->banner);
-    impl->buildId = impl->elf.buildId();
+    impl->buildId = impl->elf->buildId();
     impl->symbols = std::move(symbols);
+    return std::unique_ptr<Vmlinux>(new Vmlinux(std::move(impl)));
+}
+
+Result<std::unique_ptr<Vmlinux>> Vmlinux::fromDumpMemory(const dump::Memory& memory,
+                                                         const dump::Vmcoreinfo& vmcoreinfo,
+                                                         const std::string& name) {
+    const auto slide = vmcoreinfo.kernelOffset();
+    if (!slide)
+        return fail(Errc::Unsupported, "the dump's VMCOREINFO has no KERNELOFFSET, so the "
+                                       "kernel image cannot be found without a vmlinux");
+    auto kallsyms = readKallsyms(memory, vmcoreinfo);
+    if (!kallsyms) return tl::unexpected(kallsyms.error());
+    auto impl = std::make_unique<Impl>(name, memory, *slide);
+    impl->symbols = kallsymsSymbolTable(*kallsyms, *slide);
+    const std::string release = vmcoreinfo.osrelease().value_or("the kernel");
+
+    // BTF: CONFIG_DEBUG_INFO_BTF puts it between __start_BTF and __stop_BTF, kept in memory
+    // for BPF.
+    const Symbol* btfStart = impl->symbols.byName("__start_BTF");
+    const Symbol* btfStop = impl->symbols.byName("__stop_BTF");
+    if (!btfStart || !btfStop || btfStop->address <= btfStart->address)
+        return fail(Errc::Unsupported,
+                    release + " has no BTF in memory (built without CONFIG_DEBUG_INFO_BTF), and "
+                              "struct layouts need it or the vmlinux: give --vmlinux FILE");
+    auto btf = impl->image->read(btfStart->address, btfStop->address - btfStart->address);
+    if (!btf)
+        return fail(Errc::NotInDump, "the dump lacks the kernel's BTF (" +
+                                         std::to_string(btfStop->address - btfStart->address) +
+                                         " bytes at __start_BTF); give --vmlinux FILE");
+    impl->btfLayouts.emplace(*btf, impl->dwarfLayouts);
+    if (!impl->btfLayouts->types())
+        return fail(Errc::Corrupt, "the kernel's BTF in the dump's memory does not parse; give "
+                                   "--vmlinux FILE");
+
+    if (const Symbol* banner = impl->symbols.byName("linux_banner"))
+        if (auto text = memory.readCString(banner->address + *slide, 1024)) impl->banner = *text;
+    impl->release = releaseOf(impl->banner);
+    if (impl->release.empty()) impl->release = vmcoreinfo.osrelease().value_or("");
+    impl->buildId = vmcoreinfo.buildId().value_or("");
     return std::unique_ptr<Vmlinux>(new Vmlinux(std::move(impl)));
 }
 
@@ -149,13 +195,17 @@ const std::string& Vmlinux::buildId() const {
 bool Vmlinux::hasDwarf() const {
     return impl_->dwarf != nullptr;
 }
+bool Vmlinux::isDumpMemory() const {
+    return impl_->image != nullptr;
+}
 
 std::optional<SourceLocation> Vmlinux::sourceLocation(uint64_t linkAddress) const {
     return impl_->lines.find(linkAddress);
 }
 
 std::optional<std::string_view> Vmlinux::readFileBytes(uint64_t linkAddress, size_t length) const {
-    auto bytes = impl_->elf.bytesFrom(linkAddress);
+    if (impl_->image) return impl_->image->read(linkAddress, length);
+    auto bytes = impl_->elf->bytesFrom(linkAddress);
     if (!bytes || bytes->size() < length) return std::nullopt;
     return bytes->substr(0, length);
 }

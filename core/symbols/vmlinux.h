@@ -2,6 +2,8 @@
 // build ID (to check it belongs to the dump). Opened once per session; lookups are lazy and cached.
 #pragma once
 
+#include "dump/memory.h"
+#include "dump/vmcoreinfo.h"
 #include "symbols/cfi_row.h"
 #include "symbols/layouts.h"
 #include "symbols/symbol_table.h"
@@ -37,6 +39,14 @@ class Vmlinux {
     // that work.
     static Result<std::unique_ptr<Vmlinux>> open(const std::string& path,
                                                  bool warmSourceLines = true);
+    // The kernel image in a dump's memory, for a dump without its vmlinux: symbols from kallsyms
+    // (symbols/kallsyms.h), struct layouts from the BTF between __start_BTF and __stop_BTF, the
+    // sections readFileBytes() gives read from memory; no DWARF. `memory` must outlive the
+    // result; path() is `name`. Errc::Unsupported naming what the dump lacks (kallsyms in
+    // VMCOREINFO before 6.0, BTF) and that --vmlinux provides it.
+    static Result<std::unique_ptr<Vmlinux>> fromDumpMemory(const dump::Memory& memory,
+                                                           const dump::Vmcoreinfo& vmcoreinfo,
+                                                           const std::string& name);
     ~Vmlinux();
     Vmlinux(const Vmlinux&) = delete;
     Vmlinux& operator=(const Vmlinux&) = delete;
@@ -55,13 +65,16 @@ class Vmlinux {
     const std::string& release() const;
     // NT_GNU_BUILD_ID as lower-case hex, empty if the file has none.
     const std::string& buildId() const;
+    // Whether this is the kernel image in a dump's memory (fromDumpMemory), not a file: its code
+    // is as the kernel patched it at boot, and what only lived in init memory is gone.
+    bool isDumpMemory() const;
     // Whether the file has DWARF (false for a stripped image: no file:line, inlines or CFI).
     bool hasDwarf() const;
     // file:line for a link-time address, from .debug_line; nullopt if none.
     std::optional<SourceLocation> sourceLocation(uint64_t linkAddress) const;
-    // Bytes of a link-time address range from the file's sections (nullopt when not in a PROGBITS
-    // section): a view into the mapped file, valid as long as this Vmlinux (no copy: the
-    // entry-call table reads the whole kernel text).
+    // Bytes of a link-time address range from the file's sections (from memory: isDumpMemory())
+    // (nullopt when not in a PROGBITS section): a view into the mapped file, valid as long as this
+    // Vmlinux (no copy: the entry-call table reads the whole kernel text).
     std::optional<std::string_view> readFileBytes(uint64_t linkAddress, size_t length) const;
     // The functions inlined at a link-time address, innermost first (see source_lines.h).
     std::vector<InlinedCall> inlineChain(uint64_t linkAddress) const;

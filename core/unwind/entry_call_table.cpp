@@ -111,8 +111,11 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
     }
     for (const TextEntry& e : kTextEntries) {
         const symbols::Symbol* s = symbols.byName(e.name);
-        if (!s || s->size == 0) continue;
-        auto bytes = vmlinux.readFileBytes(s->address, s->size);
+        if (!s) continue;
+        // kallsyms (a kernel image read from a dump) has no sizes: up to the next symbol.
+        const uint64_t size = s->size ? s->size : symbols.kallsymsSize(*s);
+        if (size == 0 || size > (1u << 20)) continue;
+        auto bytes = vmlinux.readFileBytes(s->address, size);
         if (!bytes) continue;
         input.regions.push_back({s->address, *bytes});
         input.entryPoints.push_back({s->address, BoundaryKind::TaskTop, e.frame});

@@ -49,6 +49,12 @@ std::optional<std::vector<AltInstr>> parse(std::string_view table, uint64_t tabl
 
 PatchSites readPatchSites(const symbols::Vmlinux& vmlinux, const std::vector<CodeRegion>& regions) {
     PatchSites out;
+    if (vmlinux.isDumpMemory()) {
+        // The code in memory is the variant the kernel chose at boot, and the alternatives table
+        // lived in init memory, freed since.
+        out.note = "the code is read from the dump's memory, as patched at boot";
+        return out;
+    }
     const auto& symbols = vmlinux.symbols();
     const auto* begin = symbols.byName("__alt_instructions");
     const auto* end = symbols.byName("__alt_instructions_end");

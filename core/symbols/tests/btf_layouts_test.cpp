@@ -216,6 +216,30 @@ TEST(BtfLayouts, SelfContainingAnonymousMembersEndTheSearch) {
     EXPECT_EQ(describe(layouts.member("deep", "x")), "struct deep has no member 'x'");
 }
 
+// BTF read from a dump's memory is as untrusted as the dump: type loops through arrays,
+// typedefs and qualifiers end with an answer, not a hang or a stack overflow.
+TEST(BtfLayouts, TypeLoopsThroughArraysTypedefsAndQualifiersEnd) {
+    BtfBuilder b;
+    const uint32_t arrayId = b.nextId();
+    b.array(arrayId, 4); // an array of itself
+    const uint32_t constId = b.nextId();
+    b.constOf(constId + 1);
+    b.typedefOf("ring_t", constId); // const -> typedef -> const ...
+    b.aggregate(BtfKind::Struct, "looped", 16,
+                {{"arr", arrayId, 0}, {"ring", constId, 64}, {"", b.nextId(), 0}});
+    const std::string section = b.bytes();
+    testing::FakeLayouts dwarf;
+    BtfLayouts layouts(section, dwarf);
+    ASSERT_NE(layouts.types(), nullptr);
+    ASSERT_TRUE(layouts.member("looped", "arr"));
+    EXPECT_EQ(layouts.member("looped", "arr")->size, 0u); // no size for a loop
+    ASSERT_TRUE(layouts.member("looped", "ring"));
+    EXPECT_EQ(layouts.member("looped", "ring")->offset, 8u);
+    EXPECT_EQ(layouts.types()->resolved(constId), 0u);
+    EXPECT_EQ(describe(layouts.member("looped", "x")), "struct looped has no member 'x'");
+    EXPECT_EQ(describe(layouts.sizeOf("ring_t")), "no struct 'ring_t'");
+}
+
 TEST_F(BtfLayoutsTest, ASectionThatIsNoBtfLeavesEverythingToDwarf) {
     std::string badMagic = section_;
     badMagic[0] = 0;
