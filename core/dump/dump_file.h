@@ -6,6 +6,7 @@
 #include "dump/file_inspection.h"
 #include "dump/memory.h"
 #include "dump/page_cache.h"
+#include "dump/page_guard.h"
 #include "dump/vmcoreinfo.h"
 #include "util/result.h"
 
@@ -16,6 +17,8 @@
 #include <vector>
 
 struct _kdump_ctx;
+struct _addrxlat_ctx;
+struct _addrxlat_cb;
 
 namespace panicscope::dump {
 
@@ -48,11 +51,18 @@ class DumpFile final : public Memory {
     Result<void> read(uint64_t address, std::span<std::byte> out,
                       AddressSpace space = AddressSpace::KernelVirtual) const override;
 
+    struct GuardHook; // what libkdumpfile's page callback gets (dump_file.cpp)
+
   private:
     DumpFile() = default;
     Result<void> openWithLibkdumpfile();
     // Reads whole kernel-virtual pages through pageCache_; false when one of them fails.
     bool readCached(uint64_t address, std::span<std::byte> out) const;
+    // Routes libkdumpfile's page-table reads through guard_ (see page_guard.h).
+    Result<void> installPageGuard();
+    // guard_'s verdict on the pages under [address, address + size) in `space`; ok when a
+    // virtual page has no translation (the read then fails with libkdumpfile's reason).
+    Result<void> checkPages(uint64_t address, uint64_t size, AddressSpace space) const;
     void loadCpus();
 
     std::vector<std::string> paths_;
@@ -63,6 +73,10 @@ class DumpFile final : public Memory {
     std::vector<std::string> warnings_;
     std::string readFailureHint_; // why a read may fail: truncation, a missing split part
     _kdump_ctx* ctx_ = nullptr;
+    std::unique_ptr<PageGuard> guard_;
+    _addrxlat_ctx* xlatCtx_ = nullptr; // a reference of ours, for the guard's callback
+    _addrxlat_cb* guardCallback_ = nullptr;
+    std::unique_ptr<GuardHook> guardHook_; // what the callback gets
     // libkdumpfile contexts are not thread-safe; reads are serialised here.
     mutable std::mutex readLock_;
     mutable PageCache pageCache_; // guarded by readLock_
