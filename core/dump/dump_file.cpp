@@ -68,6 +68,7 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
         auto facts = inspectDumpFile(p);
         if (!facts) return tl::unexpected(facts.error());
         if (p == paths.front()) dump->facts_ = *facts;
+        if (facts->noteDamage) dump->warnings_.push_back(*facts->noteDamage);
         if (facts->truncation) {
             dump->warnings_.push_back(*facts->truncation);
             dump->readFailureHint_ = "the dump file is truncated";

@@ -1,5 +1,6 @@
 #include "dump/file_inspection.h"
 
+#include "dump/elf_notes.h"
 #include "dump/kdump_layout.h"
 #include "dump/raw_file.h"
 #include "util/file_magic.h"
@@ -22,7 +23,10 @@ std::string truncatedMessage(const std::string& path, uint64_t need, uint64_t ha
 
 // The program headers: each PT_LOAD and PT_NOTE inside the file (else a truncation), no
 // offset + size that wraps, notes within kMaxNoteBytes.
-Result<uint64_t> elfExtent(const ByteSource& file, const std::string& path, const Elf64_Ehdr& eh) {
+using Areas = std::vector<std::pair<uint64_t, uint64_t>>;
+
+Result<uint64_t> elfExtent(const ByteSource& file, const std::string& path, const Elf64_Ehdr& eh,
+                           Areas& notes) {
     const uint64_t fileSize = file.size();
     const uint64_t phdrBytes = uint64_t(eh.e_phnum) * sizeof(Elf64_Phdr);
     if (eh.e_phoff > fileSize || phdrBytes > fileSize - eh.e_phoff)
@@ -41,6 +45,7 @@ Result<uint64_t> elfExtent(const ByteSource& file, const std::string& path, cons
                                            std::to_string(ph.p_filesz) + " overflows");
         const uint64_t end = ph.p_offset + ph.p_filesz;
         if (ph.p_type == PT_NOTE) {
+            notes.emplace_back(ph.p_offset, ph.p_filesz);
             noteBytes += ph.p_filesz;
             if (noteBytes > kMaxNoteBytes)
                 return fail(Errc::Corrupt,
@@ -69,9 +74,14 @@ Result<DumpFileFacts> inspectElf(const ByteSource& file, const std::string& path
                                            "and the vmlinux?)");
     if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM)
         return fail(Errc::Corrupt, path + ": ELF core dump has no usable program headers");
-    auto need = elfExtent(file, path, eh);
+    Areas notes;
+    auto need = elfExtent(file, path, eh, notes);
     if (!need) return tl::unexpected(need.error());
-    DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, false, 0, 0, std::nullopt};
+    auto damage = checkNotes(file, notes, path);
+    if (!damage) return tl::unexpected(damage.error());
+    DumpFileFacts facts{DumpFormat::Elf, "ELF core",  fileSize, false, 0, 0,
+                        std::nullopt,    std::nullopt};
+    facts.noteDamage = *damage;
     if (*need > fileSize) facts.truncation = truncatedMessage(path, *need, fileSize);
     return facts;
 }
@@ -96,7 +106,13 @@ Result<DumpFileFacts> inspectKdump(const ByteSource& file, const std::string& pa
                         layout->split,
                         layout->startPfn,
                         layout->endPfn,
+                        std::nullopt,
                         std::nullopt};
+    if (layout->noteBytes) {
+        auto damage = checkNotes(file, {{layout->noteOffset, layout->noteBytes}}, path);
+        if (!damage) return tl::unexpected(damage.error());
+        facts.noteDamage = *damage;
+    }
     const uint64_t descEnd = index->descriptorsEnd();
     if (descEnd > fileSize) {
         // libkdumpfile keeps a record per run of pages: a bitmap with more runs than the file

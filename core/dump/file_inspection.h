@@ -24,6 +24,9 @@ struct DumpFileFacts {
     // Set when the headers are whole but the data they describe runs past the end of the file:
     // the dump is still usable, reads of the lost pages fail.
     std::optional<std::string> truncation;
+    // Set when a note record's header is damaged: the notes after it (registers, VMCOREINFO)
+    // are lost.
+    std::optional<std::string> noteDamage;
 };
 
 // Errc::Io (cannot open/read), Errc::NotADump (unknown, or makedumpfile's flattened format with

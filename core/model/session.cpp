@@ -430,6 +430,10 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
                                                " does not match the dump: the dump is " + *release +
                                                ", the vmlinux is " + s->vmlinux->release());
     auto kaslr = kernel::findKaslrOffset(vmcoreinfo, s->vmlinux->symbols());
+    // Damaged notes lost VMCOREINFO: QEMU's missing `-device vmcoreinfo` is not the cause.
+    if (!kaslr && vmcoreinfo.empty() && s->dump->facts().noteDamage)
+        return fail(Errc::Corrupt, *s->dump->facts().noteDamage +
+                                       "; without VMCOREINFO the KASLR offset is unknown");
     if (!kaslr)
         return tl::unexpected(blameDamage(withContext(kaslr.error(), s->dump->path()), *s->dump));
     s->kaslr = *kaslr;
