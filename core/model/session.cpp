@@ -190,12 +190,23 @@ struct Session::Impl {
 
     // `crashingTask`: its task_struct address, 0 when unknown.
     TaskRow row(const kernel::Task& t, uint64_t crashingTask) const {
-        return {t.address,      t.pid,   t.tgid,
-                t.ppid,         t.comm,  t.state,
-                t.cpu,          t.onCpu, crashingTask == t.address,
-                t.kernelThread, t.nvcsw, t.nivcsw,
-                t.lastRun,      t.utime, t.stime,
-                t.startTime};
+        return {t.address,
+                t.pid,
+                t.tgid,
+                t.ppid,
+                t.comm,
+                t.state,
+                t.cpu,
+                t.onCpu,
+                crashingTask == t.address,
+                t.kernelThread,
+                t.nvcsw,
+                t.nivcsw,
+                t.lastRun,
+                t.utime,
+                t.stime,
+                t.startTime,
+                kernel::taskSourceKey(t.source)};
     }
     // The task at a task_struct address (an index built once: a batch asks for every task).
     const kernel::Task* findTask(uint64_t address) const {

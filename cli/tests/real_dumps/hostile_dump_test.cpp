@@ -3,6 +3,7 @@
 // and notes larger than the file. Each once crashed, hung or read past a buffer (issue 14);
 // now each is one clear line, or a missing page while the rest of the dump still reads. The
 // expected offsets are computed here from the file's own headers, not by panicscope.
+#include "drgn_oracle.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
 
@@ -14,6 +15,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace panicscope::testing {
 namespace {
@@ -284,6 +287,52 @@ TEST_F(HostileElf, PageSizeZeroIsRefused) {
     EXPECT_EQ(r.status, 1);
     EXPECT_EQ(r.err, "panicscope: " + dump.path +
                          ": VMCOREINFO says PAGESIZE=0000, but x86-64 pages are 4096 bytes\n");
+}
+
+// A garbage tasks.next in the first process after init_task: the walk stops there. Before, ps
+// and bt --all lost every later task with nothing on stderr and no warnings in the JSON.
+TEST(DamagedTaskList, IsReportedAndRunningTasksAreStillFound) {
+    const auto& row = manifestRow(kFramePointerKernel, "process", "qemu", "mdf-none");
+    // drgn on the whole dump: where the first process's tasks.next is, each CPU's current pid.
+    std::istringstream facts(runDrgn(row.dump, row.vmlinux, R"(
+from drgn.helpers.linux.mm import virt_to_phys
+from drgn.helpers.linux.percpu import per_cpu
+from drgn.helpers.linux.cpumask import for_each_online_cpu
+print(virt_to_phys(prog, prog['init_task'].tasks.next.value_()))
+for cpu in for_each_online_cpu(prog):
+    print(int(per_cpu(prog['runqueues'], cpu).curr.pid))
+)"));
+    uint64_t next = 0;
+    facts >> next;
+    std::vector<int> running;
+    for (int pid; facts >> pid;)
+        running.push_back(pid);
+    std::string bytes = readBytes(row.dump);
+    const uint64_t descriptor = descriptorOffset(bytes, next >> 12);
+    ASSERT_EQ(get<uint32_t>(bytes, descriptor + 12), 0u) << "mdf-none pages are uncompressed";
+    put<uint64_t>(bytes, get<uint64_t>(bytes, descriptor) + (next & 0xfff), 0x4141414141414141);
+    TempDump dump("tasks", bytes);
+
+    auto r = runCli({"bt", "--all", "--json", dump.path, "--vmlinux", row.vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const std::string warning = "task list at 0x4141414141414141: ";
+    EXPECT_NE(r.err.find("panicscope: warning: " + warning), std::string::npos) << r.err;
+    const auto bt = nlohmann::json::parse(r.out);
+    ASSERT_TRUE(bt.contains("warnings"));
+    EXPECT_TRUE(std::any_of(bt["warnings"].begin(), bt["warnings"].end(), [&](const auto& w) {
+        return w.template get<std::string>().starts_with(warning);
+    })) << bt["warnings"];
+
+    r = runCli({"ps", "--json", dump.path, "--vmlinux", row.vmlinux});
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto ps = nlohmann::json::parse(r.out);
+    for (int pid : running) {
+        SCOPED_TRACE(pid);
+        const auto it = std::find_if(ps["tasks"].begin(), ps["tasks"].end(),
+                                     [&](const auto& t) { return t["pid"] == pid; });
+        ASSERT_NE(it, ps["tasks"].end()) << "a running task is kept";
+        if (pid > 1) EXPECT_EQ((*it)["source"], "cpu_current");
+    }
 }
 
 } // namespace
