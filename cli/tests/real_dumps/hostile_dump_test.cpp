@@ -294,19 +294,23 @@ TEST_F(HostileElf, PageSizeZeroIsRefused) {
 TEST(DamagedTaskList, IsReportedAndRunningTasksAreStillFound) {
     const auto& row = manifestRow(kFramePointerKernel, "process", "qemu", "mdf-none");
     // drgn on the whole dump: where the first process's tasks.next is, each CPU's current pid.
-    std::istringstream facts(runDrgn(row.dump, row.vmlinux, R"(
+    const std::string drgnOut = runDrgn(row.dump, row.vmlinux, R"(
 from drgn.helpers.linux.mm import virt_to_phys
 from drgn.helpers.linux.percpu import per_cpu
 from drgn.helpers.linux.cpumask import for_each_online_cpu
-print(virt_to_phys(prog, prog['init_task'].tasks.next.value_()))
+print('next', int(virt_to_phys(prog, prog['init_task'].tasks.next.value_())))
 for cpu in for_each_online_cpu(prog):
-    print(int(per_cpu(prog['runqueues'], cpu).curr.pid))
-)"));
+    print('running', int(per_cpu(prog['runqueues'], cpu).curr.pid))
+)");
+    std::istringstream facts(drgnOut);
     uint64_t next = 0;
-    facts >> next;
     std::vector<int> running;
-    for (int pid; facts >> pid;)
-        running.push_back(pid);
+    for (std::string key; facts >> key;) // drgn's own messages come first on the same stream
+        if (key == "next")
+            facts >> next;
+        else if (key == "running")
+            running.push_back(0), facts >> running.back();
+    ASSERT_NE(next, 0u) << drgnOut;
     std::string bytes = readBytes(row.dump);
     const uint64_t descriptor = descriptorOffset(bytes, next >> 12);
     ASSERT_EQ(get<uint32_t>(bytes, descriptor + 12), 0u) << "mdf-none pages are uncompressed";
@@ -331,7 +335,9 @@ for cpu in for_each_online_cpu(prog):
         const auto it = std::find_if(ps["tasks"].begin(), ps["tasks"].end(),
                                      [&](const auto& t) { return t["pid"] == pid; });
         ASSERT_NE(it, ps["tasks"].end()) << "a running task is kept";
-        if (pid > 1) EXPECT_EQ((*it)["source"], "cpu_current");
+        if (pid > 1) {
+            EXPECT_EQ((*it)["source"], "cpu_current");
+        }
     }
 }
 
