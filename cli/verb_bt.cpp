@@ -93,6 +93,23 @@ void addFrameWordsJson(nlohmann::ordered_json& task, const unwind::StackTrace& t
     });
 }
 
+// What the JSON document's "warnings" lists: the dump's, the task list's and the unwinder's.
+nlohmann::ordered_json btWarnings(const model::Session& session) {
+    std::vector<Diagnostic> all = session.warnings();
+    if (auto table = session.tasks())
+        all.insert(all.end(), table->warnings.begin(), table->warnings.end());
+    for (auto& w : session.backtraceWarnings())
+        all.push_back(std::move(w));
+    return report::warningsJson(all);
+}
+
+// A damaged task list leaves tasks out of bt --all: said on stderr before the traces.
+void printTaskListWarnings(const model::Session& session, std::ostream& err) {
+    if (auto table = session.tasks())
+        for (const auto& w : table->warnings)
+            err << "panicscope: warning: " << w.text << '\n';
+}
+
 // bt --group: every trace gathered, then each distinct stack once with its count and pids.
 int printGroups(const model::Session& session, const Options& options,
                 const std::vector<model::TaskRow>& tasks, bool lines, std::ostream& out,
@@ -109,6 +126,7 @@ int printGroups(const model::Session& session, const Options& options,
         doc["groups"] = nlohmann::ordered_json::array();
         for (const auto& g : all)
             doc["groups"].push_back(report::stackGroupJson(g));
+        doc["warnings"] = btWarnings(session);
         out << report::jsonText(doc) << '\n';
     } else {
         for (size_t i = 0; i < all.size(); ++i) {
@@ -133,6 +151,7 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
         reportError(err, Error{Errc::Usage, model::noTaskWithPid(pid)});
     if (tasks.empty() && !selected->missingPids.empty()) return 1;
     if (auto kept = filterTasks(options, tasks); !kept) return reportError(err, kept.error());
+    printTaskListWarnings(session, err);
     const bool lines = options.has("-l") || options.json;
     if (options.has("--group")) return printGroups(session, options, tasks, lines, out, err);
     const bool withWords = options.has("-f");
@@ -171,7 +190,7 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
             writer.put(index, text.str());
         });
     if (!done) return reportError(err, done.error());
-    if (json) json->finish();
+    if (json) json->finish({{"warnings", btWarnings(session)}});
     // After the traces: the walks find which modules' .ko files are missing or of another build.
     for (const auto& warning : session.backtraceWarnings())
         err << "panicscope: warning: " << warning.text << '\n';

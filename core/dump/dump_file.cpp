@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <libkdumpfile/addrxlat.h>
 #include <libkdumpfile/kdumpfile.h>
 #include <unistd.h>
 
@@ -18,6 +19,36 @@ std::optional<uint64_t> numberAttr(kdump_ctx_t* ctx, const std::string& key) {
     if (attr.type == KDUMP_NUMBER) return attr.val.number;
     if (attr.type == KDUMP_ADDRESS) return attr.val.address;
     return std::nullopt;
+}
+
+// libkdumpfile's last error; it may have none to give (a NULL string).
+std::string errorText(kdump_ctx_t* ctx) {
+    const char* text = kdump_get_err(ctx);
+    return text ? text : "unknown error";
+}
+
+} // namespace
+
+struct DumpFile::GuardHook {
+    const PageGuard* guard;
+    addrxlat_ctx_t* xlat; // where the error is told
+};
+
+namespace {
+
+// The guard's check of each physical page libkdumpfile reads while translating an address.
+addrxlat_status guardedGetPage(const addrxlat_cb_t* cb, addrxlat_buffer_t* buf) {
+    const auto* hook = static_cast<const DumpFile::GuardHook*>(cb->priv);
+    const auto as = buf->addr.as;
+    if (as == ADDRXLAT_KPHYSADDR || as == ADDRXLAT_MACHPHYSADDR) {
+        auto ok = hook->guard->checkPhysicalPage(buf->addr.addr & ~(PageCache::kPageSize - 1));
+        if (!ok)
+            return addrxlat_ctx_err(hook->xlat,
+                                    ok.error().code == Errc::Corrupt ? ADDRXLAT_ERR_INVALID
+                                                                     : ADDRXLAT_ERR_NODATA,
+                                    "%s", ok.error().message.c_str());
+    }
+    return cb->next->get_page(cb->next, buf);
 }
 
 std::optional<std::string> stringAttr(kdump_ctx_t* ctx, const std::string& key) {
@@ -37,11 +68,15 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
         auto facts = inspectDumpFile(p);
         if (!facts) return tl::unexpected(facts.error());
         if (p == paths.front()) dump->facts_ = *facts;
+        if (facts->noteDamage) dump->warnings_.push_back(*facts->noteDamage);
         if (facts->truncation) {
             dump->warnings_.push_back(*facts->truncation);
             dump->readFailureHint_ = "the dump file is truncated";
         }
     }
+    auto guard = PageGuard::open(paths, dump->facts_);
+    if (!guard) return tl::unexpected(guard.error());
+    dump->guard_ = std::move(*guard);
     if (paths.size() > 1)
         dump->facts_.description += ", split into " + std::to_string(paths.size());
     if (paths.size() == 1 && dump->facts_.splitPart)
@@ -59,6 +94,10 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
 DumpFile::~DumpFile() {
     // The translation objects call back into the dump context when freed: they go first.
     pageTables_.reset();
+    if (xlatCtx_) {
+        if (guardCallback_) addrxlat_ctx_del_cb(xlatCtx_, guardCallback_);
+        addrxlat_ctx_decref(xlatCtx_);
+    }
     if (ctx_) {
 #if KDUMPFILE_VERSION < KDUMPFILE_MKVER(0, 5, 2)
         // libkdumpfile 0.5.1 (Debian 12) frees a kdump-compressed file's attributes before its
@@ -93,17 +132,26 @@ Result<void> DumpFile::openWithLibkdumpfile() {
     // Without an OS type libkdumpfile reads no VMCOREINFO symbols and translates no virtual
     // address ("OS type is not set").
     kdump_set_string_attr(ctx_, KDUMP_ATTR_OSTYPE, "linux");
+    // libkdumpfile maps the file in large pieces and would touch the pages past the end of a
+    // truncated one (SIGBUS); read(2) there fills nothing and reads fail instead.
+    if (facts_.truncation) {
+        kdump_attr_t never;
+        never.type = KDUMP_NUMBER;
+        never.val.number = KDUMP_MMAP_NEVER;
+        kdump_set_attr(ctx_, KDUMP_ATTR_FILE_MMAP_POLICY, &never);
+    }
     if (kdump_open_fdset(ctx_, static_cast<unsigned>(fds_.size()), fds_.data()) != KDUMP_OK)
-        return fail(Errc::Corrupt,
-                    path() + ": libkdumpfile cannot open it: " + kdump_get_err(ctx_));
+        return fail(Errc::Corrupt, path() + ": libkdumpfile cannot open it: " + errorText(ctx_));
     // QEMU's kdump-compressed files carry no architecture.
     if (!stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME) &&
         kdump_set_string_attr(ctx_, KDUMP_ATTR_ARCH_NAME, "x86_64") != KDUMP_OK)
-        return fail(Errc::Corrupt,
-                    path() + ": cannot set the architecture: " + kdump_get_err(ctx_));
+        return fail(Errc::Corrupt, path() + ": cannot set the architecture: " + errorText(ctx_));
     if (auto arch = stringAttr(ctx_, KDUMP_ATTR_ARCH_NAME); arch && *arch != "x86_64")
         return fail(Errc::Unsupported, path() + ": dump of a " + *arch +
                                            " machine; panicscope reads x86-64 dumps only");
+    // After the architecture is known: asking for the translation context earlier sets up a
+    // translation without one, and the first read then crashes inside libaddrxlat.
+    if (auto r = installPageGuard(); !r) return r;
     char* raw = nullptr;
     if (kdump_vmcoreinfo_raw(ctx_, &raw) == KDUMP_OK && raw) {
         vmcoreinfo_ = Vmcoreinfo::parse(raw);
@@ -115,6 +163,50 @@ Result<void> DumpFile::openWithLibkdumpfile() {
             pageTables_.emplace(std::move(*tables));
     }
     return {};
+}
+
+Result<void> DumpFile::installPageGuard() {
+    if (guard_->empty()) return {};
+    // No translation (its own pages unreadable): every virtual read fails with libkdumpfile's
+    // reason, and the pages it could not read were read safely (checkBufferSizes).
+    if (kdump_get_addrxlat(ctx_, &xlatCtx_, nullptr) != KDUMP_OK || !xlatCtx_) {
+        kdump_clear_err(ctx_);
+        xlatCtx_ = nullptr;
+        return {};
+    }
+    guardCallback_ = addrxlat_ctx_add_cb(xlatCtx_);
+    if (!guardCallback_) return fail(Errc::Io, "libkdumpfile: out of memory");
+    guardHook_ = std::make_unique<GuardHook>(GuardHook{guard_.get(), xlatCtx_});
+    guardCallback_->priv = guardHook_.get();
+    guardCallback_->get_page = guardedGetPage;
+    return {};
+}
+
+Result<void> DumpFile::checkPages(uint64_t address, uint64_t size, AddressSpace space) const {
+    constexpr uint64_t kPage = PageCache::kPageSize;
+    if (guard_->empty() || size == 0) return {};
+    addrxlat_sys_t* sys = nullptr;
+    addrxlat_ctx_t* xlat = nullptr;
+    if (space == AddressSpace::KernelVirtual &&
+        (kdump_get_addrxlat(ctx_, &xlat, &sys) != KDUMP_OK || !sys))
+        return {};
+    Result<void> verdict;
+    const uint64_t last = (address + (size - 1)) & ~(kPage - 1);
+    for (uint64_t page = address & ~(kPage - 1);; page += kPage) {
+        addrxlat_fulladdr_t at{page, ADDRXLAT_KVADDR};
+        if (space == AddressSpace::Physical)
+            at.as = ADDRXLAT_MACHPHYSADDR;
+        else if (addrxlat_fulladdr_conv(&at, ADDRXLAT_MACHPHYSADDR, xlat, sys) != ADDRXLAT_OK)
+            at.as = ADDRXLAT_NOADDR;
+        if (at.as == ADDRXLAT_MACHPHYSADDR) verdict = guard_->checkPhysicalPage(at.addr);
+        if (!verdict || page >= last) break;
+    }
+    if (xlat) {
+        addrxlat_ctx_clear_err(xlat);
+        addrxlat_ctx_decref(xlat);
+    }
+    if (sys) addrxlat_sys_decref(sys);
+    return verdict;
 }
 
 void DumpFile::loadCpus() {
@@ -152,7 +244,10 @@ bool DumpFile::readVirtualPage(uint64_t page, std::byte* out) const {
         if (!physical) return false;
         at = *physical, space = KDUMP_KPHYSADDR;
     }
-    if (kdump_read(ctx_, space, at, out, &length) != KDUMP_OK || length != kPage) {
+    const auto checked = space == KDUMP_KPHYSADDR ? AddressSpace::Physical
+                                                  : AddressSpace::KernelVirtual;
+    if (!checkPages(at, kPage, checked) ||
+        kdump_read(ctx_, space, at, out, &length) != KDUMP_OK || length != kPage) {
         kdump_clear_err(ctx_);
         return false;
     }
@@ -189,6 +284,8 @@ Result<void> DumpFile::readThroughPageTables(uint64_t address, std::span<std::by
             if (!readFailureHint_.empty()) e.message += " (" + readFailureHint_ + ")";
             return tl::unexpected(e);
         }
+        if (auto ok = checkPages(*physical, n, AddressSpace::Physical); !ok)
+            return fail(ok.error().code, "address " + hex(at) + ": " + ok.error().message);
         size_t length = n;
         const kdump_status status =
             kdump_read(ctx_, KDUMP_KPHYSADDR, *physical, out.data() + done, &length);
@@ -204,8 +301,14 @@ Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressS
     if (space == AddressSpace::KernelVirtual && address + out.size() >= address &&
         readCached(address, out))
         return {};
+    if (address + out.size() < address)
+        return fail(Errc::BadAddress, "address " + hex(address) + " + " +
+                                          std::to_string(out.size()) + " bytes wraps around");
     if (space == AddressSpace::KernelVirtual && pageTables_)
         return readThroughPageTables(address, out);
+    const std::string kind = space == AddressSpace::Physical ? "physical address " : "address ";
+    if (auto ok = checkPages(address, out.size(), space); !ok)
+        return fail(ok.error().code, kind + hex(address) + ": " + ok.error().message);
     size_t length = out.size();
     const auto as = space == AddressSpace::Physical ? KDUMP_KPHYSADDR : KDUMP_KVADDR;
     const kdump_status status = kdump_read(ctx_, as, address, out.data(), &length);
@@ -218,7 +321,7 @@ Result<void> DumpFile::read(uint64_t address, std::span<std::byte> out, AddressS
 Result<void> DumpFile::readError(uint64_t address, AddressSpace space, int status) const {
     const std::string where =
         (space == AddressSpace::Physical ? "physical address " : "address ") + hex(address);
-    std::string detail = kdump_get_err(ctx_) ? kdump_get_err(ctx_) : "";
+    std::string detail = errorText(ctx_);
     kdump_clear_err(ctx_);
     if (!readFailureHint_.empty()) detail += " (" + readFailureHint_ + ")";
     switch (status) {

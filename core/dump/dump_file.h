@@ -7,6 +7,7 @@
 #include "dump/memory.h"
 #include "dump/page_cache.h"
 #include "dump/page_table_translation.h"
+#include "dump/page_guard.h"
 #include "dump/vmcoreinfo.h"
 #include "util/result.h"
 
@@ -17,6 +18,8 @@
 #include <vector>
 
 struct _kdump_ctx;
+struct _addrxlat_ctx;
+struct _addrxlat_cb;
 
 namespace panicscope::dump {
 
@@ -49,6 +52,8 @@ class DumpFile final : public Memory {
     Result<void> read(uint64_t address, std::span<std::byte> out,
                       AddressSpace space = AddressSpace::KernelVirtual) const override;
 
+    struct GuardHook; // what libkdumpfile's page callback gets (dump_file.cpp)
+
   private:
     DumpFile() = default;
     Result<void> openWithLibkdumpfile();
@@ -59,6 +64,11 @@ class DumpFile final : public Memory {
     // Kernel-virtual bytes through pageTables_, page by page, failing with the first bad byte.
     Result<void> readThroughPageTables(uint64_t address, std::span<std::byte> out) const;
     Result<void> readError(uint64_t address, AddressSpace space, int status) const;
+    // Routes libkdumpfile's page-table reads through guard_ (see page_guard.h).
+    Result<void> installPageGuard();
+    // guard_'s verdict on the pages under [address, address + size) in `space`; ok when a
+    // virtual page has no translation (the read then fails with libkdumpfile's reason).
+    Result<void> checkPages(uint64_t address, uint64_t size, AddressSpace space) const;
     void loadCpus();
 
     std::vector<std::string> paths_;
@@ -72,6 +82,10 @@ class DumpFile final : public Memory {
     // ELF dumps with virtual PT_LOADs: kernel-virtual reads go to the physical address the page
     // tables give (see page_table_translation.h for the libkdumpfile bug this avoids).
     std::optional<PageTableTranslation> pageTables_;
+    std::unique_ptr<PageGuard> guard_;
+    _addrxlat_ctx* xlatCtx_ = nullptr; // a reference of ours, for the guard's callback
+    _addrxlat_cb* guardCallback_ = nullptr;
+    std::unique_ptr<GuardHook> guardHook_; // what the callback gets
     // libkdumpfile contexts are not thread-safe; reads are serialised here.
     mutable std::mutex readLock_;
     mutable PageCache pageCache_; // guarded by readLock_

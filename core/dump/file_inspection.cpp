@@ -1,10 +1,11 @@
 #include "dump/file_inspection.h"
 
+#include "dump/elf_notes.h"
+#include "dump/kdump_layout.h"
 #include "dump/raw_file.h"
 #include "util/file_magic.h"
 
 #include <algorithm>
-#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <elf.h>
@@ -13,12 +14,58 @@
 namespace panicscope::dump {
 namespace {
 
+constexpr uint32_t kStatusIncomplete = 0x8; // makedumpfile ran out of space
+
 std::string truncatedMessage(const std::string& path, uint64_t need, uint64_t have) {
     return path + ": dump is truncated: it needs " + std::to_string(need) +
            " bytes but the file has " + std::to_string(have);
 }
 
-Result<DumpFileFacts> inspectElf(const RawFile& file, const std::string& path, uint64_t fileSize) {
+// The program headers: each PT_LOAD and PT_NOTE inside the file (else a truncation), no
+// offset + size that wraps, notes within kMaxNoteBytes.
+using Areas = std::vector<std::pair<uint64_t, uint64_t>>;
+
+Result<uint64_t> elfExtent(const ByteSource& file, const std::string& path, const Elf64_Ehdr& eh,
+                           Areas& notes, bool& virtualSegments) {
+    const uint64_t fileSize = file.size();
+    const uint64_t phdrBytes = uint64_t(eh.e_phnum) * sizeof(Elf64_Phdr);
+    if (eh.e_phoff > fileSize || phdrBytes > fileSize - eh.e_phoff)
+        return fail(Errc::Truncated,
+                    truncatedMessage(path, std::max(eh.e_phoff, eh.e_phoff + phdrBytes), fileSize));
+    std::vector<Elf64_Phdr> phdrs(eh.e_phnum);
+    if (!file.readAt(eh.e_phoff, phdrs.data(), phdrBytes))
+        return fail(Errc::Io, path + ": cannot read the ELF program headers");
+    uint64_t need = eh.e_phoff + phdrBytes, noteBytes = 0;
+    for (size_t i = 0; i < phdrs.size(); ++i) {
+        const auto& ph = phdrs[i];
+        // QEMU's dump-guest-memory -p, /proc/vmcore: see page_table_translation.h.
+        if (ph.p_type == PT_LOAD && ph.p_vaddr != 0) virtualSegments = true;
+        if (ph.p_type != PT_LOAD && ph.p_type != PT_NOTE) continue;
+        if (ph.p_filesz > UINT64_MAX - ph.p_offset)
+            return fail(Errc::Corrupt, path + ": ELF program header " + std::to_string(i) +
+                                           ": offset " + std::to_string(ph.p_offset) + " + size " +
+                                           std::to_string(ph.p_filesz) + " overflows");
+        const uint64_t end = ph.p_offset + ph.p_filesz;
+        if (ph.p_type == PT_NOTE) {
+            notes.emplace_back(ph.p_offset, ph.p_filesz);
+            noteBytes += ph.p_filesz;
+            if (noteBytes > kMaxNoteBytes)
+                return fail(Errc::Corrupt,
+                            path + ": ELF notes would be " + std::to_string(noteBytes) +
+                                " bytes, over the limit of " + std::to_string(kMaxNoteBytes));
+            // Without its notes (registers, VMCOREINFO) nothing of the dump can be read.
+            if (end > fileSize)
+                return fail(Errc::Truncated, truncatedMessage(path, end, fileSize) +
+                                                 " (its notes: the CPUs' registers and "
+                                                 "VMCOREINFO)");
+        }
+        need = std::max(need, end);
+    }
+    return need;
+}
+
+Result<DumpFileFacts> inspectElf(const ByteSource& file, const std::string& path) {
+    const uint64_t fileSize = file.size();
     Elf64_Ehdr eh;
     if (!file.readAt(0, &eh, sizeof eh))
         return fail(Errc::Truncated, truncatedMessage(path, sizeof eh, fileSize));
@@ -29,34 +76,18 @@ Result<DumpFileFacts> inspectElf(const RawFile& file, const std::string& path, u
                                            "and the vmlinux?)");
     if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM)
         return fail(Errc::Corrupt, path + ": ELF core dump has no usable program headers");
-    const uint64_t phdrEnd = eh.e_phoff + uint64_t(eh.e_phnum) * sizeof(Elf64_Phdr);
-    if (phdrEnd > fileSize) return fail(Errc::Truncated, truncatedMessage(path, phdrEnd, fileSize));
-    std::vector<Elf64_Phdr> phdrs(eh.e_phnum);
-    if (!file.readAt(eh.e_phoff, phdrs.data(), phdrs.size() * sizeof(Elf64_Phdr)))
-        return fail(Errc::Io, path + ": cannot read the ELF program headers");
-    uint64_t need = phdrEnd;
-    for (const auto& ph : phdrs)
-        if (ph.p_type == PT_LOAD || ph.p_type == PT_NOTE)
-            need = std::max<uint64_t>(need, ph.p_offset + ph.p_filesz);
+    Areas notes;
+    bool virtualSegments = false;
+    auto need = elfExtent(file, path, eh, notes, virtualSegments);
+    if (!need) return tl::unexpected(need.error());
+    auto damage = checkNotes(file, notes, path);
+    if (!damage) return tl::unexpected(damage.error());
     DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, false, 0, 0, std::nullopt};
-    if (need > fileSize) facts.truncation = truncatedMessage(path, need, fileSize);
-    facts.virtualSegments = std::any_of(phdrs.begin(), phdrs.end(), [](const Elf64_Phdr& ph) {
-        return ph.p_type == PT_LOAD && ph.p_vaddr != 0;
-    });
+    facts.noteDamage = *damage;
+    if (*need > fileSize) facts.truncation = truncatedMessage(path, *need, fileSize);
+    facts.virtualSegments = virtualSegments;
     return facts;
 }
-
-// makedumpfile's diskdump header (diskdump_mod.h), the fields we need, at their x86-64 offsets.
-constexpr uint64_t kStatusOffset = 424, kBlockSizeOffset = 428, kSubHdrSizeOffset = 432,
-                   kBitmapBlocksOffset = 436;
-constexpr uint32_t kStatusIncomplete = 0x8;
-struct PageDescriptor { // struct page_desc
-    int64_t offset;
-    uint32_t size;
-    uint32_t flags;
-    uint64_t pageFlags;
-};
-static_assert(sizeof(PageDescriptor) == 24);
 
 std::string compressionName(uint32_t flags) {
     if (flags & 0x1) return "zlib";
@@ -66,44 +97,38 @@ std::string compressionName(uint32_t flags) {
     return "uncompressed";
 }
 
-Result<DumpFileFacts> inspectKdump(const RawFile& file, const std::string& path,
-                                   uint64_t fileSize) {
-    uint32_t status = 0;
-    int32_t blockSize = 0, subHdrSize = 0;
-    uint32_t bitmapBlocks = 0;
-    if (!file.readAt(kStatusOffset, &status, 4) || !file.readAt(kBlockSizeOffset, &blockSize, 4) ||
-        !file.readAt(kSubHdrSizeOffset, &subHdrSize, 4) ||
-        !file.readAt(kBitmapBlocksOffset, &bitmapBlocks, 4))
-        return fail(Errc::Truncated, truncatedMessage(path, kBitmapBlocksOffset + 4, fileSize));
-    if (blockSize <= 0 || !std::has_single_bit(uint32_t(blockSize)) || subHdrSize < 0 ||
-        bitmapBlocks == 0 || bitmapBlocks % 2 != 0)
-        return fail(Errc::Corrupt, path + ": kdump header has an impossible block size or bitmap");
-
-    // The second half of the bitmap marks the pages that have a descriptor in the file.
-    const uint64_t bitmapOffset = (1 + uint64_t(subHdrSize)) * uint64_t(blockSize);
-    const uint64_t bitmapBytes = uint64_t(bitmapBlocks) * uint64_t(blockSize);
-    const uint64_t descOffset = bitmapOffset + bitmapBytes;
-    if (descOffset > fileSize)
-        return fail(Errc::Truncated, truncatedMessage(path, descOffset, fileSize));
-    std::vector<uint64_t> bitmap2(bitmapBytes / 2 / 8);
-    if (!file.readAt(bitmapOffset + bitmapBytes / 2, bitmap2.data(), bitmap2.size() * 8))
-        return fail(Errc::Io, path + ": cannot read the kdump page bitmap");
-    uint64_t pages = 0;
-    for (uint64_t word : bitmap2)
-        pages += static_cast<uint64_t>(std::popcount(word));
-    const uint64_t descEnd = descOffset + pages * sizeof(PageDescriptor);
-    if (descEnd > fileSize)
-        return DumpFileFacts{DumpFormat::KdumpCompressed,
-                             "kdump-compressed",
-                             fileSize,
-                             false,
-                             0,
-                             0,
-                             truncatedMessage(path, descEnd, fileSize)};
+Result<DumpFileFacts> inspectKdump(const ByteSource& file, const std::string& path) {
+    const uint64_t fileSize = file.size();
+    auto layout = readKdumpLayout(file, path);
+    if (!layout) return tl::unexpected(layout.error());
+    auto index = KdumpPageIndex::build(file, *layout, path);
+    if (!index) return tl::unexpected(index.error());
+    DumpFileFacts facts{DumpFormat::KdumpCompressed,
+                        "kdump-compressed",
+                        fileSize,
+                        layout->split,
+                        layout->startPfn,
+                        layout->endPfn,
+                        std::nullopt,
+                        std::nullopt};
+    if (layout->noteBytes) {
+        auto damage = checkNotes(file, {{layout->noteOffset, layout->noteBytes}}, path);
+        if (!damage) return tl::unexpected(damage.error());
+        facts.noteDamage = *damage;
+    }
+    const uint64_t descEnd = index->descriptorsEnd();
+    if (descEnd > fileSize) {
+        // libkdumpfile keeps a record per run of pages: a bitmap with more runs than the file
+        // could hold descriptors for is no dump worth opening, only cut short or forged.
+        if (index->runCount() > fileSize / sizeof(PageDescriptor))
+            return fail(Errc::Truncated, truncatedMessage(path, descEnd, fileSize));
+        facts.truncation = truncatedMessage(path, descEnd, fileSize);
+        return facts;
+    }
 
     // Page data follows the descriptors in page order, so the last descriptors end the file.
     // (The shared zero page comes first.) Look at the tail to find where the data should end.
-    const uint64_t tail = std::min<uint64_t>(pages, 1024);
+    const uint64_t tail = std::min<uint64_t>(index->pageCount(), 1024);
     std::vector<PageDescriptor> descs(tail);
     if (tail && !file.readAt(descEnd - tail * sizeof(PageDescriptor), descs.data(),
                              tail * sizeof(PageDescriptor)))
@@ -111,27 +136,15 @@ Result<DumpFileFacts> inspectKdump(const RawFile& file, const std::string& path,
     uint64_t need = descEnd;
     uint32_t flags = 0;
     for (const auto& d : descs) {
-        if (d.offset < 0) return fail(Errc::Corrupt, path + ": kdump page descriptor is corrupt");
+        // A damaged descriptor is refused when its page is read (KdumpPageIndex::checkPage).
+        if (pageDescriptorProblem(d, layout->blockSize, UINT64_MAX)) continue;
         need = std::max<uint64_t>(need, uint64_t(d.offset) + d.size);
         flags |= d.flags;
     }
-    DumpFileFacts facts{DumpFormat::KdumpCompressed,
-                        "kdump-compressed (" + compressionName(flags) + ")",
-                        fileSize,
-                        false,
-                        0,
-                        0,
-                        std::nullopt};
-    // struct kdump_sub_header: int split at 12, start_pfn at 16, end_pfn at 24.
-    int32_t split = 0;
-    if (file.readAt(uint64_t(blockSize) + 12, &split, 4) && split) {
-        facts.splitPart = true;
-        file.readAt(uint64_t(blockSize) + 16, &facts.splitStart, 8);
-        file.readAt(uint64_t(blockSize) + 24, &facts.splitEnd, 8);
-    }
+    facts.description += " (" + compressionName(flags) + ")";
     if (need > fileSize)
         facts.truncation = truncatedMessage(path, need, fileSize);
-    else if (status & kStatusIncomplete)
+    else if (layout->status & kStatusIncomplete)
         facts.truncation =
             path + ": makedumpfile marked this dump incomplete (it ran out of space)";
     return facts;
@@ -139,28 +152,34 @@ Result<DumpFileFacts> inspectKdump(const RawFile& file, const std::string& path,
 
 } // namespace
 
-Result<DumpFileFacts> inspectDumpFile(const std::string& path) {
-    auto file = RawFile::open(path);
-    if (!file) return tl::unexpected(file.error());
-    if (file->isDirectory()) return fail(Errc::Io, path + ": is a directory, not a dump file");
-    const uint64_t fileSize = file->size();
-
+Result<DumpFileFacts> inspectDumpBytes(const ByteSource& file, const std::string& path) {
+    const uint64_t fileSize = file.size();
     char magic[16] = {};
     if (fileSize == 0) return fail(Errc::NotADump, path + ": file is empty, not a dump");
-    if (!file->readAt(0, magic, std::min<uint64_t>(sizeof magic, fileSize)))
+    if (!file.readAt(0, magic, std::min<uint64_t>(sizeof magic, fileSize)))
         return fail(Errc::Io, path + ": cannot read: " + std::strerror(errno));
-    if (std::memcmp(magic, ELFMAG, SELFMAG) == 0) return inspectElf(*file, path, fileSize);
-    if (std::memcmp(magic, "KDUMP   ", 8) == 0) return inspectKdump(*file, path, fileSize);
+    if (std::memcmp(magic, ELFMAG, SELFMAG) == 0) return inspectElf(file, path);
+    if (std::memcmp(magic, "KDUMP   ", 8) == 0) return inspectKdump(file, path);
     if (std::memcmp(magic, "makedumpfile", 12) == 0)
         return fail(Errc::NotADump, path +
                                         ": is in makedumpfile's flattened format; convert it "
                                         "first: makedumpfile -R OUTPUT < " +
                                         path);
+    return fail(Errc::NotADump, path + ": not a kernel crash dump (neither ELF core nor "
+                                       "kdump-compressed)");
+}
+
+Result<DumpFileFacts> inspectDumpFile(const std::string& path) {
+    auto file = RawFile::open(path);
+    if (!file) return tl::unexpected(file.error());
+    if (file->isDirectory()) return fail(Errc::Io, path + ": is a directory, not a dump file");
+    auto facts = inspectDumpBytes(*file, path);
+    // No dump magic at all: perhaps a file the user mistook for the dump.
+    if (facts || !facts.error().message.ends_with("nor kdump-compressed)")) return facts;
     if (auto misplaced = recognizeMisplacedFile(path))
         return fail(Errc::NotADump,
                     path + ": is " + misplaced->what + ", not a dump: " + misplaced->remedy);
-    return fail(Errc::NotADump, path + ": not a kernel crash dump (neither ELF core nor "
-                                       "kdump-compressed)");
+    return facts;
 }
 
 } // namespace panicscope::dump

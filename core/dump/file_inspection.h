@@ -3,6 +3,7 @@
 // at once that the file is cut short, and by how much.
 #pragma once
 
+#include "dump/byte_source.h"
 #include "util/result.h"
 
 #include <cstdint>
@@ -26,11 +27,18 @@ struct DumpFileFacts {
     // ELF: PT_LOADs carry kernel virtual addresses (QEMU's dump-guest-memory -p, /proc/vmcore);
     // see page_table_translation.h for why that matters.
     bool virtualSegments = false;
+    // Set when a note record's header is damaged: the notes after it (registers, VMCOREINFO)
+    // are lost.
+    std::optional<std::string> noteDamage;
 };
 
 // Errc::Io (cannot open/read), Errc::NotADump (unknown, or makedumpfile's flattened format with
 // the command that converts it), Errc::Truncated (the headers themselves are cut; names the size
 // the file should have), or Errc::Corrupt (headers that contradict themselves).
 Result<DumpFileFacts> inspectDumpFile(const std::string& path);
+// The same checks on bytes already at hand (a fuzz target's input); `path` names them in
+// messages. Every size and offset the headers declare is checked against bytes.size() and the
+// limits in kdump_layout.h, so a declared size never becomes an allocation or a read unchecked.
+Result<DumpFileFacts> inspectDumpBytes(const ByteSource& bytes, const std::string& path);
 
 } // namespace panicscope::dump

@@ -61,13 +61,14 @@ class TaskReader {
         : view_(view), mem_(view.memory()), l_(layout), out_(out) {}
 
     // Adds the task once; false if it was seen before or cannot be read.
-    bool add(uint64_t address) {
+    bool add(uint64_t address, TaskSource source) {
         if (!seen_.insert(address).second) return false;
         auto task = read(address);
         if (!task) {
             out_.warnings.push_back("task " + hex(address) + ": " + task.error().message);
             return false;
         }
+        task->source = source;
         out_.tasks.push_back(*task);
         return true;
     }
@@ -160,6 +161,20 @@ Result<uint64_t> cpuTask(const KernelView& view, const PerCpu& perCpu, unsigned 
 
 } // namespace
 
+const char* taskSourceKey(TaskSource source) {
+    switch (source) {
+    case TaskSource::TaskList:
+        return "task_list";
+    case TaskSource::ThreadGroup:
+        return "thread_group";
+    case TaskSource::CpuIdle:
+        return "cpu_idle";
+    case TaskSource::CpuCurrent:
+        return "cpu_current";
+    }
+    return "?";
+}
+
 Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
     auto layout = resolveLayout(view);
     if (!layout) return tl::unexpected(layout.error());
@@ -167,7 +182,7 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
     if (!initTask) return tl::unexpected(initTask.error());
     TaskList out;
     TaskReader reader(view, *layout, out);
-    if (!reader.add(*initTask))
+    if (!reader.add(*initTask, TaskSource::CpuIdle))
         return fail(Errc::Corrupt,
                     "cannot read init_task: " + (out.warnings.empty() ? "" : out.warnings.back()));
 
@@ -180,17 +195,28 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
         else
             out.warnings.push_back("CPU " + std::to_string(cpu) +
                                    " current task: " + current.error().message);
-        if (auto idle = cpuTask(view, perCpu, cpu, CpuTask::Idle); idle && *idle) reader.add(*idle);
+        if (auto idle = cpuTask(view, perCpu, cpu, CpuTask::Idle); idle && *idle)
+            reader.add(*idle, TaskSource::CpuIdle);
     }
 
-    for (uint64_t process : reader.ring(*initTask + layout->tasks, layout->tasks, "task")) {
-        reader.add(process);
+    auto addThreads = [&](uint64_t process) {
         auto signal = view.memory().readU64(process + layout->signal);
-        if (!signal || *signal == 0) continue;
+        if (!signal || *signal == 0) return;
         for (uint64_t thread :
              reader.ring(*signal + layout->threadHead, layout->threadNode, "thread"))
-            reader.add(thread);
+            reader.add(thread, TaskSource::ThreadGroup);
+    };
+    for (uint64_t process : reader.ring(*initTask + layout->tasks, layout->tasks, "task")) {
+        reader.add(process, TaskSource::TaskList);
+        addThreads(process);
     }
+    // A damaged task list loses the tasks after the damage; the running ones are still known.
+    for (uint64_t current : out.currentByCpu)
+        if (current && !reader.seen(current) && reader.add(current, TaskSource::CpuCurrent)) {
+            out.warnings.push_back("task " + hex(current) +
+                                   " runs on a CPU but is on no task list walked");
+            addThreads(current);
+        }
 
     for (auto& t : out.tasks)
         t.onCpu = t.cpu < out.currentByCpu.size() && out.currentByCpu[t.cpu] == t.address;

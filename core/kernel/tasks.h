@@ -10,8 +10,15 @@
 
 namespace panicscope::kernel {
 
+// Where a task was found: the list of processes from init_task.tasks, a process's thread group,
+// a CPU's idle task, or a CPU's current task found on no list (a damaged task list).
+enum class TaskSource { TaskList, ThreadGroup, CpuIdle, CpuCurrent };
+// The stable key of each (JSON "source"): "task_list", "thread_group", "cpu_idle", "cpu_current".
+const char* taskSourceKey(TaskSource source);
+
 struct Task {
     uint64_t address = 0; // the task_struct
+    TaskSource source = TaskSource::TaskList;
     int32_t pid = 0;
     int32_t tgid = 0;
     int32_t ppid = 0; // the real parent's tgid, as sysrq-t and ps print it
@@ -37,7 +44,8 @@ struct TaskList {
 };
 
 // Walks init_task.tasks and each process's signal->thread_head, plus every CPU's idle task.
-// A broken link ends that walk with a warning instead of failing the whole list.
+// A broken link ends that walk with a warning instead of failing the whole list; then each
+// CPU's current task the walks missed is added, with its thread group.
 Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu);
 
 } // namespace panicscope::kernel

@@ -177,12 +177,23 @@ struct Session::Impl {
 
     // `crashingTask`: its task_struct address, 0 when unknown.
     TaskRow row(const kernel::Task& t, uint64_t crashingTask) const {
-        return {t.address,      t.pid,   t.tgid,
-                t.ppid,         t.comm,  t.state,
-                t.cpu,          t.onCpu, crashingTask == t.address,
-                t.kernelThread, t.nvcsw, t.nivcsw,
-                t.lastRun,      t.utime, t.stime,
-                t.startTime};
+        return {t.address,
+                t.pid,
+                t.tgid,
+                t.ppid,
+                t.comm,
+                t.state,
+                t.cpu,
+                t.onCpu,
+                crashingTask == t.address,
+                t.kernelThread,
+                t.nvcsw,
+                t.nivcsw,
+                t.lastRun,
+                t.utime,
+                t.stime,
+                t.startTime,
+                kernel::taskSourceKey(t.source)};
     }
     // The task at a task_struct address (an index built once: a batch asks for every task).
     const kernel::Task* findTask(uint64_t address) const {
@@ -456,6 +467,10 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
                                                " does not match the dump: the dump is " + *release +
                                                ", the vmlinux is " + s->vmlinux->release());
     auto kaslr = kernel::findKaslrOffset(vmcoreinfo, s->vmlinux->symbols());
+    // Damaged notes lost VMCOREINFO: QEMU's missing `-device vmcoreinfo` is not the cause.
+    if (!kaslr && vmcoreinfo.empty() && s->dump->facts().noteDamage)
+        return fail(Errc::Corrupt, *s->dump->facts().noteDamage +
+                                       "; without VMCOREINFO the KASLR offset is unknown");
     if (!kaslr)
         return tl::unexpected(blameDamage(withContext(kaslr.error(), s->dump->path()), *s->dump));
     s->kaslr = *kaslr;

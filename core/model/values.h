@@ -100,6 +100,9 @@ struct TaskRow {
     // (sched_info.last_arrival, else se.exec_start), user and system time, and the start
     // (monotonic, since boot).
     uint64_t lastRunNs = 0, utimeNs = 0, stimeNs = 0, startTimeNs = 0;
+    // Where the task was found (kernel::taskSourceKey): "task_list", "thread_group",
+    // "cpu_idle", or "cpu_current" for a running task a damaged task list lost.
+    std::string source = "task_list";
 
     TaskRef ref() const { return {pid, comm, address}; }
 };

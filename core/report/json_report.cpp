@@ -60,7 +60,8 @@ ordered_json taskRowJson(const model::TaskRow& t) {
             {"last_run_ns", t.lastRunNs},
             {"utime_ns", t.utimeNs},
             {"stime_ns", t.stimeNs},
-            {"start_time_ns", t.startTimeNs}};
+            {"start_time_ns", t.startTimeNs},
+            {"source", t.source}};
 }
 
 ordered_json psJson(const model::TaskTable& list) {
@@ -265,8 +266,15 @@ void StreamedJsonArray::addText(const std::string& text) {
     empty_ = false;
 }
 
-void StreamedJsonArray::finish() {
-    out_ << (empty_ ? "]" : "\n  ]") << "\n}\n";
+void StreamedJsonArray::finish(const nlohmann::ordered_json& more) {
+    out_ << (empty_ ? "]" : "\n  ]");
+    for (const auto& [key, value] : more.items()) {
+        std::string text = jsonText(value);
+        for (size_t at = text.find('\n'); at != std::string::npos; at = text.find('\n', at + 1))
+            text.insert(at + 1, "  ");
+        out_ << ",\n  " << nlohmann::ordered_json(key).dump() << ": " << text;
+    }
+    out_ << "\n}\n";
 }
 
 } // namespace panicscope::report

@@ -47,7 +47,8 @@ class StreamedJsonArray {
     // An element's text as add() writes it, to be made on another thread, then added in order.
     static std::string elementText(const nlohmann::ordered_json& element);
     void addText(const std::string& text);
-    void finish(); // closes the document (and ends the line)
+    // Closes the array, adds the members of `more` (an object) after it, and ends the line.
+    void finish(const nlohmann::ordered_json& more = nlohmann::ordered_json::object());
 
   private:
     std::ostream& out_;

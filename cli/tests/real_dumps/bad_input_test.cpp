@@ -109,9 +109,9 @@ TEST(TruncatedHeaders, KdumpHeaderCutShort) {
     const std::string path = truncatedCopy(row.dump, 100, "kdump-head");
     const auto r = runCli({"info", path, "--vmlinux", row.vmlinux});
     EXPECT_EQ(r.status, 1);
-    // The diskdump header's fields up to bitmap_blocks end at byte 440.
+    // The diskdump header's fields up to max_mapnr end at byte 444.
     EXPECT_EQ(r.err, "panicscope: " + path +
-                         ": dump is truncated: it needs 440 bytes but the file has 100\n");
+                         ": dump is truncated: it needs 444 bytes but the file has 100\n");
     fs::remove(path);
 }
 
