@@ -1,9 +1,9 @@
 #include "plugin/registry.h"
 #include "report/json_text.h"
 #include "report/triage_report.h"
-#include "triage_batch.h"
 #include "triage/console_triage.h"
 #include "triage/dump_triage.h"
+#include "triage_batch.h"
 #include "verbs.h"
 
 namespace panicscope::cli {

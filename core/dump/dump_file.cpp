@@ -244,10 +244,10 @@ bool DumpFile::readVirtualPage(uint64_t page, std::byte* out) const {
         if (!physical) return false;
         at = *physical, space = KDUMP_KPHYSADDR;
     }
-    const auto checked = space == KDUMP_KPHYSADDR ? AddressSpace::Physical
-                                                  : AddressSpace::KernelVirtual;
-    if (!checkPages(at, kPage, checked) ||
-        kdump_read(ctx_, space, at, out, &length) != KDUMP_OK || length != kPage) {
+    const auto checked =
+        space == KDUMP_KPHYSADDR ? AddressSpace::Physical : AddressSpace::KernelVirtual;
+    if (!checkPages(at, kPage, checked) || kdump_read(ctx_, space, at, out, &length) != KDUMP_OK ||
+        length != kPage) {
         kdump_clear_err(ctx_);
         return false;
     }

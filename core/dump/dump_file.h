@@ -6,8 +6,8 @@
 #include "dump/file_inspection.h"
 #include "dump/memory.h"
 #include "dump/page_cache.h"
-#include "dump/page_table_translation.h"
 #include "dump/page_guard.h"
+#include "dump/page_table_translation.h"
 #include "dump/vmcoreinfo.h"
 #include "util/result.h"
 

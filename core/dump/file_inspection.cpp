@@ -82,7 +82,8 @@ Result<DumpFileFacts> inspectElf(const ByteSource& file, const std::string& path
     if (!need) return tl::unexpected(need.error());
     auto damage = checkNotes(file, notes, path);
     if (!damage) return tl::unexpected(damage.error());
-    DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize, false, 0, 0, std::nullopt};
+    DumpFileFacts facts{DumpFormat::Elf, "ELF core", fileSize,    false, 0, 0,
+                        std::nullopt,    false,      std::nullopt};
     facts.noteDamage = *damage;
     if (*need > fileSize) facts.truncation = truncatedMessage(path, *need, fileSize);
     facts.virtualSegments = virtualSegments;
@@ -110,6 +111,7 @@ Result<DumpFileFacts> inspectKdump(const ByteSource& file, const std::string& pa
                         layout->startPfn,
                         layout->endPfn,
                         std::nullopt,
+                        false,
                         std::nullopt};
     if (layout->noteBytes) {
         auto damage = checkNotes(file, {{layout->noteOffset, layout->noteBytes}}, path);
