@@ -352,7 +352,10 @@ TEST_P(KallsymsOfDump, AKernelWithoutBtfSaysSoInOneLine) {
     const auto found = runCli({"ps", row.dump, "--debug-dir", "/nonexistent"});
     EXPECT_EQ(found.status, 1);
     EXPECT_TRUE(found.err.starts_with("panicscope: no vmlinux for " + std::string(GetParam()) +
-                                      " found (give --vmlinux FILE; looked in /nonexistent/"))
+                                      " with build ID "))
+        << found.err;
+    EXPECT_NE(found.err.find(" found (give --vmlinux FILE; looked in /nonexistent/"),
+              std::string::npos)
         << found.err;
     EXPECT_TRUE(found.err.ends_with("), and the dump alone is not enough: " + noBtf)) << found.err;
     EXPECT_EQ(std::count(found.err.begin(), found.err.end(), '\n'), 1);
