@@ -7,6 +7,7 @@
 #include "dump_manifest.h"
 #include "symbols/build_id.h"
 
+#include <cstdlib>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -200,8 +201,17 @@ class Debuginfod : public ::testing::Test {
     // The environment of a machine with nothing installed: a scratch HOME and client cache, no
     // DEBUGINFOD_URLS (the servers come from --debuginfod), no index cache.
     static std::vector<std::string> bareEnvironment(const fs::path& home) {
-        return {"PATH=/usr/bin:/bin", "HOME=" + home.string(),
-                "DEBUGINFOD_CACHE_PATH=" + (home / "debuginfod").string(), "PANICSCOPE_INDEX_DIR="};
+        std::vector<std::string> env{"PATH=/usr/bin:/bin", "HOME=" + home.string(),
+                                     "DEBUGINFOD_CACHE_PATH=" + (home / "debuginfod").string(),
+                                     "PANICSCOPE_INDEX_DIR="};
+        // The sanitizer run's options (the leak suppressions for libkdumpfile) go through.
+        for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS"})
+            if (const char* value = std::getenv(name))
+                // stderr is compared: no "Suppressions used" table on it.
+                env.push_back(
+                    std::string(name) + "=" + value +
+                    (std::string_view(name) == "LSAN_OPTIONS" ? ":print_suppressions=0" : ""));
+        return env;
     }
 
     static fs::path* dir_;
