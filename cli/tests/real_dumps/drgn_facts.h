@@ -1,19 +1,16 @@
 // drgn's reading of a dump (drgn_oracle.py: tasks, run queues, IRQs, values and layouts) as one
 // JSON document. drgn takes ~15 s to load a Debian vmlinux, so each dump is read once: the
-// document is kept in the test process and in a file keyed by the script and the dump and vmlinux
-// files (path, size, mtime), which the other test processes of a ctest run (one per test) reuse.
+// document is kept in the test process and shared with the other test processes of a ctest run
+// (shared_result.h).
 #pragma once
 
 #include "dump_manifest.h"
 #include "run_command.h"
 
+#include "shared_result.h"
+
 #include <nlohmann/json.hpp>
-#include <sys/file.h>
-#include <unistd.h>
 
-#include <fcntl.h>
-
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -25,51 +22,26 @@ namespace panicscope::testing {
 
 namespace drgn_facts_detail {
 
-inline std::string fileIdentity(const std::string& path) {
-    namespace fs = std::filesystem;
-    return path + " " + std::to_string(fs::file_size(path)) + " " +
-           std::to_string(fs::last_write_time(path).time_since_epoch().count());
-}
-
-inline std::string cacheKey(const std::string& script, const DumpRow& row) {
-    std::ifstream in(script);
-    std::stringstream text;
-    text << in.rdbuf();
-    const size_t hash = std::hash<std::string>{}(text.str() + "\n" + fileIdentity(row.dump) + "\n" +
-                                                 fileIdentity(row.vmlinux));
-    std::ostringstream key;
-    key << std::hex << hash;
-    return key.str();
-}
-
-// Runs drgn_oracle.py once for the dump across processes: the first one to take the lock runs
-// it, the others wait and read its file.
+// Runs drgn_oracle.py once for the dump across the test processes; the key holds the script's
+// text and the dump and vmlinux files' identities.
 inline nlohmann::json readOrRun(const std::string& script, const DumpRow& row) {
-    namespace fs = std::filesystem;
-    const fs::path dir =
-        fs::temp_directory_path() / ("panicscope-drgn-" + std::to_string(getuid()));
-    fs::create_directories(dir);
-    const std::string key = cacheKey(script, row);
-    const fs::path cached = dir / (key + ".json"), lockPath = dir / (key + ".lock");
-    const int lockFd = ::open(lockPath.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
-    if (lockFd < 0 || ::flock(lockFd, LOCK_EX) != 0)
-        throw std::runtime_error("cannot lock " + lockPath.string());
-    struct Unlock {
-        int fd;
-        ~Unlock() { ::close(fd); }
-    } unlock{lockFd};
-    if (fs::exists(cached)) return nlohmann::json::parse(std::ifstream(cached));
-    // Debian's python3, where python3-drgn installs, whatever python3 is first on PATH.
-    const std::string command = "/usr/bin/python3 " + shellQuoted(script) + " " +
-                                shellQuoted(row.dump) + " " + shellQuoted(row.vmlinux) + " 2>&1";
-    const CommandResult r = runCommand(command);
-    if (r.status != 0)
-        throw std::runtime_error("drgn (python3-drgn) failed (" + command + "): " + r.output);
-    auto doc = nlohmann::json::parse(r.output);
-    const fs::path partial = dir / (key + ".json." + std::to_string(::getpid()));
-    std::ofstream(partial) << r.output;
-    fs::rename(partial, cached);
-    return doc;
+    std::ifstream in(script);
+    std::stringstream scriptText;
+    scriptText << in.rdbuf();
+    const std::string key =
+        scriptText.str() + "\n" + fileIdentity(row.dump) + "\n" + fileIdentity(row.vmlinux);
+    return nlohmann::json::parse(computeOnceAcrossProcesses("drgn", key, [&] {
+        // Debian's python3, where python3-drgn installs, whatever python3 is first on PATH.
+        const std::string command = "/usr/bin/python3 " + shellQuoted(script) + " " +
+                                    shellQuoted(row.dump) + " " + shellQuoted(row.vmlinux) +
+                                    " 2>&1";
+        const CommandResult r = runCommand(command);
+        if (r.status != 0)
+            throw std::runtime_error("drgn (python3-drgn) failed (" + command + "): " + r.output);
+        if (!nlohmann::json::accept(r.output)) // only a whole document is kept
+            throw std::runtime_error("drgn (python3-drgn) printed no JSON document: " + r.output);
+        return r.output;
+    }));
 }
 
 } // namespace drgn_facts_detail
