@@ -127,6 +127,8 @@ Options:
   --build-timeout SEC
                     limit for building the fp kernel (default 5400;
                     env PANICSCOPE_BUILD_TIMEOUT)
+  -j, --jobs N      guests booted at a time (default: the number of CPUs,
+                    at most 4; env PANICSCOPE_GEN_JOBS)
   --force           regenerate the selected runs even if cached
   --prune           afterwards delete cached dumps of other keys (older
                     generator versions) and kernels no dump uses
@@ -166,6 +168,7 @@ WITH_FP=false
 CACHE=${PANICSCOPE_CACHE:-$HOME/.cache/panicscope}
 TIMEOUT=${PANICSCOPE_TIMEOUT:-180}
 BUILD_TIMEOUT=${PANICSCOPE_BUILD_TIMEOUT:-5400}
+JOBS=${PANICSCOPE_GEN_JOBS:-}
 
 need_arg() { [ $# -ge 2 ] || die "options" "$1 needs an argument (see --help)"; }
 add_kernels() {
@@ -182,6 +185,7 @@ while [ $# -gt 0 ]; do
 	--cache) need_arg "$@"; CACHE=$2; shift ;;
 	--timeout) need_arg "$@"; TIMEOUT=$2; shift ;;
 	--build-timeout) need_arg "$@"; BUILD_TIMEOUT=$2; shift ;;
+	--jobs | -j) need_arg "$@"; JOBS=$2; shift ;;
 	--force) FORCE=true ;;
 	--prune) PRUNE=true ;;
 	--manifest) MANIFEST_ONLY=true ;;
@@ -190,6 +194,12 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+
+if [ -z "$JOBS" ]; then
+	JOBS=$(nproc 2> /dev/null || echo 1)
+	[ "$JOBS" -le 4 ] || JOBS=4 # memory and the serial consoles' timing, not CPUs, bound it then
+fi
+[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "options" "--jobs needs a positive number (got '$JOBS')"
 
 words=()
 for s in ${SCENARIOS:-$DEFAULT_SCENARIOS}; do
@@ -465,11 +475,15 @@ if ! flock -n 9; then
 	flock 9
 fi
 
-WORK='' CHILD='' KEYDIR_READY=false
+WORK='' CHILD='' KEYDIR_READY=false RUN_PIDS=()
 cleanup() {
 	if [ -n "$CHILD" ]; then
 		kill "$CHILD" 2> /dev/null || true
 		wait "$CHILD" 2> /dev/null || true
+	fi
+	if [ ${#RUN_PIDS[@]} -gt 0 ]; then
+		kill "${RUN_PIDS[@]}" 2> /dev/null || true
+		wait "${RUN_PIDS[@]}" 2> /dev/null || true
 	fi
 	[ -n "$WORK" ] && rm -rf "$WORK"
 	if $KEYDIR_READY; then rm -rf "$KEYDIR"/*/.tmp-* 2> /dev/null || true; fi
@@ -1025,11 +1039,47 @@ generate_kernel() {
 	if $need_module; then build_module; fi
 	INITRD=
 	build_initramfs
-	for run in "${pending[@]}"; do
-		read -r s m <<< "$run"
-		generate_run "$s" "$m"
-	done
+	run_all "${pending[@]}"
 	log "$KERNEL: ${#pending[@]} runs in $((SECONDS - t0)) s"
+}
+
+# run_all "SCENARIO METHOD"...: generate_run for each, up to $JOBS guests at a
+# time.  A TCG guest mostly keeps one host thread busy (the second vCPU idles
+# in HLT, the capture kernel has one CPU), so two guests on two cores take
+# little more than half the time of one after the other.  A failed run keeps
+# its directory and prints its error; the others finish (they are cached)
+# before we stop.
+run_all() {
+	local run s m failed=0
+	if [ "$JOBS" = 1 ]; then
+		for run in "$@"; do
+			read -r s m <<< "$run"
+			generate_run "$s" "$m"
+		done
+		return
+	fi
+	for run in "$@"; do
+		read -r s m <<< "$run"
+		while [ ${#RUN_PIDS[@]} -ge "$JOBS" ]; do reap_one_run || failed=$((failed + 1)); done
+		(
+			CHILD=''
+			trap '[ -n "$CHILD" ] && kill "$CHILD" 2> /dev/null; exit 143' TERM INT HUP
+			trap - EXIT # the parent's cleanup is not ours to run
+			generate_run "$s" "$m"
+		) &
+		RUN_PIDS+=($!)
+	done
+	while [ ${#RUN_PIDS[@]} -gt 0 ]; do reap_one_run || failed=$((failed + 1)); done
+	[ $failed = 0 ] || die "$KERNEL" "$failed of $# runs failed (their errors are above)"
+}
+
+# Waits for one of RUN_PIDS to end and drops it from the list; fails if it did.
+reap_one_run() {
+	local rc=0 done_pid='' p left=()
+	wait -n -p done_pid "${RUN_PIDS[@]}" || rc=$?
+	for p in "${RUN_PIDS[@]}"; do [ "$p" = "$done_pid" ] || left+=("$p"); done
+	RUN_PIDS=("${left[@]}")
+	return $rc
 }
 
 # --- main -------------------------------------------------------------------
