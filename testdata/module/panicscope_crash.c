@@ -20,19 +20,27 @@
  *               hard interrupt context
  *   softlockup  spins with preemption disabled until the soft-lockup
  *               detector panics (needs softlockup_panic=1)
- *   hungtask    sleeps in TASK_UNINTERRUPTIBLE forever until khungtaskd
- *               panics (needs hung_task_panic=1)
+ *   hungtask    a kthread ("psc_holder") takes psc_mutex, prints
+ *               "panicscope_crash: mutex <addr> held by pid <pid>" and sleeps
+ *               interruptibly forever (so the detector does not flag it);
+ *               the writing task then blocks in mutex_lock() on it, in
+ *               TASK_UNINTERRUPTIBLE, until khungtaskd panics (needs
+ *               hung_task_panic=1)
  *   overflow    unbounded recursion: the stack guard page is hit and the
  *               fault becomes a double fault on its IST stack
  *
  * The oops modes panic only with panic_on_oops (boot with oops=panic).
  * Never load this module on a machine you care about.
  */
+#include <linux/completion.h>
+#include <linux/err.h>
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/preempt.h>
 #include <linux/proc_fs.h>
 #include <linux/sched.h>
@@ -90,12 +98,39 @@ static noinline void psc_softlockup(void)
 		cpu_relax();
 }
 
-static noinline void psc_hungtask(void)
+/* hungtask: the lock the writer blocks on, and its holder's signal that it has it. */
+static DEFINE_MUTEX(psc_mutex);
+static DECLARE_COMPLETION(psc_mutex_taken);
+
+/*
+ * Takes psc_mutex and never gives it back.  It sleeps interruptibly, so the
+ * hung-task detector (which looks at TASK_UNINTERRUPTIBLE tasks only) names
+ * the waiter, not the holder: finding the holder is the analyzer's job.
+ */
+static int psc_mutex_holder(void *unused)
 {
+	mutex_lock(&psc_mutex);
+	pr_emerg("panicscope_crash: mutex %px held by pid %d\n", &psc_mutex, current->pid);
+	complete(&psc_mutex_taken);
 	for (;;) {
-		set_current_state(TASK_UNINTERRUPTIBLE);
+		set_current_state(TASK_INTERRUPTIBLE);
 		schedule();
 	}
+	return 0;
+}
+
+static noinline void psc_hungtask(void)
+{
+	struct task_struct *holder = kthread_run(psc_mutex_holder, NULL, "psc_holder");
+
+	if (IS_ERR(holder)) {
+		pr_err("panicscope_crash: kthread_run failed: %ld\n", PTR_ERR(holder));
+		return;
+	}
+	wait_for_completion(&psc_mutex_taken);
+	mutex_lock(&psc_mutex); /* blocks in TASK_UNINTERRUPTIBLE for good */
+	psc_fired = 1;          /* not a tail call: psc_hungtask stays on the stack */
+	mutex_unlock(&psc_mutex);
 }
 
 /*
