@@ -115,7 +115,9 @@ void printLockHolders(std::ostream& out, const std::vector<triage::LockHolder>& 
         }
         out << escapeControlCharacters(line + " [" + h.source + "]") << '\n';
         for (const auto& f : h.holderFrames)
-            out << "  " << escapeControlCharacters(f.function.empty() ? "(unknown)" : f.function)
+            out << "  "
+                << escapeControlCharacters((f.function.empty() ? "(unknown)" : f.function) +
+                                           (f.module ? " [" + *f.module + "]" : ""))
                 << '\n';
     }
 }

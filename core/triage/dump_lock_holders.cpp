@@ -15,13 +15,22 @@ bool inMutexLock(const RelatedTask& task) {
     return false;
 }
 
-// "psc_mutex [panicscope_crash]", "some_struct+0x40": the lock's symbol where it has one.
-std::optional<std::string> lockSymbol(const model::Session& session, uint64_t address) {
-    auto sym = session.symbolize(address);
-    if (!sym || sym->name.empty()) return std::nullopt;
-    std::string name = sym->name;
-    if (sym->offset) name += "+" + hex(sym->offset);
-    if (sym->module) name += " [" + *sym->module + "]";
+// What the lock is, as `kmem ADDR` says: "psc_mutex [panicscope_crash]", "some_var+0x40", or
+// in a slab object "kmalloc-512+0x40"; nullopt when none of these.
+std::optional<std::string> lockName(const model::Session& session, uint64_t address) {
+    auto where = session.describeAddress(address);
+    if (!where) return std::nullopt;
+    std::string name;
+    if (where->symbol && !where->symbol->empty()) {
+        name = *where->symbol;
+        if (where->symbolOffset) name += "+" + hex(where->symbolOffset);
+    } else if (where->slab) {
+        name = where->slab->cache;
+        if (address != where->slab->object) name += "+" + hex(address - where->slab->object);
+    } else {
+        return std::nullopt;
+    }
+    if (where->module) name += " [" + *where->module + "]";
     return name;
 }
 
@@ -53,7 +62,7 @@ void addMutexHolder(const model::Session& session, const model::TaskRow& task,
     h.source = "dump";
     h.lockType = "mutex";
     h.lockAddress = w.mutex;
-    h.lockName = lockSymbol(session, w.mutex);
+    h.lockName = lockName(session, w.mutex);
     h.waiter = LockTask{task.pid, task.comm};
     if (w.owner)
         describeHolder(session, *w.owner, h);
