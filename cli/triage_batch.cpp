@@ -1,5 +1,6 @@
 #include "triage_batch.h"
 
+#include "plugin/registry.h"
 #include "report/json_text.h"
 #include "report/triage_groups.h"
 #include "triage/batch_inputs.h"
@@ -151,7 +152,10 @@ class RecordSink {
     Clock::time_point start_ = Clock::now();
 };
 
-// What besides the dump and the binary changes a result: the cache key's options part.
+// What besides the dump and the binary changes a result: the cache key's options part. The
+// plugins loaded (from --plugin-dir, $PANICSCOPE_PLUGIN_PATH, the install's directory) are part
+// of it: their triage rules and sections change a record, so a record made without a plugin, or
+// with another build of it, is not served with it.
 std::string resultOptions(const Options& o) {
     std::string text;
     if (o.vmlinux) text += "vmlinux " + *o.vmlinux + " " + triage::fileStamp(*o.vmlinux) + ";";
@@ -159,6 +163,10 @@ std::string resultOptions(const Options& o) {
         text += "debug-dir " + d + ";";
     for (const auto& d : o.moduleDirs)
         text += "module-dir " + d + ";";
+    for (const auto& p : registryOf(o).plugins())
+        if (!p.path.empty())
+            text += "plugin " + p.name + " " + p.version + " " + p.path + " " +
+                    triage::fileStamp(p.path) + ";";
     return text;
 }
 
@@ -170,6 +178,10 @@ std::vector<std::string> workerCommand(const std::string& self, const Options& o
         argv.insert(argv.end(), {"--debug-dir", d});
     for (const auto& d : o.moduleDirs)
         argv.insert(argv.end(), {"--module-dir", d});
+    // The worker loads the same plugins: these directories, then $PANICSCOPE_PLUGIN_PATH and the
+    // install's directory as this process did (it inherits the environment).
+    for (const auto& d : o.pluginDirs)
+        argv.insert(argv.end(), {"--plugin-dir", d});
     argv.insert(argv.end(), {"--", dump});
     return argv;
 }

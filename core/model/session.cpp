@@ -11,6 +11,7 @@
 #include "kernel/module_facts.h"
 #include "kernel/module_regions.h"
 #include "kernel/modules.h"
+#include "kernel/mutex_wait.h"
 #include "kernel/per_cpu.h"
 #include "kernel/printk_log.h"
 #include "kernel/run_queues.h"
@@ -657,6 +658,26 @@ Result<unwind::StackTrace> Session::backtrace(const TaskRow& task,
         return fail(Errc::Usage,
                     "no task at " + hex(task.address) + " (pid " + std::to_string(task.pid) + ")");
     return (*u)->backtracer->backtrace(*t, options.lines);
+}
+
+Result<std::optional<MutexWaitInfo>> Session::mutexWait(const TaskRow& task) const {
+    const kernel::Task* t = impl_->findTask(task.address);
+    if (!t)
+        return fail(Errc::Usage,
+                    "no task at " + hex(task.address) + " (pid " + std::to_string(task.pid) + ")");
+    auto size = unwind::threadSize(*impl_->view);
+    if (!size) return failure(size);
+    auto wait = kernel::findMutexWait(*impl_->view, *t, *size,
+                                      [&](uint64_t address) { return impl_->findTask(address); });
+    if (!wait) return failure(wait);
+    if (!*wait) return std::optional<MutexWaitInfo>();
+    MutexWaitInfo info{(*wait)->mutex, (*wait)->waiter, (*wait)->owner, std::nullopt,
+                       (*wait)->waiters};
+    if (const kernel::Task* owner = impl_->findTask(info.ownerAddress)) {
+        const auto& crashing = impl_->crashing();
+        info.owner = impl_->row(*owner, crashing && *crashing ? **crashing : 0);
+    }
+    return std::optional(std::move(info));
 }
 
 Result<void> Session::backtraces(const std::vector<TaskRow>& tasks, const BacktraceOptions& options,

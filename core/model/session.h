@@ -109,6 +109,9 @@ class Session {
     // What the unwinder could not use (a missing table, unreadable modules, a .ko of another
     // build): grows as backtraces with lines meet module frames.
     std::vector<Diagnostic> backtraceWarnings() const;
+    // The mutex `task` sleeps on in mutex_lock() and its holder, from the struct mutex_waiter on
+    // the task's stack (kernel/mutex_wait.h); nullopt when it waits on none.
+    Result<std::optional<MutexWaitInfo>> mutexWait(const TaskRow& task) const;
 
     // `length` bytes from a kernel virtual address, with the pages the dump lacks marked;
     // Errc::Usage over 64 MiB.

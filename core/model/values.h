@@ -282,6 +282,16 @@ struct CodeLine {
     std::optional<int> line;
 };
 
+// The mutex a task sleeps on in mutex_lock() and who holds it (Session::mutexWait), found
+// without lockdep from the mutex_waiter on the task's stack.
+struct MutexWaitInfo {
+    uint64_t mutex = 0;           // the struct mutex
+    uint64_t waiter = 0;          // the task's struct mutex_waiter, on its stack
+    uint64_t ownerAddress = 0;    // mutex.owner without its flag bits (0: nobody holds it)
+    std::optional<TaskRow> owner; // that task from the task list; nullopt: no task is there
+    size_t waiters = 0;           // the sleepers on the mutex's wait_list, this task included
+};
+
 // Set from any thread to stop a long request at its next task.
 class CancelToken {
   public:

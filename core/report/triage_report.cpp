@@ -51,6 +51,90 @@ ordered_json sectionsJson(const std::vector<triage::ReportSection>& sections) {
     return out;
 }
 
+ordered_json lockHoldersJson(const std::vector<triage::LockHolder>& holders) {
+    auto role = [](const std::string& r) {
+        return r.empty() ? ordered_json(nullptr) : ordered_json(r);
+    };
+    ordered_json out = ordered_json::array();
+    for (const auto& h : holders) {
+        ordered_json holder = nullptr;
+        if (h.holder) {
+            std::vector<std::string> frames;
+            for (const auto& f : h.holderFrames)
+                frames.push_back(f.function);
+            holder = {{"pid", h.holder->pid},
+                      {"comm", h.holder->comm},
+                      {"state", h.holderState ? ordered_json(std::string(1, *h.holderState))
+                                              : ordered_json(nullptr)},
+                      {"role", role(h.holderRole)},
+                      {"frames", frames}};
+        }
+        out.push_back(
+            {{"source", h.source},
+             {"lock_type", h.lockType},
+             {"lock_address",
+              h.lockAddress ? ordered_json(hexAddress(*h.lockAddress)) : ordered_json(nullptr)},
+             {"lock_name", orNull(h.lockName)},
+             {"waiter",
+              {{"pid", h.waiter.pid}, {"comm", h.waiter.comm}, {"role", role(h.waiterRole)}}},
+             {"holder", holder}});
+    }
+    return out;
+}
+
+ordered_json heldLocksJson(const std::vector<triage::TaskLocks>& held) {
+    ordered_json out = ordered_json::array();
+    for (const auto& t : held) {
+        ordered_json locks = ordered_json::array();
+        for (const auto& l : t.locks)
+            locks.push_back({{"address", l.address ? ordered_json(hexAddress(*l.address))
+                                                   : ordered_json(nullptr)},
+                             {"name", l.name},
+                             {"at", l.acquiredAt}});
+        out.push_back(
+            {{"pid", t.task.pid}, {"comm", t.task.comm}, {"count", t.count}, {"locks", locks}});
+    }
+    return out;
+}
+
+// "LOCK HOLDER: mutex 0xffffffffc03fd040 (psc_mutex [panicscope_crash]) waited on by 116
+// (crasher): held by 117 (psc_holder) S [dump]" and the holder's stack.
+void printLockHolders(std::ostream& out, const std::vector<triage::LockHolder>& holders) {
+    for (const auto& h : holders) {
+        std::string line = "LOCK HOLDER: " + h.lockType;
+        if (h.lockAddress) line += " " + hexAddress(*h.lockAddress);
+        if (h.lockName) line += " (" + *h.lockName + ")";
+        line += " waited on by " + std::to_string(h.waiter.pid) + " (" + h.waiter.comm + ")";
+        if (!h.waiterRole.empty()) line += " <" + h.waiterRole + ">";
+        if (h.holder) {
+            line += ": held by " + std::to_string(h.holder->pid) + " (" + h.holder->comm + ")";
+            if (!h.holderRole.empty()) line += " <" + h.holderRole + ">";
+            if (h.holderState) line += " " + std::string(1, *h.holderState);
+        } else {
+            line += ": no holder found";
+        }
+        out << escapeControlCharacters(line + " [" + h.source + "]") << '\n';
+        for (const auto& f : h.holderFrames)
+            out << "  "
+                << escapeControlCharacters((f.function.empty() ? "(unknown)" : f.function) +
+                                           (f.module ? " [" + *f.module + "]" : ""))
+                << '\n';
+    }
+}
+
+void printHeldLocks(std::ostream& out, const std::vector<triage::TaskLocks>& held) {
+    for (const auto& t : held) {
+        out << escapeControlCharacters("HELD LOCKS: " + std::to_string(t.count) + " by " +
+                                       std::to_string(t.task.pid) + " (" + t.task.comm + ")")
+            << '\n';
+        for (const auto& l : t.locks)
+            out << "  "
+                << escapeControlCharacters((l.address ? hexAddress(*l.address) + " " : "") +
+                                           l.name + " at " + l.acquiredAt)
+                << '\n';
+    }
+}
+
 void printSections(std::ostream& out, const std::vector<triage::ReportSection>& sections) {
     for (const auto& s : sections) {
         out << "SECTION " << escapeControlCharacters(s.title) << " (" << s.rule << "):\n";
@@ -106,6 +190,8 @@ ordered_json crashReportJson(const triage::CrashReport& r) {
                            {"state", std::string(1, t.state)},
                            {"frames", t.frames}});
     j["blocked_tasks"] = blocked;
+    j["lock_holders"] = lockHoldersJson(r.lockHolders);
+    j["held_locks"] = heldLocksJson(r.heldLocks);
     ordered_json earlier = ordered_json::array();
     for (const auto& e : r.earlier)
         earlier.push_back({{"kind", triage::crashKindKey(e.kind)},
@@ -160,6 +246,8 @@ void printCrashReport(std::ostream& out, const triage::CrashReport& r) {
         for (const auto& f : t.frames)
             out << "  " << f << '\n';
     }
+    printLockHolders(out, r.lockHolders);
+    printHeldLocks(out, r.heldLocks);
     for (const auto& e : r.earlier)
         out << "EARLIER: " << escapeControlCharacters(e.title) << " ("
             << triage::crashKindKey(e.kind) << ", " << e.signature << ")\n";

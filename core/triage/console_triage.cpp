@@ -67,6 +67,18 @@ std::optional<CrashReport> reportFromParse(const ConsoleParse& parse) {
     r.signature = std::move(t.signature);
     for (const auto& b : p.blocked)
         r.blockedTasks.push_back({b.pid, b.comm, 'D', names(b.frames)});
+    r.lockHolders = p.lockHolders;
+    r.heldLocks = p.heldLocks;
+    std::vector<int32_t> blockedPids;
+    for (const auto& b : p.blocked)
+        blockedPids.push_back(b.pid);
+    addLockdepHolders(r.lockHolders, r.heldLocks, blockedPids);
+    for (auto& h : r.lockHolders) // a holder that is hung itself: its stack is its report's
+        for (const auto& b : p.blocked)
+            if (h.holder && h.holderFrames.empty() && b.pid == h.holder->pid) {
+                h.holderFrames = b.frames;
+                h.holderState = 'D';
+            }
     for (size_t i = *parse.fatal > kMaxEarlierReports ? *parse.fatal - kMaxEarlierReports : 0;
          i < *parse.fatal; ++i)
         r.earlier.push_back(summarize(parse.reports[i]));

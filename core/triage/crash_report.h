@@ -5,6 +5,7 @@
 #pragma once
 
 #include "triage/crash_kind.h"
+#include "triage/lock_holders.h"
 #include "triage/report_section.h"
 #include "triage/signature.h"
 #include "triage/trace_frame.h"
@@ -62,6 +63,10 @@ struct CrashReport {
     std::vector<TraceFrame> frames;   // from the guilty frame down, machinery cut off
     Signature signature;
     std::vector<RelatedTask> blockedTasks;
+    // Who holds the locks blocked tasks sleep on (lock_holders.h): the kernel's blocker lines,
+    // lockdep's list, and from a dump the mutex_waiter on each blocked task's stack.
+    std::vector<LockHolder> lockHolders;
+    std::vector<TaskLocks> heldLocks; // lockdep's "Showing all locks held in the system:"
     std::vector<EarlierReport> earlier;
     bool corrupted = false;
     std::vector<std::string> problems; // why corrupted

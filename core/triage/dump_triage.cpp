@@ -2,6 +2,7 @@
 
 #include "plugin/triage_claims.h"
 #include "triage/console_triage.h"
+#include "triage/dump_lock_holders.h"
 #include "triage/guilty_frame.h"
 #include "triage/oops_parser.h"
 
@@ -19,17 +20,6 @@ CrashContext sectionOf(const unwind::Frame& f) {
     default:
         return CrashContext::Process;
     }
-}
-
-// The unwound kernel frames as triage frames (the user-mode frame left out).
-std::vector<TraceFrame> traceFrames(const unwind::StackTrace& trace) {
-    std::vector<TraceFrame> out;
-    for (const auto& f : trace.frames) {
-        if (f.userMode) break;
-        out.push_back({f.function.value_or(""), f.module, sectionOf(f),
-                       !out.empty() && f.boundary.has_value()});
-    }
-    return out;
 }
 
 std::vector<std::string> frameNames(const unwind::StackTrace& trace) {
@@ -96,6 +86,20 @@ std::optional<size_t> dumpGuilty(const std::vector<TraceFrame>& frames, CrashKin
     return guiltyFrameIndex(frames, kind);
 }
 
+} // namespace
+
+std::vector<TraceFrame> traceFrames(const unwind::StackTrace& trace) {
+    std::vector<TraceFrame> out;
+    for (const auto& f : trace.frames) {
+        if (f.userMode) break;
+        out.push_back({f.function.value_or(""), f.module, sectionOf(f),
+                       !out.empty() && f.boundary.has_value()});
+    }
+    return out;
+}
+
+namespace {
+
 void fillFromLog(CrashReport& r, const ConsoleParse& parse, const ParsedReport& p) {
     r.message = p.header;
     r.panicMessage = p.panicMessage;
@@ -103,6 +107,8 @@ void fillFromLog(CrashReport& r, const ConsoleParse& parse, const ParsedReport& 
     r.taint = p.taint;
     r.corrupted = p.corrupted;
     r.problems = p.problems;
+    r.lockHolders = p.lockHolders;
+    r.heldLocks = p.heldLocks;
     for (size_t i = *parse.fatal > kMaxEarlierReports ? *parse.fatal - kMaxEarlierReports : 0;
          i < *parse.fatal; ++i)
         r.earlier.push_back(summarize(parse.reports[i]));
@@ -169,6 +175,11 @@ Result<CrashReport> triageDump(const model::Session& session, const plugin::Regi
     r.frames = std::move(frames);
     r.signature = makeSignature(r.kind, r.title, r.frames);
     if (r.kind == CrashKind::HungTask) addBlockedTasks(session, r);
+    std::vector<int32_t> blockedPids;
+    for (const auto& t : r.blockedTasks)
+        blockedPids.push_back(t.pid);
+    addLockdepHolders(r.lockHolders, r.heldLocks, blockedPids);
+    addDumpLockHolders(session, r);
     plugin::applyTriageClaims(r, &session, registry);
     return r;
 }

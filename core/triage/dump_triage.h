@@ -16,6 +16,9 @@ namespace panicscope::triage {
 // How many blocked (D-state) tasks a hung-task report lists with their stacks.
 inline constexpr size_t kMaxBlockedTasks = 32;
 
+// The unwound kernel frames as triage frames (the user-mode frame left out).
+std::vector<TraceFrame> traceFrames(const unwind::StackTrace& trace);
+
 // With the built-in triage rules, or with a registry's (plugins' rules too).
 Result<CrashReport> triageDump(const model::Session& session);
 Result<CrashReport> triageDump(const model::Session& session, const plugin::Registry& registry);

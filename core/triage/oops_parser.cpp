@@ -89,6 +89,7 @@ class Parser {
     void onSection(std::string_view marker);
     void onFrame(const FrameLine& f, bool startsContext);
     bool onDetail(std::string_view t);
+    bool onLockLine(std::string_view t);
     void resetTrace(State state);
 
     std::vector<std::vector<ParsedReport>> boots_{1};
@@ -98,6 +99,8 @@ class Parser {
     bool markers_ = false;   // the trace has <IRQ>/<TASK> markers
     bool absorbing_ = false; // a merged panic's own stack: not the report's
     bool nextStartsContext_ = false;
+    bool holderStack_ = false; // after a blocker line: the holder's task line and stack
+    bool lockdepList_ = false; // inside "Showing all locks held in the system:"
     size_t framesInTrace_ = 0; // frames since "Call Trace:"
     CrashContext section_ = CrashContext::Unknown;
     std::vector<TraceFrame> discard_;
@@ -107,6 +110,7 @@ class Parser {
 std::vector<TraceFrame>& Parser::frameSink() {
     ParsedReport* r = current();
     if (!r || absorbing_) return discard_;
+    if (holderStack_ && !r->lockHolders.empty()) return r->lockHolders.back().holderFrames;
     if (r->kind == CrashKind::HungTask && !r->blocked.empty()) return r->blocked.back().frames;
     return r->frames;
 }
@@ -115,6 +119,8 @@ void Parser::resetTrace(State state) {
     state_ = state;
     markers_ = false;
     nextStartsContext_ = false;
+    holderStack_ = false;
+    lockdepList_ = false;
     section_ = CrashContext::Unknown;
     discard_.clear();
 }
@@ -123,7 +129,7 @@ void Parser::resetTrace(State state) {
 void Parser::closeCurrent(const char* why) {
     ParsedReport* r = current();
     if (r && !absorbing_ && !r->ended) {
-        if (state_ == State::Header) {
+        if (state_ == State::Header && !holderStack_) { // a hung holder's stack is not repeated
             r->corrupted = true;
             r->problems.push_back(std::string("no Call Trace before ") + why);
         } else if (state_ == State::Trace && (markers_ || framesInTrace_ == 0)) {
@@ -262,6 +268,46 @@ bool Parser::onDetail(std::string_view t) {
     return isReportDetail(t);
 }
 
+// The lock lines a report may hold: a hung-task blocker line (the holder's stack follows), and
+// lockdep's held-locks list up to its "=====" line. True when `t` was one.
+bool Parser::onLockLine(std::string_view t) {
+    ParsedReport* r = current();
+    if (lockdepList_) {
+        if (t.starts_with("=====")) {
+            lockdepList_ = false;
+        } else if (auto task = parseHeldLocksLine(t)) {
+            if (r->heldLocks.size() < kMaxHeldLockTasks) r->heldLocks.push_back(std::move(*task));
+        } else if (auto lock = parseHeldLockLine(t)) {
+            if (!r->heldLocks.empty() && r->heldLocks.back().locks.size() < kMaxHeldLocksPerTask)
+                r->heldLocks.back().locks.push_back(std::move(*lock));
+        }
+        return true; // the list's own lines, and any interleaved: not the report's trace
+    }
+    if (t == "Showing all locks held in the system:") {
+        resetTrace(State::Done);
+        lockdepList_ = true;
+        return true;
+    }
+    if (auto holder = parseBlockerLine(t)) {
+        if (r->lockHolders.size() < kMaxLockHolders) {
+            const bool named = holder->holder.has_value();
+            r->lockHolders.push_back(std::move(*holder));
+            if (named) { // sched_show_task(holder) follows, unless it is hung itself
+                resetTrace(State::Header);
+                holderStack_ = true;
+            }
+        }
+        return true;
+    }
+    if (holderStack_ && t.starts_with("task:")) { // "task:psc_holder state:S stack:0 pid:117"
+        const std::string_view state = textAfter(t, " state:");
+        if (!state.empty() && state.front() != ' ')
+            r->lockHolders.back().holderState = state.front();
+        return true;
+    }
+    return false;
+}
+
 void Parser::line(std::string_view raw) {
     const std::string_view t = trimmed(stripConsolePrefix(raw));
     if (t.starts_with("Linux version ")) {
@@ -276,6 +322,7 @@ void Parser::line(std::string_view raw) {
     if (t.starts_with(kPanicPrefix)) return onPanic(t.substr(kPanicPrefix.size()));
     if (auto header = classifyHeader(t, rules_)) return onHeader(std::move(*header), t);
     ParsedReport* r = current();
+    if (r && state_ != State::None && !absorbing_ && onLockLine(t)) return;
     if (isDieLine(t)) {
         if (r && state_ == State::Header && !absorbing_) {
             oopsed_.back().back() = true;

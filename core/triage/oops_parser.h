@@ -7,6 +7,7 @@
 #pragma once
 
 #include "triage/crash_kind.h"
+#include "triage/lock_holders.h"
 #include "triage/trace_frame.h"
 
 #include <cstdint>
@@ -43,7 +44,11 @@ struct ParsedReport {
     // ("?" guesses left out). For a hung task: the first blocked task's.
     std::vector<TraceFrame> frames;
     std::vector<BlockedTask> blocked; // hung task: every task the report names
-    bool ended = false;               // its "---[ end trace" line was seen
+    // The kernel's hung-task blocker lines (with the holder's stack printed after each), and
+    // lockdep's held-locks list printed inside the report.
+    std::vector<LockHolder> lockHolders;
+    std::vector<TaskLocks> heldLocks;
+    bool ended = false; // its "---[ end trace" line was seen
     bool corrupted = false;
     std::vector<std::string> problems; // why corrupted, one phrase each
 };

@@ -275,6 +275,54 @@ TEST(TriageBatch, GroupCountsAddUpFreshAndFromJson) {
               std::string::npos);
 }
 
+// --plugin-dir reaches the workers: each batch record equals the one-dump record made with the
+// example plugin (its "guilty module" section); the cache key holds the loaded plugins, so a
+// record made without the plugin is not served with it (nor the other way round), and the same
+// plugin from $PANICSCOPE_PLUGIN_PATH is the same key.
+TEST(TriageBatch, WorkersApplyThePluginsAndTheCacheKeyHoldsThem) {
+    const Batch& b = batch();
+    const std::string pluginDir = PANICSCOPE_EXAMPLE_PLUGIN_DIR;
+    const std::vector<std::string> dumps{b.dumps[0], b.dumps[1]}; // mod-null, mod-bug
+    std::map<std::string, json> withPlugin;
+    for (const auto& path : dumps) {
+        auto one =
+            runCli({"triage", "--json", path, "--vmlinux", b.vmlinux, "--plugin-dir", pluginDir});
+        ASSERT_EQ(one.status, 0) << one.err;
+        withPlugin[path] = json::parse(one.out);
+        ASSERT_EQ(withPlugin[path]["sections"].size(), 1u) << one.out; // the plugin did add one
+        EXPECT_EQ(withPlugin[path]["sections"][0]["rule"], "modtaint");
+    }
+    const std::string env = "PANICSCOPE_TRIAGE_CACHE_DIR=" + quoted((b.dir / "cache-p").string());
+    auto run = [&](const std::vector<std::string>& extra, const std::string& moreEnv) {
+        std::vector<std::string> args{"triage", "-j", "2", "--json", "--vmlinux", b.vmlinux};
+        args.insert(args.end(), extra.begin(), extra.end());
+        args.insert(args.end(), dumps.begin(), dumps.end());
+        auto r = runBinary(args, env + " " + moreEnv);
+        EXPECT_EQ(r.status, 0) << r.err;
+        return byPath(lines(r.out));
+    };
+    fs::remove_all(b.dir / "cache-p");
+    const auto first = run({"--plugin-dir", pluginDir}, "");
+    const auto without = run({}, "");
+    const auto again = run({"--plugin-dir", pluginDir}, "");
+    const auto fromEnv = run({}, "PANICSCOPE_PLUGIN_PATH=" + quoted(pluginDir));
+    for (const auto& path : dumps) {
+        SCOPED_TRACE(path);
+        EXPECT_EQ(first.at(path)["cached"], false);
+        EXPECT_EQ(withoutCached(first.at(path)), withPlugin.at(path));
+        EXPECT_EQ(without.at(path)["cached"], false); // not the plugin's record from the cache
+        EXPECT_EQ(withoutCached(without.at(path)), b.single.at(path));
+        EXPECT_EQ(again.at(path)["cached"], true);
+        EXPECT_EQ(withoutCached(again.at(path)), withPlugin.at(path));
+        EXPECT_EQ(fromEnv.at(path)["cached"], true);
+        EXPECT_EQ(withoutCached(fromEnv.at(path)), withPlugin.at(path));
+    }
+    // Without the cache the environment's plugin reaches the workers too.
+    const auto fresh = run({"--no-cache"}, "PANICSCOPE_PLUGIN_PATH=" + quoted(pluginDir));
+    for (const auto& path : dumps)
+        EXPECT_EQ(withoutCached(fresh.at(path)), withPlugin.at(path)) << path;
+}
+
 TEST(TriageBatch, UsageErrors) {
     const Batch& b = batch();
     auto badJobs = runCli({"triage", "-j", "0", b.dumps[0], b.dumps[1]});
