@@ -220,42 +220,53 @@ TEST_P(DumpAlone, InfoIsIdenticalButForWhereTheDataCameFrom) {
     EXPECT_EQ(alone, withVmlinux); // the build ID too: VMCOREINFO's is the vmlinux's
 }
 
-// The entry code in memory is the variant the kernel patched in at boot; the vmlinux's table
-// also has the calls of the alternatives it did not choose (and names both callees of a patched
-// call, "xen_error_entry|error_entry"). So every row from the dump is a row of the vmlinux's at
-// the same return address, with one of its callees; what the dump lacks are calls that are not
-// in the running kernel's code.
-TEST_P(DumpAlone, EntryTableIsTheVmlinuxsAsPatchedAtBoot) {
+// With a dump, entry-table lists the calls of the entry code as the running kernel has them (its
+// code as patched at boot, read from the dump) in both modes. The vmlinux file's table, without a
+// dump, also has the calls of the alternatives the kernel did not choose, and names both callees
+// of a patched call ("xen_error_entry|error_entry"): every running row is one of its rows at the
+// same address (less the KASLR offset), with one of its callees.
+TEST_P(DumpAlone, EntryTableIsTheRunningKernelsInBothModes) {
     const auto& r = runBoth(row, {"entry-table", "--json"});
     ASSERT_EQ(r.withVmlinux.status, 0) << r.withVmlinux.err;
     ASSERT_EQ(r.alone.status, 0) << r.alone.err;
-    const json alone = json::parse(r.alone.out), withVmlinux = json::parse(r.withVmlinux.out);
-    std::map<std::string, json> vmlinuxRows;
-    for (const auto& row : withVmlinux["rows"])
-        vmlinuxRows[row["return_address"].get<std::string>() + row["kind"].get<std::string>()] =
-            row;
+    EXPECT_EQ(r.alone.out, r.withVmlinux.out);
+    const json running = json::parse(r.alone.out);
+    EXPECT_EQ(running["code"], "running");
+    EXPECT_EQ(running["addresses"], "runtime");
+
+    const auto file = runCli({"entry-table", "--json", "--vmlinux", row.vmlinux});
+    ASSERT_EQ(file.status, 0) << file.err;
+    const json fileTable = json::parse(file.out);
+    EXPECT_EQ(fileTable["code"], "vmlinux");
+    const auto& info = runBoth(row, {"info", "--json"});
+    const uint64_t slide = std::stoull(
+        json::parse(info.withVmlinux.out)["kaslr_offset"].get<std::string>(), nullptr, 16);
+    std::map<uint64_t, json> fileRows;
+    for (const auto& row : fileTable["rows"])
+        fileRows[std::stoull(row["return_address"].get<std::string>(), nullptr, 16) + slide] = row;
     size_t pt_regs = 0;
-    for (const auto& row : alone["rows"]) {
-        const auto it = vmlinuxRows.find(row["return_address"].get<std::string>() +
-                                         row["kind"].get<std::string>());
-        ASSERT_NE(it, vmlinuxRows.end()) << "not in the vmlinux's table: " << row.dump();
+    std::set<std::string> kinds;
+    for (const auto& row : running["rows"]) {
+        const auto it =
+            fileRows.find(std::stoull(row["return_address"].get<std::string>(), nullptr, 16));
+        ASSERT_NE(it, fileRows.end()) << "not in the vmlinux file's table: " << row.dump();
         json a = row, b = it->second;
         const std::string callees = "|" + b["callee"].get<std::string>() + "|";
         EXPECT_NE(callees.find("|" + a["callee"].get<std::string>() + "|"), std::string::npos)
             << a.dump() << " vs " << b.dump();
-        a.erase("callee");
-        b.erase("callee");
+        for (auto* r : {&a, &b}) {
+            r->erase("callee");
+            r->erase("return_address");
+        }
         EXPECT_EQ(a, b);
         pt_regs += row["kind"] != "stack-switch";
+        kinds.insert(row["kind"]);
     }
     // Every entry point's calls are there: syscalls, interrupts, exceptions, NMI, new tasks.
-    std::set<std::string> kinds;
-    for (const auto& row : alone["rows"])
-        kinds.insert(row["kind"]);
     for (const char* kind : {"syscall", "interrupt", "exception", "nmi", "user", "stack-switch"})
         EXPECT_TRUE(kinds.contains(kind)) << kind;
     EXPECT_GT(pt_regs, 50u);
-    EXPECT_GT(alone["rows"].size(), withVmlinux["rows"].size() * 3 / 4);
+    EXPECT_GT(running["rows"].size(), fileTable["rows"].size() * 3 / 4);
 }
 
 TEST_P(DumpAlone, SymNamesTheSameSymbolsLessTheirLines) {
