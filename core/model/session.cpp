@@ -22,6 +22,7 @@
 #include "model/module_file_locator.h"
 #include "model/task_selection.h"
 #include "model/type_queries.h"
+#include "symbols/memory_image.h"
 #include "symbols/vmlinux.h"
 #include "unwind/backtracer.h"
 #include "unwind/code_map.h"
@@ -822,14 +823,23 @@ std::vector<std::string> Session::symbolNames(std::string_view prefix, size_t li
     return names;
 }
 
+// The calls as the running kernel has them, whether the names come from the vmlinux or kallsyms:
+// the unwinder's table from the dump alone is that already; with the vmlinux the dump's entry
+// text is decoded here (the unwinder keeps the file's, every alternative included).
 Result<EntryTable> Session::entryTable() const {
-    const auto& t = impl_->unwindTables();
-    if (!t) return failure(t);
-    if (t->entryCalls) return entryTableFrom(*t->entryCalls, impl_->view->kaslrOffset(), true);
-    // Say why the table is missing, as building it says.
-    auto table = unwind::EntryCallTable::build(*impl_->vmlinux);
+    const uint64_t slide = impl_->view->kaslrOffset();
+    if (impl_->vmlinux->isDumpMemory()) {
+        const auto& t = impl_->unwindTables();
+        if (!t) return failure(t);
+        if (t->entryCalls) return entryTableFrom(*t->entryCalls, slide, true);
+    }
+    const symbols::MemoryImage running(*impl_->dump, slide);
+    // Without a table from the unwinder this says why, as building it says.
+    auto table = unwind::EntryCallTable::buildFromRunningCode(
+        *impl_->vmlinux,
+        [&running](uint64_t address, size_t length) { return running.read(address, length); });
     if (!table) return failure(table);
-    return entryTableFrom(*table, impl_->view->kaslrOffset(), true);
+    return entryTableFrom(*table, slide, true);
 }
 
 Result<std::vector<CodeLine>> Session::disassemble(uint64_t address, size_t count) const {
@@ -926,7 +936,9 @@ Result<EntryTable> entryTableOfVmlinux(const std::string& vmlinuxPath) {
     if (!vmlinux) return failure(vmlinux);
     auto table = unwind::EntryCallTable::build(**vmlinux);
     if (!table) return failure(table);
-    return entryTableFrom(*table, 0, false);
+    EntryTable out = entryTableFrom(*table, 0, false);
+    out.runningCode = false;
+    return out;
 }
 
 Result<SystemInfo> Session::systemInfo() const {

@@ -54,6 +54,9 @@ struct SessionOptions {
 // The entry-call table at runtime addresses (a dump's) or link-time ones (a vmlinux alone).
 struct EntryTable {
     bool runtimeAddresses = true;
+    // Decoded from the code as the dump holds it (patched at boot: the calls the running kernel
+    // could make), or from the vmlinux file (with the alternatives it may patch in, `a|b`).
+    bool runningCode = true;
     std::vector<unwind::EntryCall> rows;
     std::vector<unwind::EntryCallProblem> untracked;
 };

@@ -240,6 +240,7 @@ ordered_json entryTableJson(const model::EntryTable& table) {
             {{"address", hex(p.address)}, {"function", p.function}, {"reason", p.reason}});
     ordered_json doc;
     doc["addresses"] = table.runtimeAddresses ? "runtime" : "link-time";
+    doc["code"] = table.runningCode ? "running" : "vmlinux";
     doc["rows"] = std::move(rows);
     doc["untracked"] = std::move(untracked);
     return doc;

@@ -91,13 +91,29 @@ std::optional<uint64_t> unretpolinedReturn(uint64_t callAddress, std::string_vie
 } // namespace
 
 Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
+    return buildFrom(
+        vmlinux,
+        [&vmlinux](uint64_t address, size_t length) {
+            return vmlinux.readFileBytes(address, length);
+        },
+        !vmlinux.isDumpMemory());
+}
+
+Result<EntryCallTable> EntryCallTable::buildFromRunningCode(const symbols::Vmlinux& vmlinux,
+                                                            const CodeReader& code) {
+    return buildFrom(vmlinux, code, false);
+}
+
+Result<EntryCallTable> EntryCallTable::buildFrom(const symbols::Vmlinux& vmlinux,
+                                                 const CodeReader& code, bool alternatives) {
     const symbols::SymbolTable& symbols = vmlinux.symbols();
     const symbols::Symbol* begin = symbols.byName("__entry_text_start");
     const symbols::Symbol* end = symbols.byName("__entry_text_end");
     if (!begin || !end || end->address <= begin->address)
         return fail(Errc::Unsupported, "the vmlinux has no entry text (__entry_text_start)");
-    auto entryText = vmlinux.readFileBytes(begin->address, end->address - begin->address);
-    if (!entryText) return fail(Errc::Corrupt, "the entry text is not in the vmlinux file");
+    const std::string where = alternatives ? "the vmlinux file" : "the running kernel's code";
+    auto entryText = code(begin->address, end->address - begin->address);
+    if (!entryText) return fail(Errc::Corrupt, "the entry text is not in " + where);
 
     entry::DecoderInput input;
     input.regions.push_back({begin->address, *entryText});
@@ -115,7 +131,7 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
         // kallsyms (a kernel image read from a dump) has no sizes: up to the next symbol.
         const uint64_t size = s->size ? s->size : symbols.kallsymsSize(*s);
         if (size == 0 || size > (1u << 20)) continue;
-        auto bytes = vmlinux.readFileBytes(s->address, size);
+        auto bytes = code(s->address, size);
         if (!bytes) continue;
         input.regions.push_back({s->address, *bytes});
         input.entryPoints.push_back({s->address, BoundaryKind::TaskTop, e.frame});
@@ -124,8 +140,8 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
         input.returnThunks.insert(thunk->address);
     for (std::string_view name : kRegsReturning)
         if (const symbols::Symbol* s = symbols.byName(name)) input.regsReturning.insert(s->address);
-    const entry::PatchSites patches = entry::readPatchSites(vmlinux, input.regions);
-    input.patchSites = patches.sites;
+    // The vmlinux file's code may be patched at boot (its alternatives); running code was.
+    if (alternatives) input.patchSites = entry::readPatchSites(vmlinux, input.regions).sites;
 
     const entry::DecodeResult decoded = entry::decodeEntryCalls(input);
 
@@ -149,9 +165,8 @@ Result<EntryCallTable> EntryCallTable::build(const symbols::Vmlinux& vmlinux) {
     const symbols::Symbol* textBegin = symbols.byName("_stext");
     const symbols::Symbol* textEnd = symbols.byName("_etext");
     if (textBegin && textEnd && textEnd->address > textBegin->address) {
-        auto text =
-            vmlinux.readFileBytes(textBegin->address, textEnd->address - textBegin->address);
-        if (!text) return fail(Errc::Corrupt, "the kernel text is not in the vmlinux file");
+        auto text = code(textBegin->address, textEnd->address - textBegin->address);
+        if (!text) return fail(Errc::Corrupt, "the kernel text is not in " + where);
         for (const entry::StackSwitchCall& c :
              entry::findStackSwitchCalls(*text, textBegin->address)) {
             EntryCall row;

@@ -8,6 +8,7 @@
 #include "util/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,6 +23,13 @@ class EntryCallTable {
     // alternatives that patch calls in) and scans the kernel text for IRQ-stack switches;
     // Errc::Unsupported when it has no entry text.
     static Result<EntryCallTable> build(const symbols::Vmlinux& vmlinux);
+    // The same from the code as the running kernel had it (patched at boot: each alternative
+    // either in or not), read by `code` at link-time addresses (a dump's memory), named by
+    // `vmlinux`'s symbols: the calls the kernel could make, no alternative it did not choose.
+    using CodeReader =
+        std::function<std::optional<std::string_view>(uint64_t linkAddress, size_t length)>;
+    static Result<EntryCallTable> buildFromRunningCode(const symbols::Vmlinux& vmlinux,
+                                                       const CodeReader& code);
     static EntryCallTable fromRows(std::vector<EntryCall> rows);
 
     // The table as bytes for the index cache (util/index_cache.h), and back: nullopt for bytes
@@ -35,6 +43,8 @@ class EntryCallTable {
     std::span<const EntryCallProblem> problems() const { return problems_; }
 
   private:
+    static Result<EntryCallTable> buildFrom(const symbols::Vmlinux& vmlinux, const CodeReader& code,
+                                            bool alternatives);
     std::vector<EntryCall> rows_; // sorted by returnAddress
     std::vector<EntryCallProblem> problems_;
 };

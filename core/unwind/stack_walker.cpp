@@ -1,6 +1,7 @@
 #include "unwind/stack_walker.h"
 
 #include "unwind/frame_setup.h"
+#include "unwind/stack_depth.h"
 #include "unwind/unwind_row.h"
 #include "util/hex.h"
 
@@ -276,8 +277,10 @@ class Walk {
         return progressed(s, std::move(next), "stack pointer");
     }
 
-    // The kernel's ORC data, with DWARF CFI where it has no rule (the kdump panic CPU's
-    // _THIS_IP_) and the call rule at the first instruction of code without unwind data.
+    // The kernel's ORC data; where it has no rule (code objtool skipped, such as kdump's
+    // __crash_kexec, whose _THIS_IP_ is the panic CPU's saved ip) DWARF CFI, else the stack
+    // depth the function's code gives there, else the call rule at the first instruction of
+    // code without unwind data.
     Step orcStep(const WalkState& s) const {
         const CodeRef here = c_.code.find(s.codeAddress());
         // As the kernel checks __kernel_text_address(): ORC's last row would cover any garbage.
@@ -287,6 +290,7 @@ class Walk {
         if (!orc || orc->type == OrcType::Undefined) {
             if (!here.inModule())
                 if (Step c = cfiStep(s, lookup); !c.passed()) return c;
+            if (Step d = stackDepthStep(s); !d.passed()) return d;
             // Stopped at the first instruction of code without unwind data (a retpoline thunk,
             // UNWIND_HINT_UNDEFINED on 6.12): nothing has touched the stack since the call.
             if (s.interrupted && here.function()->address == lookup) return calledStep(s);
@@ -321,24 +325,18 @@ class Walk {
     // An interrupted function without unwind data: its code says whether its frame record is
     // built (the chain is right: pass), where its return address is, or nothing -- then the
     // chain goes on but may skip the caller, and the walk will not count as complete.
-    static constexpr uint64_t kMaxFunctionBytes = 16 * 1024;
     Step prologueStep(const WalkState& s) {
         const CodeRef here = c_.code.find(s.ip());
         const symbols::Symbol* fn = here.function();
         if (!fn) return Step::pass(); // the frame-pointer step says it is not text
         const uint64_t start = here.runtimeAddress(*fn);
-        const uint64_t size = fn->size ? fn->size : here.table->kallsymsSize(*fn);
         FrameSetup setup;
         if (s.ip() == start) {
             setup = frameSetupAt({}, start, start); // nothing ran yet: no code needed
-        } else if (size == 0 || size > kMaxFunctionBytes) {
-            setup.why = "its size " + hex(size) + " is not one to decode";
         } else {
-            std::string code(size, '\0');
-            if (auto r = c_.memory.read(start, std::as_writable_bytes(std::span(code))); !r)
-                setup.why = "its code cannot be read: " + r.error().message;
-            else
-                setup = frameSetupAt(code, start, s.ip());
+            const FunctionCode code = functionCode(here, *fn);
+            setup = code.bytes ? frameSetupAt(*code.bytes, start, s.ip()) : FrameSetup{};
+            if (!code.bytes) setup.why = code.why;
         }
         if (setup.kind == FrameSetup::Kind::Built) return Step::pass();
         if (setup.kind == FrameSetup::Kind::Unknown) {
@@ -347,6 +345,47 @@ class Walk {
             return Step::pass();
         }
         Step next = applyRow(s, rowFromFrameSetup(setup));
+        if (next.outcome != Step::Outcome::Next) return next;
+        next = progressed(s, std::move(next), "stack pointer");
+        if (next.outcome != Step::Outcome::Next) return next;
+        if (!c_.code.find(next.next.codeAddress()).function()) return notText(next.next.ip());
+        return next;
+    }
+
+    // A function's code as the dump holds it, for the steps that decode it.
+    struct FunctionCode {
+        std::optional<std::string> bytes;
+        std::string why; // no bytes: why not
+    };
+    static constexpr uint64_t kMaxFunctionBytes = 16 * 1024;
+    FunctionCode functionCode(const CodeRef& here, const symbols::Symbol& fn) const {
+        const uint64_t size = fn.size ? fn.size : here.table->kallsymsSize(fn);
+        if (size == 0 || size > kMaxFunctionBytes)
+            return {std::nullopt, "its size " + hex(size) + " is not one to decode"};
+        std::string code(size, '\0');
+        if (auto r =
+                c_.memory.read(here.runtimeAddress(fn), std::as_writable_bytes(std::span(code)));
+            !r)
+            return {std::nullopt, "its code cannot be read: " + r.error().message};
+        return {std::move(code), {}};
+    }
+
+    // A function ORC has no rule for (objtool skipped it) outside the entry code, whose stacks
+    // hold pt_regs rather than a caller's frame: where its code, followed from its entry, has
+    // left the stack pointer. Passes when the code does not say.
+    Step stackDepthStep(const WalkState& s) const {
+        const CodeRef here = c_.code.find(s.codeAddress());
+        const symbols::Symbol* fn = here.function();
+        if (!fn || here.runtimeAddress(*fn) == s.ip()) return Step::pass(); // the call rule's
+        const uint64_t link = s.ip() - c_.code.kaslrOffset();
+        if (!here.inModule() && entryText_ && link >= entryText_->first &&
+            link < entryText_->second)
+            return Step::pass();
+        const FunctionCode code = functionCode(here, *fn);
+        if (!code.bytes) return Step::pass();
+        const StackDepth depth = stackDepthAt(*code.bytes, here.runtimeAddress(*fn), s.ip());
+        if (!depth.known) return Step::pass();
+        Step next = applyRow(s, rowFromStackDepth(depth));
         if (next.outcome != Step::Outcome::Next) return next;
         next = progressed(s, std::move(next), "stack pointer");
         if (next.outcome != Step::Outcome::Next) return next;

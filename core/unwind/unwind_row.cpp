@@ -96,6 +96,15 @@ UnwindRow rowFromFrameSetup(const FrameSetup& setup) {
     return row;
 }
 
+UnwindRow rowFromStackDepth(const StackDepth& depth) {
+    UnwindRow row;
+    row.source = FoundBy::Prologue;
+    row.cfa = CfaRule::SpPlus;
+    row.cfaOffset = static_cast<int64_t>(depth.returnOffset) + 8;
+    if (depth.callerBpAtCfa) row.bp = {SavedRule::Kind::AtCfa, *depth.callerBpAtCfa};
+    return row;
+}
+
 UnwindRow rowFromEntryCall(const EntryCall& call) {
     UnwindRow row;
     row.source = FoundBy::EntryTable;

@@ -10,6 +10,7 @@
 #include "unwind/frame.h"
 #include "unwind/frame_setup.h"
 #include "unwind/orc_table.h"
+#include "unwind/stack_depth.h"
 
 #include <optional>
 #include <string>
@@ -65,6 +66,8 @@ std::optional<UnwindRow> rowFromCfi(const symbols::CfiRow& cfi);
 // What an interrupted function's code says (Kind::ReturnAddress only): the return address at
 // sp + returnOffset, the caller's rbp at sp when it was just pushed.
 UnwindRow rowFromFrameSetup(const FrameSetup& setup);
+// What a function's code followed from its entry says (StackDepth::known only).
+UnwindRow rowFromStackDepth(const StackDepth& depth);
 // The entry-call table's rule for a return address into entry code: the pt_regs the entry code
 // saved, relative to the stack pointer after the return.
 UnwindRow rowFromEntryCall(const EntryCall& call);

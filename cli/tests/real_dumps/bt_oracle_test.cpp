@@ -1,5 +1,7 @@
 // bt on every generated dump against the kernel's own unwinder: sysrq-t's traces of the tasks
-// that never ran again, and the panic trace, frame for frame.
+// that never ran again, and the panic trace, frame for frame. The same checks from the dump
+// alone (--no-vmlinux: kallsyms, BTF and ORC from the dump's memory) on one kdump capture per
+// ORC kernel, whose panic CPU stopped in __crash_kexec.
 #include "bt_frames.h"
 #include "console_oracle.h"
 #include "dump_manifest.h"
@@ -9,27 +11,45 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace panicscope::testing {
 namespace {
 
 using nlohmann::json;
 
-class BtOracle : public ::testing::TestWithParam<DumpCase> {
+struct OracleCase {
+    DumpCase dump;
+    bool alone = false; // --no-vmlinux
+};
+
+class BtOracle : public ::testing::TestWithParam<OracleCase> {
   protected:
     void SetUp() override {
-        row = manifestRow(GetParam());
+        row = manifestRow(GetParam().dump);
         console = readConsole(row.console);
-        const auto r = runCli({"bt", "--all", "--json", row.dump, "--vmlinux", row.vmlinux});
+        const auto r = cli({"bt", "--all", "--json"});
         ASSERT_EQ(r.status, 0) << r.err;
         // Named documents: a loop over a temporary's member would outlive the temporary.
         const json bt = json::parse(r.out);
         for (const auto& t : bt["tasks"])
             byAddress[t["task"]] = t;
-        const auto ps = runCli({"ps", "--json", row.dump, "--vmlinux", row.vmlinux});
+        const auto ps = cli({"ps", "--json"});
         ASSERT_EQ(ps.status, 0) << ps.err;
         const json tasks = json::parse(ps.out);
         for (const auto& t : tasks["tasks"])
             psByPid[t["pid"]] = t;
+    }
+    // A verb on the dump, with its vmlinux or from the dump alone.
+    CliResult cli(std::vector<std::string> args) const {
+        args.push_back(row.dump);
+        if (GetParam().alone)
+            args.push_back("--no-vmlinux");
+        else
+            args.insert(args.end(), {"--vmlinux", row.vmlinux});
+        return runCli(args);
     }
     DumpRow row;
     ConsoleOracle console;
@@ -70,7 +90,7 @@ TEST_P(BtOracle, SleepersMatchSysrqT) {
 }
 
 TEST_P(BtOracle, PanicTraceIsTheTailOfTheCrashingTasksTrace) {
-    const auto info = runCli({"info", "--json", row.dump, "--vmlinux", row.vmlinux});
+    const auto info = cli({"info", "--json"});
     ASSERT_EQ(info.status, 0) << info.err;
     const json crashing = json::parse(info.out)["crashing_task"];
     const json& task = byAddress[crashing["task"]];
@@ -98,17 +118,23 @@ TEST_P(BtOracle, PanicTraceIsTheTailOfTheCrashingTasksTrace) {
     } else {
         // kdump-loaded NMI panics and the overflow's double fault kexec before printing any
         // trace: no oracle on the console.
-        const std::string run = std::string(GetParam().scenario) + "-" + GetParam().method;
+        const std::string run =
+            std::string(GetParam().dump.scenario) + "-" + GetParam().dump.method;
         EXPECT_TRUE(run == "nmi-kdump" || run == "mod-overflow-kdump") << run;
     }
 }
 
 TEST_P(BtOracle, EveryCpuStackIsComplete) {
-    const auto r = runCli({"bt", "-a", "--json", row.dump, "--vmlinux", row.vmlinux});
+    const auto r = cli({"bt", "-a", "--json"});
     ASSERT_EQ(r.status, 0) << r.err;
     // Nothing to warn about on a whole dump (the frame-pointer kernel, built without module
-    // support, once had "modules: no struct 'module'").
-    EXPECT_EQ(r.err, "");
+    // support, once had "modules: no struct 'module'") but, from the dump alone, that mode.
+    if (GetParam().alone) {
+        EXPECT_TRUE(r.err.starts_with("panicscope: warning: no vmlinux: ")) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    } else {
+        EXPECT_EQ(r.err, "");
+    }
     const json tasks = json::parse(r.out)["tasks"];
     EXPECT_EQ(tasks.size(), 2u);
     for (const auto& t : tasks) {
@@ -119,8 +145,22 @@ TEST_P(BtOracle, EveryCpuStackIsComplete) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Generated, BtOracle, ::testing::ValuesIn(generatedCases()),
-                         [](const auto& info) { return caseName(info.param); });
+std::vector<OracleCase> withVmlinux() {
+    std::vector<OracleCase> cases;
+    for (const DumpCase& c : generatedCases())
+        cases.push_back({c, false});
+    return cases;
+}
+
+const OracleCase kDumpAloneCases[] = {
+    {{kMainKernel, "process", "kdump", "kdump-zlib"}, true},
+    {{"6.12.117+deb12-cloud-amd64", "irq", "kdump", "kdump-zlib"}, true},
+};
+
+INSTANTIATE_TEST_SUITE_P(Generated, BtOracle, ::testing::ValuesIn(withVmlinux()),
+                         [](const auto& info) { return caseName(info.param.dump); });
+INSTANTIATE_TEST_SUITE_P(DumpAlone, BtOracle, ::testing::ValuesIn(kDumpAloneCases),
+                         [](const auto& info) { return caseName(info.param.dump); });
 
 } // namespace
 } // namespace panicscope::testing
