@@ -299,6 +299,10 @@ void TriageView::onItemClicked(QTreeWidgetItem* item) {
         emit pidRequested(pid.toInt());
 }
 
+QString TriageView::message() const {
+    return status_->isVisibleTo(this) ? status_->text() : QString();
+}
+
 QString TriageView::fieldText(const QString& label) const {
     for (int g = 0; g < facts_->topLevelItemCount(); ++g) {
         const QTreeWidgetItem* group = facts_->topLevelItem(g);

@@ -36,6 +36,8 @@ class TriageView : public QWidget {
     const std::optional<triage::CrashReport>& report() const { return report_; }
     // Why triage failed (the Error's message), empty when it did not.
     QString error() const { return error_; }
+    // The line above the report: what is going on, or the error (rich text).
+    QString message() const;
     // A report field's text as shown ("Title", "Signature", "Kind", "Guilty", ...).
     QString fieldText(const QString& label) const;
     // The top-level item of a triage rule's section, by its title; null when there is none.
