@@ -55,6 +55,7 @@ class MainWindow : public QMainWindow {
     // The triage rules (built-in and plugins') the Triage view uses for the dumps opened after;
     // the built-in ones unless set.
     void setPluginRegistry(std::shared_ptr<const plugin::Registry> registry);
+    const std::shared_ptr<const plugin::Registry>& pluginRegistry() const { return registry_; }
 
     // Selects a task (index into the dump's task list) and shows its stack.
     void selectTask(size_t task);

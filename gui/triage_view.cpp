@@ -134,7 +134,7 @@ void TriageView::triage(std::shared_ptr<const model::Session> session,
         [this, generation](Result<triage::CrashReport> report) {
             if (generation != generation_) return; // another dump was opened since
             if (report)
-                show(*report);
+                showReport(*report);
             else
                 showError(qs(report.error().message));
             emit loaded();
@@ -147,7 +147,7 @@ void TriageView::showError(const QString& message) {
     status_->show();
 }
 
-void TriageView::show(const triage::CrashReport& report) {
+void TriageView::showReport(const triage::CrashReport& report) {
     report_ = report;
     status_->hide();
     fillHeadline(report);
@@ -255,8 +255,9 @@ void TriageView::fillPlugins() {
 void TriageView::fillFrames(const triage::CrashReport& r) {
     const auto& origin = r.framesOrigin;
     auto* top = group(
-        frames_, origin ? QString("Frames of %1, from the guilty one down").arg(r.framesOrigin->pid)
-                        : QString("Frames, from the guilty one down"));
+        frames_,
+        origin ? QString("Frames of task %1, from the guilty one down").arg(r.framesOrigin->pid)
+               : QString("Frames, from the guilty one down"));
     for (size_t i = 0; i < r.frames.size(); ++i) {
         const auto& f = r.frames[i];
         auto* item =

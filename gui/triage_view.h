@@ -54,7 +54,7 @@ class TriageView : public QWidget {
     void pidRequested(int pid); // a blocked task's row was clicked
 
   private:
-    void show(const triage::CrashReport& report);
+    void showReport(const triage::CrashReport& report);
     void showError(const QString& message);
     void fillHeadline(const triage::CrashReport& r);
     void fillFacts(const triage::CrashReport& r);

@@ -113,6 +113,17 @@ int main(int argc, char** argv) {
     window.dock("triageDock")->raise();
     waitUntil([&] { return triaged.count() > 0; });
     save(&window, out.filePath(prefix + "triage.png"));
+    // For docs/: the view alone, roomier than in its dock, every group open.
+    {
+        panicscope::gui::TriageView alone;
+        QSignalSpy loaded(&alone, &panicscope::gui::TriageView::loaded);
+        alone.triage(window.loader().current()->session, window.pluginRegistry());
+        alone.resize(1000, 400);
+        alone.show();
+        waitUntil([&] { return loaded.count() > 0; });
+        alone.reportTree()->expandAll();
+        save(&alone, out.filePath(prefix + "triage-view.png"), true);
+    }
     // A click on the second cut frame shows it in the stack view.
     QTreeWidget* frames = window.triageView()->framesTree();
     if (QTreeWidgetItem* cut = frames->topLevelItem(0); cut && cut->childCount() > 1) {
