@@ -181,6 +181,14 @@ TEST(TriageView, AHungTasksFramesAndBlockedTasksAreTheBlockedOnes) {
     EXPECT_NE(stack.task()->pid, record["task"]["pid"].get<int>());
     EXPECT_EQ(stack.trace().frames[*window.stackView()->selectedFrame()].function,
               record["frames"][0]["function"].get<std::string>());
+    // A blocked task's last frame, clicked, is that frame of its stack.
+    QTreeWidgetItem* task = blocked->child(0);
+    ASSERT_GT(task->childCount(), 1);
+    task->setExpanded(true);
+    clickFrame(window, task->child(task->childCount() - 1));
+    EXPECT_EQ(stack.task()->pid, record["blocked_tasks"][0]["pid"].get<int>());
+    EXPECT_EQ(stack.trace().frames[*window.stackView()->selectedFrame()].function,
+              record["blocked_tasks"][0]["frames"].back().get<std::string>());
 }
 
 // A dump cut in half opens (with warnings) but its CPUs cannot be read: the view says why, in
