@@ -8,6 +8,8 @@ namespace panicscope::gui {
 
 std::shared_ptr<const plugin::Registry>
 loadPluginRegistry(const std::vector<std::string>& pluginDirs) {
+    // Unlike the CLI, no verb names are reserved (the GUI runs no verbs): a plugin the CLI
+    // refuses for a verb named like one of its own loads here.
     auto registry = std::make_shared<plugin::Registry>();
     plugin::registerBuiltins(*registry);
     plugin::loadPluginDirectories(
