@@ -1,9 +1,13 @@
-// panicscope-gui [DUMP] [--vmlinux FILE] [--debug-dir DIR] [--module-dir DIR]: the Qt front end.
+// panicscope-gui [DUMP] [--vmlinux FILE] [--debug-dir DIR] [--module-dir DIR]
+// [--plugin-dir DIR]: the Qt front end.
 #include "main_window.h"
+#include "plugin_registry.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QThreadPool>
+
+#include <cstdio>
 
 namespace {
 
@@ -32,12 +36,22 @@ int main(int argc, char** argv) {
                                 "DIR");
     QCommandLineOption moduleDir("module-dir", "searched for MODULE.ko with debug info; repeatable",
                                  "DIR");
-    parser.addOptions({vmlinux, debugDir, moduleDir});
+    QCommandLineOption pluginDir("plugin-dir",
+                                 "load the plugins (*.so) in DIR, before those of "
+                                 "$PANICSCOPE_PLUGIN_PATH and the install's; repeatable",
+                                 "DIR");
+    parser.addOptions({vmlinux, debugDir, moduleDir, pluginDir});
     parser.process(app);
+    // Loaded before any dump, as the CLI does; a refused plugin is one line, and the rest goes on.
+    const auto registry = panicscope::gui::loadPluginRegistry(strings(parser.values(pluginDir)));
+    for (const auto& r : registry->refused())
+        std::fprintf(stderr, "panicscope-gui: plugin %s refused: %s\n", r.path.c_str(),
+                     r.reason.c_str());
 
     int status = 0;
     {
         panicscope::gui::MainWindow window;
+        window.setPluginRegistry(registry);
         window.show();
         if (!parser.positionalArguments().isEmpty()) {
             panicscope::model::SessionOptions options;

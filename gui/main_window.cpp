@@ -5,6 +5,7 @@
 #include "disassembly_view.h"
 #include "log_view.h"
 #include "memory_view.h"
+#include "plugin_registry.h"
 #include "register_view.h"
 #include "source_files.h"
 #include "source_view.h"
@@ -13,6 +14,7 @@
 #include "task_filter.h"
 #include "task_model.h"
 #include "task_tree_model.h"
+#include "triage_view.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -43,7 +45,7 @@ namespace panicscope::gui {
 
 namespace {
 
-constexpr int kStateVersion = 1; // bump when the docks change: old saved layouts do not apply
+constexpr int kStateVersion = 2; // bump when the docks change: old saved layouts do not apply
 constexpr int kRecentFiles = 8;
 
 QString qs(const std::string& s) {
@@ -90,11 +92,12 @@ MainWindow::MainWindow()
       cpuFilter_(new TaskFilter(this)), taskTabs_(new QTabWidget), taskSearch_(new QLineEdit),
       stack_(new StackView), summary_(new SummaryView), registers_(new RegisterView),
       disassembly_(new DisassemblyView(sources_)), memory_(new MemoryView),
-      source_(new SourceView(sources_)), log_(new LogView), status_(new QLabel),
-      progress_(new QProgressBar), cancel_(new QPushButton("Cancel")) {
+      source_(new SourceView(sources_)), log_(new LogView), triage_(new TriageView),
+      status_(new QLabel), progress_(new QProgressBar), cancel_(new QPushButton("Cancel")) {
     setWindowTitle("panicscope");
     setAcceptDrops(true);
     chooseVmlinux_ = [this](const QString& why) { return askForVmlinux(this, why); };
+    registry_ = builtinPluginRegistry();
     sources_->setRoot(QSettings().value("sourceRoot").toString());
     setCentralWidget(stack_);
     buildDocks();
@@ -118,6 +121,10 @@ MainWindow::MainWindow()
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::setPluginRegistry(std::shared_ptr<const plugin::Registry> registry) {
+    registry_ = std::move(registry);
+}
 
 QWidget* MainWindow::buildTaskPane() {
     tableFilter_->setSourceModel(taskModel_);
@@ -158,6 +165,7 @@ void MainWindow::buildDocks() {
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
     auto* tasks = makeDock("Tasks", "tasksDock", buildTaskPane());
     auto* summary = makeDock("Summary", "summaryDock", summary_);
+    auto* triage = makeDock("Triage", "triageDock", triage_);
     auto* registers = makeDock("Registers", "registersDock", registers_);
     auto* disassembly = makeDock("Disassembly", "disassemblyDock", disassembly_);
     auto* memory = makeDock("Memory", "memoryDock", memory_);
@@ -166,7 +174,8 @@ void MainWindow::buildDocks() {
     addDockWidget(Qt::LeftDockWidgetArea, tasks);
     addDockWidget(Qt::BottomDockWidgetArea, summary);
     splitDockWidget(summary, registers, Qt::Horizontal);
-    tabifyDockWidget(summary, disassembly);
+    tabifyDockWidget(summary, triage);
+    tabifyDockWidget(triage, disassembly);
     tabifyDockWidget(disassembly, memory);
     tabifyDockWidget(memory, source);
     tabifyDockWidget(source, log);
@@ -215,6 +224,8 @@ void MainWindow::buildMenus() {
     auto* go = menuBar()->addMenu("&Go");
     go->addAction("&Crashing task", QKeySequence(Qt::CTRL | Qt::Key_J), this,
                   &MainWindow::selectCrashingTask);
+    go->addAction("T&riage report", QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                  [this] { dock("triageDock")->raise(); });
     go->addAction("&Stack", QKeySequence(Qt::ALT | Qt::Key_S), this,
                   [this] { stack_->view()->setFocus(); });
     go->addAction("&Tasks", QKeySequence(Qt::ALT | Qt::Key_T), this,
@@ -234,7 +245,8 @@ void MainWindow::buildMenus() {
     help->addAction("&About", this, [this] {
         QMessageBox::about(this, "panicscope",
                            "panicscope: an offline Linux kernel crash-dump analyzer.\n"
-                           "The GUI shows what `panicscope info`, `ps`, `log` and `bt` print.");
+                           "The GUI shows what `panicscope info`, `ps`, `log`, `bt` and "
+                           "`triage` print.");
     });
 }
 
@@ -278,6 +290,8 @@ void MainWindow::connectViews() {
                 dock("sourceDock")->raise();
             });
     connect(summary_, &SummaryView::crashingTaskRequested, this, &MainWindow::selectCrashingTask);
+    connect(triage_, &TriageView::frameRequested, this, &MainWindow::onTriageFrameRequested);
+    connect(triage_, &TriageView::pidRequested, this, &MainWindow::selectPid);
     connect(log_, &LogView::crashingTaskRequested, this, &MainWindow::selectCrashingTask);
     connect(log_, &LogView::pidRequested, this, &MainWindow::selectPid);
     connect(log_, &LogView::cpuRequested, this, [this](unsigned cpu) {
@@ -413,6 +427,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 void MainWindow::onOpened(std::shared_ptr<const LoadedDump> dump) {
     dump_ = dump;
     currentTask_.reset();
+    pendingFrame_.reset();
     traces_.assign(dump->tasks.size(), nullptr);
     setWindowTitle("panicscope - " + QFileInfo(qs(dump->session->dumpPath())).fileName());
     summary_->setInfo(dump->info, dump->infoError);
@@ -429,6 +444,7 @@ void MainWindow::onOpened(std::shared_ptr<const LoadedDump> dump) {
     registers_->clear();
     disassembly_->setSession(dump->session);
     memory_->setSession(dump->session);
+    triage_->triage(dump->session, registry_);
     source_->showLine({}, 0);
     dock("summaryDock")->raise();
     status_->setText(
@@ -512,6 +528,7 @@ void MainWindow::unwindRest() {
 
 void MainWindow::selectTask(size_t task) {
     if (!dump_ || task >= dump_->tasks.size()) return;
+    if (pendingFrame_ && pendingFrame_->first != task) pendingFrame_.reset();
     syncTaskViews(task);
     if (currentTask_ == task && stack_->model().hasTrace()) return;
     currentTask_ = task;
@@ -552,7 +569,37 @@ void MainWindow::requestTrace(size_t task) {
 
 void MainWindow::showTrace(size_t task) {
     stack_->setTrace(dump_->tasks[task], *traces_[task]);
+    if (pendingFrame_ && pendingFrame_->first == task) {
+        if (pendingFrame_->second < traces_[task]->frames.size())
+            stack_->selectFrame(pendingFrame_->second);
+        pendingFrame_.reset();
+    }
     emit stackShown(task);
+}
+
+void MainWindow::selectFrame(size_t task, size_t frame) {
+    if (!dump_ || task >= dump_->tasks.size()) return;
+    if (currentTask_ == task && stack_->model().hasTrace()) {
+        if (frame < stack_->model().trace().frames.size()) stack_->selectFrame(frame);
+    } else {
+        pendingFrame_ = {task, frame};
+        selectTask(task);
+    }
+    stack_->view()->setFocus();
+}
+
+// A frame the triage report named: its task by task_struct (the report's frames), else by pid
+// (a blocked task).
+void MainWindow::onTriageFrameRequested(quint64 taskAddress, int pid, quint64 frame) {
+    if (!dump_) return;
+    for (size_t i = 0; i < dump_->tasks.size(); ++i) {
+        const auto& t = dump_->tasks[i];
+        if (taskAddress ? t.address == taskAddress : t.pid == pid) {
+            selectFrame(i, size_t(frame));
+            return;
+        }
+    }
+    status_->setText(QString("No task %1 in the task list").arg(pid));
 }
 
 void MainWindow::syncTaskViews(size_t task) {

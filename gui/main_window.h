@@ -5,6 +5,7 @@
 #pragma once
 
 #include "dump_loader.h"
+#include "plugin/registry.h"
 
 #include <QMainWindow>
 
@@ -37,6 +38,7 @@ class SummaryView;
 class TaskFilter;
 class TaskModel;
 class TaskTreeModel;
+class TriageView;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -50,11 +52,18 @@ class MainWindow : public QMainWindow {
     // give up. A file dialog unless replaced (tests).
     using VmlinuxChooser = std::function<QString(const QString& why)>;
     void setVmlinuxChooser(VmlinuxChooser chooser) { chooseVmlinux_ = std::move(chooser); }
+    // The triage rules (built-in and plugins') the Triage view uses for the dumps opened after;
+    // the built-in ones unless set.
+    void setPluginRegistry(std::shared_ptr<const plugin::Registry> registry);
+    const std::shared_ptr<const plugin::Registry>& pluginRegistry() const { return registry_; }
 
     // Selects a task (index into the dump's task list) and shows its stack.
     void selectTask(size_t task);
     bool selectPid(int pid);
     void selectCrashingTask();
+    // Selects a task and, once its stack is shown, frame `frame` of it (an index into its
+    // trace's frames).
+    void selectFrame(size_t task, size_t frame);
 
     // The last error shown in a dialog: the Error's message, as the CLI prints it.
     QString lastError() const { return lastError_; }
@@ -68,6 +77,7 @@ class MainWindow : public QMainWindow {
     MemoryView* memoryView() const { return memory_; }
     SummaryView* summaryView() const { return summary_; }
     LogView* logView() const { return log_; }
+    TriageView* triageView() const { return triage_; }
     QTreeView* taskTable() const { return table_; }
     QTreeView* taskTree() const { return tree_; }
     QTreeView* cpuView() const { return cpus_; }
@@ -108,6 +118,7 @@ class MainWindow : public QMainWindow {
     void requestTrace(size_t task);
     void syncTaskViews(size_t task);
     void onFrameSelected(size_t frame, const QString& number);
+    void onTriageFrameRequested(quint64 taskAddress, int pid, quint64 frame);
     void showError(const QString& message);
     void copyBacktrace();
     void exportJson(bool allTasks);
@@ -122,6 +133,9 @@ class MainWindow : public QMainWindow {
     VmlinuxChooser chooseVmlinux_;
     QString lastError_;
     bool syncing_ = false; // selecting in the task views from code
+    std::shared_ptr<const plugin::Registry> registry_;
+    // A frame to select once its task's stack is shown (selectFrame): task, frame.
+    std::optional<std::pair<size_t, size_t>> pendingFrame_;
 
     TaskModel* taskModel_;
     TaskTreeModel* treeModel_;
@@ -136,6 +150,7 @@ class MainWindow : public QMainWindow {
     MemoryView* memory_;
     SourceView* source_;
     LogView* log_;
+    TriageView* triage_;
     QLabel* status_;
     QProgressBar* progress_;
     QPushButton* cancel_;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Renders the GUI's main window on a real dump under Xvfb into PNGs, to look at:
-#   scripts/screenshots.sh [OUTDIR] [DUMP VMLINUX] [--dark]
+#   scripts/screenshots.sh [OUTDIR] [DUMP VMLINUX] [--dark] [--plugin-dir DIR]
 # Without a dump it takes the irq kdump of the generated dumps (testdata/generate.sh's manifest).
 # Builds gui_screenshots in build/ (or $BUILD_DIR) first; installs Xvfb if missing.
 set -euo pipefail

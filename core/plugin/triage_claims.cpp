@@ -14,6 +14,7 @@ void moveGuilty(triage::CrashReport& r, const std::string& function) {
         r.guiltyModule = r.frames[i].module;
         r.context = triage::guiltyContext(r.frames, i, r.task);
         r.frames.erase(r.frames.begin(), r.frames.begin() + static_cast<ptrdiff_t>(i));
+        if (r.framesOrigin) r.framesOrigin->firstFrame += i;
         return;
     }
 }

@@ -44,6 +44,15 @@ struct EarlierReport {
     std::string signature;
 };
 
+// Where a dump's report took its frames from: the task whose unwound stack they were cut from
+// (the crashing task, or a hung-task report's blocked task) and the index of frames[0] in that
+// task's trace (Session::backtrace's frames), so a front end can show the frame in the stack.
+struct FramesOrigin {
+    uint64_t taskAddress = 0; // the task_struct
+    int32_t pid = 0;
+    size_t firstFrame = 0;
+};
+
 struct CrashReport {
     std::string source; // "dump" or "console"
     std::string path;   // the dump or console file
@@ -61,6 +70,8 @@ struct CrashReport {
     std::optional<std::string> guiltyModule;
     std::optional<std::string> taint; // taint letters ("OE"), "" when not tainted
     std::vector<TraceFrame> frames;   // from the guilty frame down, machinery cut off
+    // Null from console text, or when the log's Call Trace stood in for an unwound stack.
+    std::optional<FramesOrigin> framesOrigin;
     Signature signature;
     std::vector<RelatedTask> blockedTasks;
     // Who holds the locks blocked tasks sleep on (lock_holders.h): the kernel's blocker lines,

@@ -155,6 +155,7 @@ Result<CrashReport> triageDump(const model::Session& session, const plugin::Regi
     if (subject && *subject) {
         if (auto trace = session.backtrace(**subject, {})) {
             frames = traceFrames(*trace);
+            r.framesOrigin = FramesOrigin{(*subject)->address, (*subject)->pid, 0};
             if (trace->stop.kind != unwind::WalkStatus::Complete)
                 r.warnings.push_back(std::string("crashing stack ") +
                                      unwind::walkStatusKey(trace->stop.kind) + ": " +
@@ -163,7 +164,10 @@ Result<CrashReport> triageDump(const model::Session& session, const plugin::Regi
             r.warnings.push_back("crashing stack: " + trace.error().message);
         }
     }
-    if (frames.empty() && parsed) frames = parsed->frames; // the log's stack is all there is
+    if (frames.empty() && parsed) { // the log's stack is all there is
+        frames = parsed->frames;
+        r.framesOrigin.reset();
+    }
     const auto guilty = dumpGuilty(frames, r.kind, parsed);
     r.title = makeTitle(kind.stem, guilty ? std::optional(frames[*guilty].function) : std::nullopt);
     if (guilty) {
@@ -171,6 +175,7 @@ Result<CrashReport> triageDump(const model::Session& session, const plugin::Regi
         r.guiltyModule = frames[*guilty].module;
         r.context = guiltyContext(frames, *guilty, r.task);
         frames.erase(frames.begin(), frames.begin() + static_cast<ptrdiff_t>(*guilty));
+        if (r.framesOrigin) r.framesOrigin->firstFrame = *guilty;
     }
     r.frames = std::move(frames);
     r.signature = makeSignature(r.kind, r.title, r.frames);

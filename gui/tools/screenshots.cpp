@@ -1,11 +1,14 @@
-// gui_screenshots OUTDIR DUMP --vmlinux FILE [--dark]: renders the main window on a dump into
-// PNGs, one per pane people look at (scripts/screenshots.sh runs it under Xvfb). --dark uses a
-// dark palette, to check that nothing is drawn in colors of its own.
+// gui_screenshots OUTDIR DUMP --vmlinux FILE [--dark] [--plugin-dir DIR]: renders the main
+// window on a dump into PNGs, one per pane people look at (scripts/screenshots.sh runs it under
+// Xvfb). --dark uses a dark palette, to check that nothing is drawn in colors of its own;
+// --plugin-dir loads plugins as panicscope-gui does, for their triage sections.
 #include "disassembly_view.h"
 #include "log_view.h"
 #include "main_window.h"
 #include "memory_view.h"
+#include "plugin_registry.h"
 #include "stack_view.h"
+#include "triage_view.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -18,6 +21,7 @@
 #include <QTabWidget>
 #include <QTest>
 #include <QTreeView>
+#include <QTreeWidget>
 
 #include <cstdio>
 
@@ -78,7 +82,8 @@ int main(int argc, char** argv) {
     parser.addPositionalArgument("dump", "the vmcore");
     QCommandLineOption vmlinux("vmlinux", "the vmlinux", "FILE");
     QCommandLineOption dark("dark", "a dark palette");
-    parser.addOptions({vmlinux, dark});
+    QCommandLineOption pluginDir("plugin-dir", "load the plugins in DIR", "DIR");
+    parser.addOptions({vmlinux, dark, pluginDir});
     parser.process(app);
     if (parser.positionalArguments().size() != 2) parser.showHelp(2);
     const QDir out(parser.positionalArguments()[0]);
@@ -89,9 +94,14 @@ int main(int argc, char** argv) {
     }
 
     MainWindow window;
+    std::vector<std::string> pluginDirs;
+    for (const QString& dir : parser.values(pluginDir))
+        pluginDirs.push_back(dir.toStdString());
+    window.setPluginRegistry(panicscope::gui::loadPluginRegistry(pluginDirs));
     window.resize(1280, 800);
     window.show();
     QSignalSpy shown(&window, &MainWindow::stackShown);
+    QSignalSpy triaged(window.triageView(), &panicscope::gui::TriageView::loaded);
     QSignalSpy finished(&window.loader(), &panicscope::gui::DumpLoader::unwindFinished);
     panicscope::model::SessionOptions options;
     options.dumpPaths = {parser.positionalArguments()[1].toStdString()};
@@ -99,6 +109,29 @@ int main(int argc, char** argv) {
     window.openDump(options);
     if (!waitUntil([&] { return shown.count() > 0 && finished.count() > 0; })) return 1;
     save(&window, out.filePath(prefix + "summary.png"));
+
+    window.dock("triageDock")->raise();
+    waitUntil([&] { return triaged.count() > 0; });
+    save(&window, out.filePath(prefix + "triage.png"));
+    // For docs/: the view alone, roomier than in its dock, every group open.
+    {
+        panicscope::gui::TriageView alone;
+        QSignalSpy loaded(&alone, &panicscope::gui::TriageView::loaded);
+        alone.triage(window.loader().current()->session, window.pluginRegistry());
+        alone.resize(1000, 400);
+        alone.show();
+        waitUntil([&] { return loaded.count() > 0; });
+        alone.reportTree()->expandAll();
+        save(&alone, out.filePath(prefix + "triage-view.png"), true);
+    }
+    // A click on the second cut frame shows it in the stack view.
+    QTreeWidget* frames = window.triageView()->framesTree();
+    if (QTreeWidgetItem* cut = frames->topLevelItem(0); cut && cut->childCount() > 1) {
+        const QRect at = frames->visualItemRect(cut->child(1));
+        QTest::mouseClick(frames->viewport(), Qt::LeftButton, {}, at.center());
+        QTest::qWait(300);
+        save(&window, out.filePath(prefix + "triage-frame.png"));
+    }
 
     QSignalSpy disassembled(window.disassemblyView(), &panicscope::gui::DisassemblyView::loaded);
     window.stackView()->selectFrame(boundaryFrame(window.stackView()->model()));

@@ -2,6 +2,7 @@
 // (verbs also against the names reserved for the CLI's own), and the built-in plugin holds the
 // triage classifiers and formats that triage uses without a registry.
 #include "plugin/registry.h"
+#include "plugin/triage_claims.h"
 #include "triage/console_triage.h"
 #include "triage/report_lines.h"
 
@@ -107,6 +108,31 @@ TEST(Registry, AddedRulesNameHeadersAndClaimReports) {
     EXPECT_EQ(plain->kind, triage::CrashKind::Panic);
     EXPECT_FALSE(plain->claimedBy);
     EXPECT_TRUE(plain->sections.empty());
+}
+
+// A claim that moves the guilty frame down cuts the frames further; where they came from in the
+// task's stack (the GUI shows them there) moves with them.
+TEST(Registry, AClaimedGuiltyFrameMovesTheFramesOrigin) {
+    Registry r;
+    Contribution c;
+    c.record.name = "mover";
+    TriageRule rule;
+    rule.name = "mover";
+    rule.claim = [](const TriageInput&) -> Result<std::optional<TriageClaim>> {
+        TriageClaim claim;
+        claim.guiltyFunction = "md_reset";
+        return std::optional(claim);
+    };
+    c.triageRules.push_back(rule);
+    ASSERT_TRUE(r.add(std::move(c)));
+    triage::CrashReport report;
+    report.frames = {{"md_poll", {}, {}, false}, {"md_reset", {}, {}, false}};
+    report.framesOrigin = triage::FramesOrigin{0xffff888000001000, 5, 3};
+    applyTriageClaims(report, nullptr, r);
+    ASSERT_EQ(report.frames.size(), 1u);
+    ASSERT_TRUE(report.framesOrigin);
+    EXPECT_EQ(report.framesOrigin->firstFrame, 4u);
+    EXPECT_EQ(report.framesOrigin->pid, 5);
 }
 
 } // namespace
