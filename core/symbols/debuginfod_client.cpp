@@ -3,11 +3,13 @@
 #ifdef PANICSCOPE_HAVE_DEBUGINFOD
 #include <elfutils/debuginfod.h>
 
+#include <dlfcn.h>
+#include <unistd.h>
+
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
-#include <unistd.h>
 #endif
 
 namespace panicscope::symbols {
@@ -16,15 +18,57 @@ namespace panicscope::symbols {
 
 namespace {
 
+// libdebuginfod is opened when a fetch is first asked for, not linked: it pulls in libcurl and
+// some thirty libraries behind it (TLS, Kerberos, LDAP), whose loading and relocation cost every
+// run of panicscope about 30 ms -- a quarter of a `bt` -- though few runs ever fetch. elfutils'
+// own libdwfl opens it the same way.
+constexpr const char* kLibrary = "libdebuginfod.so.1";
+
+struct Api {
+    decltype(&debuginfod_begin) begin = nullptr;
+    decltype(&debuginfod_end) end = nullptr;
+    decltype(&debuginfod_set_user_data) setUserData = nullptr;
+    decltype(&debuginfod_get_user_data) getUserData = nullptr;
+    decltype(&debuginfod_set_progressfn) setProgressfn = nullptr;
+    decltype(&debuginfod_find_debuginfo) findDebuginfo = nullptr;
+    std::string error; // why the library could not be used, when it cannot
+};
+
+template <typename F> void bind(void* handle, const char* name, F& slot, std::string& error) {
+    slot = reinterpret_cast<F>(::dlsym(handle, name));
+    if (!slot && error.empty()) error = std::string(kLibrary) + " lacks " + name;
+}
+
+// Opened once per process, kept open (the library keeps curl's global state).
+const Api& api() {
+    static const Api loaded = [] {
+        Api a;
+        void* handle = ::dlopen(kLibrary, RTLD_NOW | RTLD_LOCAL);
+        if (!handle) {
+            a.error = std::string("cannot load ") + kLibrary +
+                      " (install libdebuginfod1): " + ::dlerror();
+            return a;
+        }
+        bind(handle, "debuginfod_begin", a.begin, a.error);
+        bind(handle, "debuginfod_end", a.end, a.error);
+        bind(handle, "debuginfod_set_user_data", a.setUserData, a.error);
+        bind(handle, "debuginfod_get_user_data", a.getUserData, a.error);
+        bind(handle, "debuginfod_set_progressfn", a.setProgressfn, a.error);
+        bind(handle, "debuginfod_find_debuginfo", a.findDebuginfo, a.error);
+        return a;
+    }();
+    return loaded;
+}
+
 int reportProgress(debuginfod_client* client, long done, long total) {
     const auto* progress =
-        static_cast<const DebuginfodClient::Progress*>(debuginfod_get_user_data(client));
+        static_cast<const DebuginfodClient::Progress*>(api().getUserData(client));
     if (progress && *progress) (*progress)(done, total);
     return 0; // go on
 }
 
 struct ClientEnder {
-    void operator()(debuginfod_client* c) const { debuginfod_end(c); }
+    void operator()(debuginfod_client* c) const { api().end(c); }
 };
 
 // libdebuginfod (0.188) takes its server list only from DEBUGINFOD_URLS, read at each query; there
@@ -38,21 +82,25 @@ std::mutex& queryMutex() {
 } // namespace
 
 bool DebuginfodClient::supported() {
-    return true;
+    return api().error.empty();
 }
 
 Result<std::string> DebuginfodClient::fetchDebugInfo(const std::string& buildId,
                                                      const Progress& progress) const {
+    const Api& lib = api();
+    if (!lib.error.empty())
+        return fail(Errc::Unsupported,
+                    "cannot fetch build ID " + buildId + " from debuginfod: " + lib.error);
     std::lock_guard lock(queryMutex());
     const char* current = std::getenv(DEBUGINFOD_URLS_ENV_VAR);
     if (!current || urls_ != current) ::setenv(DEBUGINFOD_URLS_ENV_VAR, urls_.c_str(), 1);
-    std::unique_ptr<debuginfod_client, ClientEnder> client(debuginfod_begin());
+    std::unique_ptr<debuginfod_client, ClientEnder> client(lib.begin());
     if (!client) return fail(Errc::Io, "debuginfod: cannot start the client");
-    debuginfod_set_user_data(client.get(), const_cast<Progress*>(&progress));
-    if (progress) debuginfod_set_progressfn(client.get(), reportProgress);
+    lib.setUserData(client.get(), const_cast<Progress*>(&progress));
+    if (progress) lib.setProgressfn(client.get(), reportProgress);
     char* path = nullptr;
     // A build ID length of 0 means: the build ID is given as a hex string.
-    const int fd = debuginfod_find_debuginfo(
+    const int fd = lib.findDebuginfo(
         client.get(), reinterpret_cast<const unsigned char*>(buildId.c_str()), 0, &path);
     if (fd < 0)
         return fail(Errc::VmlinuxMissing, "debuginfod (" + urls_ +
