@@ -6,8 +6,13 @@ namespace panicscope::symbols {
 
 namespace {
 
+// FNV-1a: the same in every build, so the name index can be kept in the index cache and used
+// as it is (std::hash may differ between builds of the standard library).
 size_t nameHash(std::string_view name) {
-    return std::hash<std::string_view>{}(name);
+    uint64_t h = 0xcbf29ce484222325;
+    for (unsigned char c : name)
+        h = (h ^ c) * 0x100000001b3;
+    return static_cast<size_t>(h);
 }
 
 bool contains(const Symbol& s, uint64_t address) {
@@ -97,8 +102,6 @@ void SymbolTable::reindex() {
     while (slots < sorted_.size() * 2)
         slots *= 2;
     byName_.assign(slots, kEmpty);
-    maxEnd_.resize(sorted_.size());
-    uint64_t maxEnd = 0;
     for (size_t i = 0; i < sorted_.size(); ++i) {
         // Keeps the first of equal names, i.e. the lowest address.
         for (size_t slot = nameHash(sorted_[i].name) & (slots - 1);;
@@ -109,6 +112,14 @@ void SymbolTable::reindex() {
             }
             if (sorted_[byName_[slot]].name == sorted_[i].name) break;
         }
+    }
+    computeMaxEnds();
+}
+
+void SymbolTable::computeMaxEnds() {
+    maxEnd_.resize(sorted_.size());
+    uint64_t maxEnd = 0;
+    for (size_t i = 0; i < sorted_.size(); ++i) {
         const Symbol& s = sorted_[i];
         // Saturating: a bogus size must not wrap around and hide the symbol.
         const uint64_t end = s.size > UINT64_MAX - s.address ? UINT64_MAX : s.address + s.size;

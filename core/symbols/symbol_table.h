@@ -55,7 +55,8 @@ class SymbolTable {
                                              std::shared_ptr<const void> bytesOwner = nullptr);
 
   private:
-    void reindex();
+    void reindex();        // the name index and maxEnd_, from sorted_
+    void computeMaxEnds(); // maxEnd_ alone (the name index came from the cache)
 
     std::string_view names_;                 // every name, back to back; sorted_ views it
     std::shared_ptr<const void> namesOwner_; // what holds names_ (a string or a mapped file)

@@ -1,16 +1,27 @@
-// The symbol table's bytes in the index cache: the name block, then each symbol by address. The
-// name index is rebuilt on load (it hashes with this binary's std::hash, and a damaged index
-// could make lookups endless); the sort and the ELF reading it spares are the costly part.
+// The symbol table's bytes in the index cache: the name block, each symbol by address, then the
+// name index's slots. Loading is copying: no sort, no hashing (the index hashes names with a
+// fixed function, symbol_table.cpp). A slot is checked to name a symbol or be free, and one
+// slot at least must be free, so a damaged index can give a wrong answer at worst, never an
+// endless probe or a read outside the table.
 #include "symbols/symbol_table.h"
 
 #include "util/byte_codec.h"
 
+#include <cstring>
+
 namespace panicscope::symbols {
 
 namespace {
-constexpr uint32_t kFormat = 2; // 2: each symbol's section end
+constexpr uint32_t kFormat = 3; // 2: each symbol's section end; 3: the name index
 constexpr uint64_t kMaxNames = 256u << 20;
 constexpr uint32_t kMaxSymbols = 16u << 20;
+constexpr size_t kRecordBytes = 37;
+
+template <class T> T readAt(const char* at) {
+    T value;
+    std::memcpy(&value, at, sizeof value);
+    return value;
+}
 } // namespace
 
 std::string SymbolTable::encode() const {
@@ -26,6 +37,9 @@ std::string SymbolTable::encode() const {
         w.put<uint8_t>(s.isFunction);
         w.put<uint64_t>(s.sectionEnd);
     }
+    w.put<uint32_t>(static_cast<uint32_t>(byName_.size()));
+    for (uint32_t slot : byName_)
+        w.put<uint32_t>(slot);
     return std::move(w.bytes());
 }
 
@@ -35,8 +49,7 @@ std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes,
     auto format = r.get<uint32_t>();
     auto names = r.getStringView();
     auto count = r.get<uint32_t>();
-    if (format != kFormat || !names || names->size() > kMaxNames || !count ||
-        *count > kMaxSymbols || r.remaining() != uint64_t(*count) * 37)
+    if (format != kFormat || !names || names->size() > kMaxNames || !count || *count > kMaxSymbols)
         return std::nullopt;
     SymbolTable table;
     if (bytesOwner) {
@@ -48,23 +61,39 @@ std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes,
         table.namesOwner_ = std::move(copy);
     }
     const std::string_view block = table.names_;
-    table.sorted_.reserve(*count);
+    auto records = r.getBytes(size_t(*count) * kRecordBytes);
+    if (!records) return std::nullopt;
+    table.sorted_.resize(*count);
     for (uint32_t i = 0; i < *count; ++i) {
-        auto offset = r.get<uint64_t>();
-        auto length = r.get<uint32_t>();
-        auto address = r.get<uint64_t>();
-        auto size = r.get<uint64_t>();
-        auto isFunction = r.get<uint8_t>();
-        auto sectionEnd = r.get<uint64_t>();
-        if (!isFunction || !sectionEnd || *offset > block.size() ||
-            *length > block.size() - *offset)
+        const char* at = records->data() + size_t(i) * kRecordBytes;
+        const auto offset = readAt<uint64_t>(at);
+        const auto length = readAt<uint32_t>(at + 8);
+        const auto address = readAt<uint64_t>(at + 12);
+        const auto isFunction = readAt<uint8_t>(at + 28);
+        const auto sectionEnd = readAt<uint64_t>(at + 29);
+        if (isFunction > 1 || offset > block.size() || length > block.size() - offset)
             return std::nullopt;
         // containing() and kallsymsSize() search by address.
-        if (!table.sorted_.empty() && table.sorted_.back().address > *address) return std::nullopt;
-        table.sorted_.push_back(
-            {block.substr(*offset, *length), *address, *size, *isFunction != 0, *sectionEnd});
+        if (i > 0 && table.sorted_[i - 1].address > address) return std::nullopt;
+        table.sorted_[i] = {block.substr(offset, length), address, readAt<uint64_t>(at + 20),
+                            isFunction != 0, sectionEnd};
     }
-    table.reindex();
+    auto slots = r.get<uint32_t>();
+    if (!slots || *slots < 16 || (*slots & (*slots - 1)) != 0 || *slots / 2 < *count ||
+        r.remaining() != uint64_t(*slots) * 4)
+        return std::nullopt;
+    table.byName_.resize(*slots);
+    std::memcpy(table.byName_.data(), bytes.data() + (bytes.size() - r.remaining()),
+                size_t(*slots) * 4);
+    bool anyFree = false;
+    for (uint32_t slot : table.byName_) {
+        if (slot == kEmpty)
+            anyFree = true;
+        else if (slot >= *count)
+            return std::nullopt;
+    }
+    if (!anyFree) return std::nullopt;
+    table.computeMaxEnds();
     return table;
 }
 

@@ -50,6 +50,13 @@ class ByteReader {
         at_ += *size;
         return s;
     }
+    // The next `size` bytes as they are (records a caller decodes in bulk).
+    std::optional<std::string_view> getBytes(size_t size) {
+        if (bytes_.size() - at_ < size) return std::nullopt;
+        std::string_view s = bytes_.substr(at_, size);
+        at_ += size;
+        return s;
+    }
     bool atEnd() const { return at_ == bytes_.size(); }
     size_t remaining() const { return bytes_.size() - at_; }
 
