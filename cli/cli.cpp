@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include "json_document.h"
 #include "plugin/plugin_loader.h"
 #include "plugin/registry.h"
 #include "verbs.h"
@@ -115,7 +116,8 @@ int runOnDump(const Verb& verb, Options& options, std::ostream& out, std::ostrea
     auto session = model::Session::open(sessionOptions);
     if (showProgress) err << "\r\033[K" << std::flush;
     if (!session) return reportError(err, session.error());
-    for (const auto& warning : (*session)->warnings())
+    // What opening found, and a damaged task list: every verb says them, whatever it reads.
+    for (const auto& warning : runWarnings(**session))
         err << "panicscope: warning: " << escapeControlCharacters(warning.text)
             << " (results may be partial)\n";
     const int status = verb.run(**session, options, out, err);

@@ -1,12 +1,14 @@
 #include "object_output.h"
+#include "json_document.h"
 
 #include "report/json_report.h"
 #include "report/json_text.h"
 
 namespace panicscope::cli {
 
-int printObjects(const std::vector<model::ObjectValue>& objects, report::ObjectStyle style,
-                 const Options& options, std::ostream& out, std::ostream& err) {
+int printObjects(const model::Session& session, const std::vector<model::ObjectValue>& objects,
+                 report::ObjectStyle style, const Options& options, std::ostream& out,
+                 std::ostream& err) {
     std::vector<Diagnostic> warnings;
     for (const auto& o : objects)
         warnings.insert(warnings.end(), o.warnings.begin(), o.warnings.end());
@@ -14,8 +16,9 @@ int printObjects(const std::vector<model::ObjectValue>& objects, report::ObjectS
         nlohmann::ordered_json list = nlohmann::ordered_json::array();
         for (const auto& o : objects)
             list.push_back(report::objectJson(o));
-        out << report::jsonText(nlohmann::ordered_json{
-                   {"objects", std::move(list)}, {"warnings", report::warningsJson(warnings)}})
+        out << jsonDocument(session,
+                            nlohmann::ordered_json{{"objects", std::move(list)},
+                                                   {"warnings", report::warningsJson(warnings)}})
             << '\n';
         return 0;
     }

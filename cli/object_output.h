@@ -2,6 +2,7 @@
 // document {"objects", "warnings"}; members the dump lacks become warnings on stderr.
 #pragma once
 
+#include "model/session.h"
 #include "options.h"
 #include "report/type_report.h"
 
@@ -10,7 +11,8 @@
 
 namespace panicscope::cli {
 
-int printObjects(const std::vector<model::ObjectValue>& objects, report::ObjectStyle style,
-                 const Options& options, std::ostream& out, std::ostream& err);
+int printObjects(const model::Session& session, const std::vector<model::ObjectValue>& objects,
+                 report::ObjectStyle style, const Options& options, std::ostream& out,
+                 std::ostream& err);
 
 } // namespace panicscope::cli

@@ -1,4 +1,5 @@
 #include "address_arg.h"
+#include "json_document.h"
 #include "report/frame_words.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
@@ -93,21 +94,12 @@ void addFrameWordsJson(nlohmann::ordered_json& task, const unwind::StackTrace& t
     });
 }
 
-// What the JSON document's "warnings" lists: the dump's, the task list's and the unwinder's.
+// What the JSON document's "warnings" lists: the run's (json_document.h) and the unwinder's.
 nlohmann::ordered_json btWarnings(const model::Session& session) {
-    std::vector<Diagnostic> all = session.warnings();
-    if (auto table = session.tasks())
-        all.insert(all.end(), table->warnings.begin(), table->warnings.end());
+    std::vector<Diagnostic> all = runWarnings(session);
     for (auto& w : session.backtraceWarnings())
         all.push_back(std::move(w));
     return report::warningsJson(all);
-}
-
-// A damaged task list leaves tasks out of bt --all: said on stderr before the traces.
-void printTaskListWarnings(const model::Session& session, std::ostream& err) {
-    if (auto table = session.tasks())
-        for (const auto& w : table->warnings)
-            err << "panicscope: warning: " << w.text << '\n';
 }
 
 // bt --group: every trace gathered, then each distinct stack once with its count and pids.
@@ -151,7 +143,6 @@ int runBt(const model::Session& session, const Options& options, std::ostream& o
         reportError(err, Error{Errc::Usage, model::noTaskWithPid(pid)});
     if (tasks.empty() && !selected->missingPids.empty()) return 1;
     if (auto kept = filterTasks(options, tasks); !kept) return reportError(err, kept.error());
-    printTaskListWarnings(session, err);
     const bool lines = options.has("-l") || options.json;
     if (options.has("--group")) return printGroups(session, options, tasks, lines, out, err);
     const bool withWords = options.has("-f");

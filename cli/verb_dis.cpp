@@ -1,4 +1,5 @@
 #include "address_arg.h"
+#include "json_document.h"
 #include "report/code_report.h"
 #include "report/json_text.h"
 #include "util/hex.h"
@@ -45,7 +46,7 @@ int runDis(const model::Session& session, const Options& options, std::ostream& 
     }
     if (!lines) return reportError(err, lines.error());
     if (options.json)
-        out << report::jsonText(report::disassemblyJson(*lines)) << '\n';
+        out << jsonDocument(session, report::disassemblyJson(*lines)) << '\n';
     else
         report::printDisassembly(out, *lines, options.has("-l"));
     return 0;

@@ -1,6 +1,7 @@
 // `panicscope entry-table`: every call site in the kernel's entry code with where the pt_regs (or,
 // after an IRQ-stack switch, the previous stack pointer) lies from the stack pointer there. From
 // the dump's vmlinux at runtime addresses, or from `--vmlinux FILE` alone at link-time addresses.
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/text_report.h"
@@ -10,11 +11,13 @@ namespace panicscope::cli {
 
 namespace {
 
-int print(const Result<model::EntryTable>& table, const Options& options, std::ostream& out,
-          std::ostream& err) {
+int print(const model::Session* session, const Result<model::EntryTable>& table,
+          const Options& options, std::ostream& out, std::ostream& err) {
     if (!table) return reportError(err, table.error());
     if (options.json)
-        out << report::jsonText(report::entryTableJson(*table)) << '\n';
+        out << (session ? jsonDocument(*session, report::entryTableJson(*table))
+                        : report::jsonText(report::entryTableJson(*table)))
+            << '\n';
     else
         report::printEntryTable(out, *table);
     return 0;
@@ -22,14 +25,14 @@ int print(const Result<model::EntryTable>& table, const Options& options, std::o
 
 int runEntryTable(const model::Session& session, const Options& options, std::ostream& out,
                   std::ostream& err) {
-    return print(session.entryTable(), options, out, err);
+    return print(&session, session.entryTable(), options, out, err);
 }
 
 // Without a dump: the vmlinux named by --vmlinux, at link-time addresses.
 std::optional<int> runEntryTableForVmlinux(const Options& options, std::ostream& out,
                                            std::ostream& err) {
     if (!options.args.empty() || !options.vmlinux) return std::nullopt;
-    return print(model::entryTableOfVmlinux(*options.vmlinux), options, out, err);
+    return print(nullptr, model::entryTableOfVmlinux(*options.vmlinux), options, out, err);
 }
 
 } // namespace

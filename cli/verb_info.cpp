@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/text_report.h"
@@ -12,7 +13,7 @@ int runInfo(const model::Session& session, const Options& options, std::ostream&
     auto info = session.info();
     if (!info) return reportError(err, info.error());
     if (options.json)
-        out << report::jsonText(report::infoJson(*info)) << '\n';
+        out << jsonDocument(session, report::infoJson(*info)) << '\n';
     else
         report::printInfo(out, *info);
     return 0;

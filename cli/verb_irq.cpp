@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/irq_report.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
@@ -12,7 +13,7 @@ int runIrq(const model::Session& session, const Options& options, std::ostream& 
     auto table = session.interrupts();
     if (!table) return reportError(err, table.error());
     if (options.json)
-        out << report::jsonText(report::irqJson(*table)) << '\n';
+        out << jsonDocument(session, report::irqJson(*table)) << '\n';
     else
         report::printInterrupts(out, *table);
     for (const auto& w : table->warnings)

@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_text.h"
 #include "report/state_report.h"
 #include "util/hex.h"
@@ -28,7 +29,7 @@ int runKmem(const model::Session& session, const Options& options, std::ostream&
     auto memory = session.memoryTotals();
     if (!memory) return reportError(err, memory.error());
     if (options.json)
-        out << report::jsonText(report::memoryTotalsJson(*memory)) << '\n';
+        out << jsonDocument(session, report::memoryTotalsJson(*memory)) << '\n';
     else
         report::printMemoryTotals(out, *memory);
     return 0;

@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/type_report.h"
@@ -39,7 +40,7 @@ int runList(const model::Session& session, const Options& options, std::ostream&
     const bool membersOnly =
         request.structType && request.structType->find('.') != std::string::npos;
     if (options.json)
-        out << report::jsonText(report::listJson(*list)) << '\n';
+        out << jsonDocument(session, report::listJson(*list)) << '\n';
     else
         report::printList(out, *list, membersOnly);
     if (list->problem) return reportError(err, {Errc::Corrupt, "list: " + *list->problem});

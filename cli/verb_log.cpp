@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/text_report.h"
@@ -12,7 +13,7 @@ int runLog(const model::Session& session, const Options& options, std::ostream& 
     auto log = session.log();
     if (!log) return reportError(err, log.error());
     if (options.json)
-        out << report::jsonText(report::logJson(*log)) << '\n';
+        out << jsonDocument(session, report::logJson(*log)) << '\n';
     else
         report::printLog(out, *log);
     return 0;

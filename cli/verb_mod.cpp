@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/code_report.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
@@ -15,7 +16,7 @@ int runMod(const model::Session& session, const Options& options, std::ostream& 
     if (options.json) {
         auto doc = report::modulesJson(*modules);
         doc["warnings"] = report::warningsJson(warnings);
-        out << report::jsonText(doc) << '\n';
+        out << jsonDocument(session, doc) << '\n';
         return 0;
     }
     report::printModules(out, *modules);

@@ -10,7 +10,7 @@ int runP(const model::Session& session, const Options& options, std::ostream& ou
          std::ostream& err) {
     auto objects = session.readVariable(options.args.front());
     if (!objects) return reportError(err, objects.error());
-    return printObjects(*objects, report::ObjectStyle::Assignment, options, out, err);
+    return printObjects(session, *objects, report::ObjectStyle::Assignment, options, out, err);
 }
 
 } // namespace

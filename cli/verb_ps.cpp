@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "model/task_family.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
@@ -32,25 +33,28 @@ void blocks(std::ostream& out, const std::vector<T>& items, Print print) {
     }
 }
 
-void printParents(const model::TaskTable& table, const std::vector<model::TaskRow>& chosen,
-                  const Options& options, std::ostream& out) {
+void printParents(const model::Session& session, const model::TaskTable& table,
+                  const std::vector<model::TaskRow>& chosen, const Options& options,
+                  std::ostream& out) {
     std::vector<std::vector<model::TaskRow>> chains;
     for (const auto& t : chosen)
         chains.push_back(model::parentChain(table.tasks, t));
     if (options.json)
-        out << report::jsonText(report::psParentsJson(chains, table.warnings)) << '\n';
+        out << jsonDocument(session, report::psParentsJson(chains, table.warnings)) << '\n';
     else
         blocks(out, chains,
                [&](const auto& chain, size_t) { report::printParentChain(out, chain); });
 }
 
-void printChildren(const model::TaskTable& table, const std::vector<model::TaskRow>& chosen,
-                   const Options& options, std::ostream& out) {
+void printChildren(const model::Session& session, const model::TaskTable& table,
+                   const std::vector<model::TaskRow>& chosen, const Options& options,
+                   std::ostream& out) {
     std::vector<std::vector<model::TaskRow>> children;
     for (const auto& t : chosen)
         children.push_back(model::childrenOf(table.tasks, t));
     if (options.json)
-        out << report::jsonText(report::psChildrenJson(chosen, children, table.warnings)) << '\n';
+        out << jsonDocument(session, report::psChildrenJson(chosen, children, table.warnings))
+            << '\n';
     else
         blocks(out, chosen,
                [&](const auto& task, size_t i) { report::printChildren(out, task, children[i]); });
@@ -65,17 +69,17 @@ int runPs(const model::Session& session, const Options& options, std::ostream& o
     auto chosen = chosenTasks(session, *table, options);
     if (!chosen) return reportError(err, chosen.error());
     if (options.has("-p")) {
-        printParents(*table, *chosen, options, out);
+        printParents(session, *table, *chosen, options, out);
         return 0;
     }
     if (options.has("-c")) {
-        printChildren(*table, *chosen, options, out);
+        printChildren(session, *table, *chosen, options, out);
         return 0;
     }
     model::TaskTable shown{options.has("-l") ? model::byLastRun(*chosen) : *chosen,
                            table->warnings};
     if (options.json) {
-        out << report::jsonText(report::psJson(shown)) << '\n';
+        out << jsonDocument(session, report::psJson(shown)) << '\n';
     } else if (options.has("-l")) {
         report::printLastRun(out, shown.tasks);
     } else if (options.has("-t")) {

@@ -1,4 +1,5 @@
 #include "address_arg.h"
+#include "json_document.h"
 #include "report/json_text.h"
 #include "report/memory_report.h"
 #include "util/hex.h"
@@ -46,7 +47,7 @@ int runRd(const model::Session& session, const Options& options, std::ostream& o
     if (!block) return reportError(err, block.error());
     const report::NameOf nameOf = options.has("-s") ? kernelSymbolNamer(session) : nullptr;
     if (options.json)
-        out << report::jsonText(report::memoryJson(*block, *size, physical, nameOf)) << '\n';
+        out << jsonDocument(session, report::memoryJson(*block, *size, physical, nameOf)) << '\n';
     else
         report::printMemoryWords(out, *block, *size, nameOf);
     return 0;

@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/runq_report.h"
@@ -12,7 +13,7 @@ int runRunq(const model::Session& session, const Options& options, std::ostream&
     auto queues = session.runQueues();
     if (!queues) return reportError(err, queues.error());
     if (options.json)
-        out << report::jsonText(report::runqJson(*queues)) << '\n';
+        out << jsonDocument(session, report::runqJson(*queues)) << '\n';
     else
         report::printRunQueues(out, *queues);
     for (const auto& w : queues->warnings)

@@ -1,4 +1,5 @@
 #include "address_arg.h"
+#include "json_document.h"
 #include "report/json_text.h"
 #include "report/memory_report.h"
 #include "util/hex.h"
@@ -78,7 +79,7 @@ int runSearch(const model::Session& session, const Options& options, std::ostrea
     if (!result) return reportError(err, result.error());
     const report::NameOf whereIs = kernelSymbolNamer(session);
     if (options.json)
-        out << report::jsonText(report::searchJson(*request, *result, whereIs)) << '\n';
+        out << jsonDocument(session, report::searchJson(*request, *result, whereIs)) << '\n';
     else
         report::printSearchHits(out, *result, whereIs);
     if (result->stoppedAtMaxHits)

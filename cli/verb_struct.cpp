@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "object_output.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
@@ -25,7 +26,8 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
         auto definition = session.describeType(type);
         if (!definition) return reportError(err, definition.error());
         if (options.json)
-            out << report::jsonText(
+            out << jsonDocument(
+                       session,
                        nlohmann::ordered_json{{"type", report::typeDefinitionJson(*definition)}})
                 << '\n';
         else
@@ -39,7 +41,7 @@ int runAggregate(const char* keyword, const model::Session& session, const Optio
     if (!objects) return reportError(err, objects.error());
     const auto style =
         selection->members.empty() ? report::ObjectStyle::TypeHeader : report::ObjectStyle::Member;
-    return printObjects(*objects, style, options, out, err);
+    return printObjects(session, *objects, style, options, out, err);
 }
 
 int runStruct(const model::Session& session, const Options& options, std::ostream& out,

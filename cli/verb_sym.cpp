@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/text_report.h"
@@ -12,7 +13,7 @@ int runSym(const model::Session& session, const Options& options, std::ostream& 
     auto symbol = session.lookupSymbol(options.args.front());
     if (!symbol) return reportError(err, symbol.error());
     if (options.json)
-        out << report::jsonText(report::symJson(*symbol)) << '\n';
+        out << jsonDocument(session, report::symJson(*symbol)) << '\n';
     else
         report::printSymbol(out, *symbol);
     return 0;

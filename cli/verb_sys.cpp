@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_text.h"
 #include "report/state_report.h"
 #include "verbs.h"
@@ -11,7 +12,7 @@ int runSys(const model::Session& session, const Options& options, std::ostream& 
     auto info = session.systemInfo();
     if (!info) return reportError(err, info.error());
     if (options.json)
-        out << report::jsonText(report::systemInfoJson(*info)) << '\n';
+        out << jsonDocument(session, report::systemInfoJson(*info)) << '\n';
     else
         report::printSystemInfo(out, *info);
     return 0;

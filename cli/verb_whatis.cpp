@@ -1,3 +1,4 @@
+#include "json_document.h"
 #include "report/json_report.h"
 #include "report/json_text.h"
 #include "report/type_report.h"
@@ -9,10 +10,10 @@ namespace panicscope::cli {
 
 namespace {
 
-int printType(const model::TypeDefinition& type, const Options& options, std::ostream& out) {
+int printType(const model::Session& session, const model::TypeDefinition& type,
+              const Options& options, std::ostream& out) {
     if (options.json)
-        out << report::jsonText(nlohmann::ordered_json{{"type", report::typeDefinitionJson(type)}})
-            << '\n';
+        out << jsonDocument(session, {{"type", report::typeDefinitionJson(type)}}) << '\n';
     else
         report::printTypeDefinition(out, type, false);
     return 0;
@@ -38,8 +39,9 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
     if (!tagged) {
         if (auto variable = session.describeVariable(name)) {
             if (options.json)
-                out << report::jsonText(nlohmann::ordered_json{
-                           {"variable", report::variableInfoJson(*variable)}})
+                out << jsonDocument(session,
+                                    nlohmann::ordered_json{
+                                        {"variable", report::variableInfoJson(*variable)}})
                     << '\n';
             else
                 report::printVariableInfo(out, *variable);
@@ -47,7 +49,7 @@ int runWhatis(const model::Session& session, const Options& options, std::ostrea
         }
     }
     auto type = session.describeType(name);
-    if (type) return printType(*type, options, out);
+    if (type) return printType(session, *type, options, out);
     if (tagged) return reportError(err, type.error());
     return reportError(err, {Errc::NoType, "no variable or type named '" + name + "'"});
 }

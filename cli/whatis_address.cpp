@@ -1,4 +1,5 @@
 #include "whatis_address.h"
+#include "json_document.h"
 
 #include "report/json_text.h"
 #include "report/state_report.h"
@@ -11,7 +12,8 @@ int runDescribeAddress(const model::Session& session, uint64_t address, bool det
     auto described = session.describeAddress(address);
     if (!described) return reportError(err, described.error());
     if (options.json)
-        out << report::jsonText({{"address", report::addressDescriptionJson(*described)}}) << '\n';
+        out << jsonDocument(session, {{"address", report::addressDescriptionJson(*described)}})
+            << '\n';
     else if (detailed)
         report::printAddressDescription(out, *described);
     else

@@ -213,6 +213,7 @@ def vmlinux_seeds(corpus, rows, scratch):
         line_seeds(corpus, elf, tag)
         symbol_seeds(corpus, syms, tag)
         entry_seeds(corpus, elf, syms, tag)
+        kallsyms_seeds(corpus, elf, syms, tag)
 
 
 def orc_seeds(corpus, elf, syms, tag, release):
@@ -262,6 +263,39 @@ def symbol_seeds(corpus, syms, tag):
             out += struct.pack('<QQQB', address, size, 0xffffffffffffffff, function)
             out += bytes([len(name)]) + name
         corpus.put('symbol_table', '%s-at%d' % (tag, start), bytes(out))
+
+
+def kallsyms_seeds(corpus, elf, syms, tag):
+    """The kallsyms tables of the vmlinux's .rodata (what the dump-alone mode reads from memory),
+    cut to their first N symbols (the names a length byte, two when it has bit 7, then tokens)."""
+    need = ['kallsyms_num_syms', 'kallsyms_names', 'kallsyms_token_table',
+            'kallsyms_token_index', 'kallsyms_offsets', 'kallsyms_relative_base']
+    if any(n not in syms for n in need):
+        return
+    read = lambda name, size: elf.bytes_at(syms[name][0], size)
+    total = struct.unpack('<I', read('kallsyms_num_syms', 4))[0]
+    # nm gives these no sizes: each table reaches the next (names, markers, token table, index).
+    names = read('kallsyms_names', syms['kallsyms_token_table'][0] - syms['kallsyms_names'][0])
+    table = read('kallsyms_token_table',
+                 syms['kallsyms_token_index'][0] - syms['kallsyms_token_table'][0])
+    index = read('kallsyms_token_index', 512)
+    base = struct.unpack('<Q', read('kallsyms_relative_base', 8))[0]
+    if not names or not table or not index:
+        return
+    for n in (1, 64, 400):
+        n = min(n, total)
+        at = 0
+        for _ in range(n):
+            length = names[at]
+            if length & 0x80:
+                length = (length & 0x7f) | (names[at + 1] << 7)
+                at += 1
+            at += 1 + length
+        offsets = read('kallsyms_offsets', 4 * n)
+        seed = struct.pack('<IQBQ', n, base, 0, base & ~0xffffff) + \
+            struct.pack('<I', at) + names[:at] + struct.pack('<I', len(table)) + table + \
+            struct.pack('<I', len(index)) + index + offsets
+        corpus.put('kallsyms', '%s-first%d' % (tag, n), seed)
 
 
 # (symbol, boundary kind, entry frame): BoundaryKind Syscall 0, Interrupt 1, Exception 2, Nmi 3;

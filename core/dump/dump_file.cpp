@@ -1,6 +1,7 @@
 #include "dump/dump_file.h"
 
 #include "dump/prstatus.h"
+#include "dump/read_errors.h"
 #include "util/hex.h"
 
 #include <cerrno>
@@ -24,7 +25,7 @@ std::optional<uint64_t> numberAttr(kdump_ctx_t* ctx, const std::string& key) {
 // libkdumpfile's last error; it may have none to give (a NULL string).
 std::string errorText(kdump_ctx_t* ctx) {
     const char* text = kdump_get_err(ctx);
-    return text ? text : "unknown error";
+    return text ? explainLibraryError(text) : "unknown error";
 }
 
 } // namespace
@@ -71,7 +72,7 @@ Result<std::unique_ptr<DumpFile>> DumpFile::open(const std::vector<std::string>&
         if (facts->noteDamage) dump->warnings_.push_back(*facts->noteDamage);
         if (facts->truncation) {
             dump->warnings_.push_back(*facts->truncation);
-            dump->readFailureHint_ = "the dump file is truncated";
+            dump->readFailureHint_ = kTruncatedFileHint;
         }
     }
     auto guard = PageGuard::open(paths, dump->facts_);

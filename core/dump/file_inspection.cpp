@@ -64,6 +64,26 @@ Result<uint64_t> elfExtent(const ByteSource& file, const std::string& path, cons
     return need;
 }
 
+// Section headers: QEMU's and makedumpfile's ELF files carry a few, and libkdumpfile reads them
+// and allocates what they declare (a fuzzed sh_size asked for 2^63 bytes). A size larger than
+// the whole file is damage; where a section lies is left alone (a truncated file cuts them).
+Result<void> checkSections(const ByteSource& file, const std::string& path, const Elf64_Ehdr& eh) {
+    const uint64_t fileSize = file.size();
+    const uint64_t tableBytes = uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr);
+    if (eh.e_shnum == 0 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > fileSize ||
+        tableBytes > fileSize - eh.e_shoff)
+        return {};
+    std::vector<Elf64_Shdr> sections(eh.e_shnum);
+    if (!file.readAt(eh.e_shoff, sections.data(), tableBytes))
+        return fail(Errc::Io, path + ": cannot read the ELF section headers");
+    for (size_t i = 0; i < sections.size(); ++i)
+        if (sections[i].sh_type != SHT_NOBITS && sections[i].sh_size > fileSize)
+            return fail(Errc::Corrupt, path + ": ELF section header " + std::to_string(i) +
+                                           ": size " + std::to_string(sections[i].sh_size) +
+                                           " is larger than the file");
+    return {};
+}
+
 Result<DumpFileFacts> inspectElf(const ByteSource& file, const std::string& path) {
     const uint64_t fileSize = file.size();
     Elf64_Ehdr eh;
@@ -76,6 +96,8 @@ Result<DumpFileFacts> inspectElf(const ByteSource& file, const std::string& path
                                            "and the vmlinux?)");
     if (eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum == PN_XNUM)
         return fail(Errc::Corrupt, path + ": ELF core dump has no usable program headers");
+    if (auto sections = checkSections(file, path, eh); !sections)
+        return tl::unexpected(sections.error());
     Areas notes;
     bool virtualSegments = false;
     auto need = elfExtent(file, path, eh, notes, virtualSegments);

@@ -1,5 +1,6 @@
 #include "dump/page_table_translation.h"
 
+#include "dump/read_errors.h"
 #include "util/hex.h"
 
 #include <libkdumpfile/kdumpfile.h>
@@ -34,8 +35,8 @@ Result<uint64_t> PageTableTranslation::toPhysical(uint64_t virtualAddress) const
     if (addrxlat_fulladdr_conv(&address, ADDRXLAT_KPHYSADDR, ctx_, sys_) == ADDRXLAT_OK)
         return address.addr;
     const char* why = addrxlat_ctx_get_err(ctx_);
-    std::string message = "address " + hex(virtualAddress) +
-                          " has no mapping in the dump: " + (why ? why : "no translation");
+    std::string message = "address " + hex(virtualAddress) + " has no mapping in the dump: " +
+                          (why ? explainLibraryError(why) : "no translation");
     addrxlat_ctx_clear_err(ctx_);
     return fail(Errc::BadAddress, message);
 }

@@ -1,6 +1,7 @@
 #include "kernel/irqs.h"
 
 #include "kernel/maple_tree.h"
+#include "kernel/xarray.h"
 #include "util/hex.h"
 
 namespace panicscope::kernel {
@@ -8,16 +9,12 @@ namespace {
 
 constexpr size_t kMaxIrqs = 1u << 16; // far above any NR_IRQS; a bound for a corrupt tree
 constexpr size_t kMaxActions = 64;    // sharers of one line
-constexpr int kMaxDepth = 11;         // 64-bit indices in 6-bit levels
-constexpr uint64_t kXaNodeTag = 2;    // xa_mk_node(): node pointers carry 2 in their low bits
 
-// The xarray members are only resolved (and only used) on kernels with irq_desc_tree.
 struct IrqLayout {
-    uint64_t xaHead, nodeShift, nodeSlots, slotsSize, kstat, action, actionName, actionHandler,
-        actionNext;
+    uint64_t kstat, action, actionName, actionHandler, actionNext;
 };
 
-Result<IrqLayout> resolveLayout(const KernelView& view, bool xarray) {
+Result<IrqLayout> resolveLayout(const KernelView& view) {
     IrqLayout l{};
     auto get = [&](std::string_view s, std::string_view m, uint64_t& off,
                    uint64_t* size = nullptr) { return view.memberOffset(s, m, off, size); };
@@ -26,40 +23,13 @@ Result<IrqLayout> resolveLayout(const KernelView& view, bool xarray) {
           get("irqaction", "name", l.actionName), get("irqaction", "handler", l.actionHandler),
           get("irqaction", "next", l.actionNext)})
         if (!r) return tl::unexpected(r.error());
-    if (!xarray) return l;
-    for (auto r : {get("xarray", "xa_head", l.xaHead), get("xa_node", "shift", l.nodeShift),
-                   get("xa_node", "slots", l.nodeSlots, &l.slotsSize)})
-        if (!r) return tl::unexpected(r.error());
     return l;
-}
-
-bool isNode(uint64_t entry) {
-    return (entry & 3) == kXaNodeTag && entry > 4096;
 }
 
 class IrqReader {
   public:
     IrqReader(const KernelView& view, const PerCpu& perCpu, const IrqLayout& l, IrqTable& out)
         : view_(view), mem_(view.memory()), perCpu_(perCpu), l_(l), out_(out) {}
-
-    // The entries below an xarray entry, whose first index is `base`.
-    void walk(uint64_t entry, uint64_t base, int depth) {
-        if (!entry || out_.irqs.size() >= kMaxIrqs) return;
-        if (!isNode(entry)) {
-            if ((entry & 3) == 0) desc(base, entry); // else a retry or sibling entry
-            return;
-        }
-        const uint64_t node = entry - kXaNodeTag;
-        auto shift = mem_.readValue<uint8_t>(node + l_.nodeShift);
-        if (!shift) return warn("xa_node " + hex(node) + ": " + shift.error().message);
-        if (depth >= kMaxDepth || *shift >= 64)
-            return warn("irq_desc_tree: xa_node " + hex(node) + " is deeper than an index");
-        for (uint64_t i = 0; i < l_.slotsSize / 8; ++i) {
-            auto slot = mem_.readU64(node + l_.nodeSlots + 8 * i);
-            if (!slot) return warn("xa_node " + hex(node) + ": " + slot.error().message);
-            walk(*slot, base + (i << *shift), depth + 1);
-        }
-    }
 
     void desc(uint64_t number, uint64_t address) {
         auto action = mem_.readU64(address + l_.action);
@@ -101,7 +71,7 @@ class IrqReader {
 Result<IrqTable> readMapleIrqs(const KernelView& view, const PerCpu& perCpu, uint64_t tree) {
     auto maple = resolveMapleTreeLayout(view.layouts());
     if (!maple) return tl::unexpected(withContext(maple.error(), "reading sparse_irqs"));
-    auto layout = resolveLayout(view, false);
+    auto layout = resolveLayout(view);
     if (!layout) return tl::unexpected(layout.error());
     const MapleWalk walk = walkMapleTree(view.memory(), *maple, tree, kMaxIrqs);
     IrqTable out;
@@ -125,12 +95,19 @@ Result<IrqTable> readIrqs(const KernelView& view, const PerCpu& perCpu) {
         if (auto sparse = view.address("sparse_irqs")) return readMapleIrqs(view, perCpu, *sparse);
         return tl::unexpected(tree.error());
     }
-    auto layout = resolveLayout(view, true);
+    auto xarray = resolveXarrayLayout(view.layouts());
+    if (!xarray) return tl::unexpected(withContext(xarray.error(), "reading irq_desc_tree"));
+    auto layout = resolveLayout(view);
     if (!layout) return tl::unexpected(layout.error());
-    auto head = view.memory().readU64(*tree + layout->xaHead);
-    if (!head) return tl::unexpected(withContext(head.error(), "reading irq_desc_tree"));
+    if (auto head = view.memory().readU64(*tree + xarray->head); !head)
+        return tl::unexpected(withContext(head.error(), "reading irq_desc_tree"));
+    const XarrayWalk walk = walkXarray(view.memory(), *xarray, *tree, kMaxIrqs);
     IrqTable out;
-    IrqReader(view, perCpu, *layout, out).walk(*head, 0, 0);
+    IrqReader reader(view, perCpu, *layout, out);
+    for (const std::string& problem : walk.problems)
+        reader.warn("irq_desc_tree: " + problem);
+    for (const XarrayEntry& e : walk.entries)
+        reader.desc(e.index, e.value);
     return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "kernel/list_walk.h"
 #include "kernel/task_state.h"
+#include "kernel/xarray.h"
 #include "util/hex.h"
 
 #include <algorithm>
@@ -77,12 +78,16 @@ class TaskReader {
     std::vector<uint64_t> ring(uint64_t head, uint64_t memberOffset, const char* what) {
         ListWalk walk = walkList(mem_, head, memberOffset, kMaxTasks);
         // The bound is a guard against corrupt lists and has never been reported: kept so.
-        if (walk.problem && walk.problem->kind != ListProblem::Kind::TooLong)
+        if (walk.problem && walk.problem->kind != ListProblem::Kind::TooLong) {
             out_.warnings.push_back(describeListProblem(what, *walk.problem));
+            ringDamaged_ = true;
+        }
         return std::move(walk.entries);
     }
 
     bool seen(uint64_t address) const { return seen_.contains(address); }
+    // Whether a ring walk stopped before it came back to its head.
+    bool ringDamaged() const { return ringDamaged_; }
 
   private:
     Result<Task> read(uint64_t a) const {
@@ -137,7 +142,35 @@ class TaskReader {
     const TaskLayout& l_;
     TaskList& out_;
     std::unordered_set<uint64_t> seen_;
+    bool ringDamaged_ = false;
 };
+
+// Every task with a pid in the initial pid namespace: init_pid_ns.idr maps each number to its
+// struct pid, whose tasks[PIDTYPE_PID] list holds the task (task_struct.pid_links[0]). Idle
+// tasks have no entry there. A problem is a warning and the tasks read until then are kept.
+Result<std::vector<uint64_t>> tasksInPidIdr(const KernelView& view) {
+    auto ns = view.address("init_pid_ns");
+    if (!ns) return tl::unexpected(ns.error());
+    auto idr = view.member("pid_namespace", "idr");
+    auto root = view.member("idr", "idr_rt");
+    auto pidTasks = view.member("pid", "tasks");
+    auto links = view.member("task_struct", "pid_links");
+    auto xarray = resolveXarrayLayout(view.layouts());
+    for (const auto* r : {&idr, &root, &pidTasks, &links})
+        if (!*r) return tl::unexpected(r->error());
+    if (!xarray) return tl::unexpected(xarray.error());
+    const XarrayWalk walk =
+        walkXarray(view.memory(), *xarray, *ns + idr->offset + root->offset, kMaxTasks);
+    if (!walk.problems.empty())
+        return fail(Errc::Corrupt, walk.problems.front() + " (" +
+                                       std::to_string(walk.entries.size()) + " pids read)");
+    std::vector<uint64_t> tasks;
+    for (const XarrayEntry& e : walk.entries) {
+        auto first = view.memory().readU64(e.value + pidTasks->offset); // hlist_head.first
+        if (first && *first) tasks.push_back(*first - links->offset);
+    }
+    return tasks;
+}
 
 enum class CpuTask { Current, Idle };
 
@@ -159,6 +192,20 @@ Result<uint64_t> cpuTask(const KernelView& view, const PerCpu& perCpu, unsigned 
     return view.memory().readU64(*rq + m->offset);
 }
 
+// Adds the tasks of the pid IDR that the walks missed, with a warning that says how many.
+void completeFromPidIdr(const KernelView& view, TaskReader& reader, TaskList& out) {
+    auto tasks = tasksInPidIdr(view);
+    size_t added = 0;
+    for (uint64_t task : tasks ? *tasks : std::vector<uint64_t>{})
+        added += reader.add(task, TaskSource::PidIdr);
+    if (!tasks)
+        out.warnings.push_back("the pid IDR (init_pid_ns.idr) cannot complete the task list: " +
+                               tasks.error().message);
+    else
+        out.warnings.push_back(std::to_string(added) +
+                               " tasks the walks missed were found in the pid IDR");
+}
+
 } // namespace
 
 const char* taskSourceKey(TaskSource source) {
@@ -171,6 +218,8 @@ const char* taskSourceKey(TaskSource source) {
         return "cpu_idle";
     case TaskSource::CpuCurrent:
         return "cpu_current";
+    case TaskSource::PidIdr:
+        return "pid_idr";
     }
     return "?";
 }
@@ -210,13 +259,15 @@ Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu) {
         reader.add(process, TaskSource::TaskList);
         addThreads(process);
     }
-    // A damaged task list loses the tasks after the damage; the running ones are still known.
+    // A damaged task list loses the tasks after the damage; the running ones are still known,
+    // and the pid IDR knows the rest.
     for (uint64_t current : out.currentByCpu)
         if (current && !reader.seen(current) && reader.add(current, TaskSource::CpuCurrent)) {
             out.warnings.push_back("task " + hex(current) +
                                    " runs on a CPU but is on no task list walked");
             addThreads(current);
         }
+    if (reader.ringDamaged()) completeFromPidIdr(view, reader, out);
 
     for (auto& t : out.tasks)
         t.onCpu = t.cpu < out.currentByCpu.size() && out.currentByCpu[t.cpu] == t.address;

@@ -11,9 +11,11 @@
 namespace panicscope::kernel {
 
 // Where a task was found: the list of processes from init_task.tasks, a process's thread group,
-// a CPU's idle task, or a CPU's current task found on no list (a damaged task list).
-enum class TaskSource { TaskList, ThreadGroup, CpuIdle, CpuCurrent };
-// The stable key of each (JSON "source"): "task_list", "thread_group", "cpu_idle", "cpu_current".
+// a CPU's idle task, a CPU's current task found on no list, or the pid IDR (init_pid_ns.idr)
+// after a damaged list.
+enum class TaskSource { TaskList, ThreadGroup, CpuIdle, CpuCurrent, PidIdr };
+// The stable key of each (JSON "source"): "task_list", "thread_group", "cpu_idle", "cpu_current",
+// "pid_idr".
 const char* taskSourceKey(TaskSource source);
 
 struct Task {
@@ -45,7 +47,8 @@ struct TaskList {
 
 // Walks init_task.tasks and each process's signal->thread_head, plus every CPU's idle task.
 // A broken link ends that walk with a warning instead of failing the whole list; then each
-// CPU's current task the walks missed is added, with its thread group.
+// CPU's current task the walks missed is added, with its thread group, and every task of the
+// pid IDR they missed.
 Result<TaskList> readTasks(const KernelView& view, const PerCpu& perCpu);
 
 } // namespace panicscope::kernel

@@ -18,10 +18,12 @@ Result<std::optional<std::string>> checkVmlinuxMatchesDump(const dump::Vmcoreinf
     auto bannerAddress = view.address("linux_banner");
     if (!bannerAddress) return tl::unexpected(bannerAddress.error());
     auto banner = view.memory().readCString(*bannerAddress, vmlinux.banner().size() + 1);
+    // The release or build ID already agree: a banner that cannot be read is damage to the dump
+    // (its page tables, that page), not a sign of another vmlinux, and the rest may still read.
     const bool buildIdsMatch = buildId && *buildId == vmlinux.buildId();
-    if (!banner && buildIdsMatch)
+    if (!banner && (buildIdsMatch || release))
         return "cannot read linux_banner to double-check the vmlinux (" + banner.error().message +
-               ")";
+               "): the dump's page tables or that page are damaged";
     if (!banner)
         return fail(Errc::VmlinuxMismatch,
                     prefix + "cannot read linux_banner from the dump at the vmlinux's address (" +

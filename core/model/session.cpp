@@ -1,5 +1,7 @@
 #include "model/session.h"
 
+#include "dump/read_errors.h"
+
 #include "disasm/disassembler.h"
 #include "dump/dump_file.h"
 #include "kernel/address_kind.h"
@@ -47,9 +49,18 @@ namespace panicscope::model {
 
 namespace {
 
-// On a damaged dump, later failures are consequences: say the cause first.
+// On a damaged dump, later failures are consequences: say the cause first, and only once (a
+// read's message names the truncation again).
+std::string withoutTruncationHint(std::string message) {
+    const std::string hint = " (" + std::string(dump::kTruncatedFileHint) + ")";
+    for (size_t at; (at = message.find(hint)) != std::string::npos;)
+        message.erase(at, hint.size());
+    return message;
+}
+
 Error blameDamage(Error e, const dump::DumpFile& dump) {
-    if (!dump.warnings().empty()) e.message = dump.warnings().front() + "; " + e.message;
+    if (dump.warnings().empty()) return e;
+    e.message = dump.warnings().front() + "; " + withoutTruncationHint(std::move(e.message));
     return e;
 }
 
@@ -358,6 +369,7 @@ std::optional<SymbolInfo> Session::Impl::describePerCpu(uint64_t address) const 
 std::vector<std::string> Session::Impl::unwindWarnings() const {
     std::vector<std::string> all;
     if (const auto* t = tables.peek()) all = t->warnings;
+    if (auto damage = vmlinux->debugInfoDamage()) all.push_back(*damage);
     if (const auto* u = unwinding.peek()) {
         const auto& m = (*u)->modules.warnings;
         all.insert(all.end(), m.begin(), m.end());
@@ -481,7 +493,10 @@ Result<std::unique_ptr<Session>> Session::open(const SessionOptions& options) {
     progress("checking that the vmlinux matches the dump");
     auto match = kernel::checkVmlinuxMatchesDump(vmcoreinfo, *s->vmlinux, *s->view);
     if (!match) return tl::unexpected(blameDamage(match.error(), *s->dump));
-    if (*match) s->openWarnings.push_back(**match);
+    // After the dump's own truncation warning, which says it once.
+    if (*match)
+        s->openWarnings.push_back(s->dump->warnings().empty() ? **match
+                                                              : withoutTruncationHint(**match));
     if (s->vmlinux->isDumpMemory())
         s->openWarnings.push_back(
             "no vmlinux" + (vmlinuxNotFound ? " (" + vmlinuxNotFound->message + ")" : "") +

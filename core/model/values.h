@@ -101,7 +101,8 @@ struct TaskRow {
     // (monotonic, since boot).
     uint64_t lastRunNs = 0, utimeNs = 0, stimeNs = 0, startTimeNs = 0;
     // Where the task was found (kernel::taskSourceKey): "task_list", "thread_group",
-    // "cpu_idle", or "cpu_current" for a running task a damaged task list lost.
+    // "cpu_idle", "cpu_current" for a running task a damaged task list lost, or "pid_idr" for
+    // one found in init_pid_ns.idr after a damaged task list.
     std::string source = "task_list";
 
     TaskRef ref() const { return {pid, comm, address}; }

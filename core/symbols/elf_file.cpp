@@ -2,6 +2,7 @@
 
 #include "util/file_magic.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -21,6 +22,28 @@ ElfFile::UniqueFd& ElfFile::UniqueFd::operator=(UniqueFd&& other) noexcept {
 ElfFile::UniqueFd::~UniqueFd() {
     if (fd_ >= 0) ::close(fd_);
 }
+
+namespace {
+
+// The end of the last byte the headers point at: the program and section header tables and
+// every section with contents. A file cut short (an interrupted copy) loses its section headers
+// first, as linkers put them last. Sums that wrap are left to libelf's own checks.
+uint64_t bytesNeeded(Elf* elf, const GElf_Ehdr& h) {
+    uint64_t need = 0;
+    auto extend = [&](uint64_t offset, uint64_t size) {
+        uint64_t end = 0;
+        if (!__builtin_add_overflow(offset, size, &end)) need = std::max(need, end);
+    };
+    if (h.e_phoff) extend(h.e_phoff, uint64_t(h.e_phnum) * h.e_phentsize);
+    // e_shnum is 0 when the count lives in section 0's header (extended numbering): one entry.
+    if (h.e_shoff) extend(h.e_shoff, uint64_t(std::max<uint16_t>(h.e_shnum, 1)) * h.e_shentsize);
+    for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn; scn = elf_nextscn(elf, scn))
+        if (GElf_Shdr shdr; gelf_getshdr(scn, &shdr) && shdr.sh_type != SHT_NOBITS)
+            extend(shdr.sh_offset, shdr.sh_size);
+    return need;
+}
+
+} // namespace
 
 Result<ElfFile> ElfFile::open(const std::string& path) {
     auto ioError = [&](int error) {
@@ -44,6 +67,11 @@ Result<ElfFile> ElfFile::open(const std::string& path) {
     if (!file.elf_) return fail(Errc::Io, "cannot open " + path + ": " + elf_errmsg(-1));
     if (file.isElf64()) {
         if (!gelf_getehdr(file.elf(), &file.header_)) return file;
+        const uint64_t have = static_cast<uint64_t>(st.st_size);
+        if (const uint64_t need = bytesNeeded(file.elf(), file.header_); need > have)
+            return fail(Errc::Truncated, path + " is truncated: it needs " + std::to_string(need) +
+                                             " bytes but the file has " + std::to_string(have) +
+                                             " (copy it again)");
         file.readSections();
     }
     return file;

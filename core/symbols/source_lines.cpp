@@ -52,9 +52,33 @@ std::optional<SourceLocation> SourceLines::find(uint64_t linkAddress) const {
     return it->second;
 }
 
+void SourceLines::noteDamage(const char* section, const char* what) const {
+    if (damage_) return;
+    damage_ = std::string(section) + " is damaged (" + what +
+              "): file:line and inline frames are missing where it is";
+}
+
+std::optional<std::string> SourceLines::damage() const {
+    if (!dwarf_) return std::nullopt;
+    std::lock_guard lock(dwarf_->mutex);
+    return damage_;
+}
+
+// Whether .debug_aranges names a unit for the address: when that unit cannot be read, the
+// damage is in .debug_info (addresses no unit covers, such as assembly, are no damage).
+bool SourceLines::unitExpectedAt(uint64_t linkAddress) const {
+    Dwarf_Aranges* aranges = nullptr;
+    size_t count = 0;
+    return dwarf_getaranges(dwarf_->dwarf, &aranges, &count) == 0 &&
+           dwarf_getarange_addr(aranges, linkAddress) != nullptr;
+}
+
 std::optional<SourceLocation> SourceLines::lookUp(uint64_t linkAddress) const {
     Dwarf_Die unit;
-    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return std::nullopt;
+    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) {
+        if (unitExpectedAt(linkAddress)) noteDamage(".debug_info", dwarf_errmsg(-1));
+        return std::nullopt;
+    }
     std::optional<std::string> file;
     int line = 0;
     if (const LineProgram* p = program(unit)) {
@@ -63,6 +87,14 @@ std::optional<SourceLocation> SourceLines::lookUp(uint64_t linkAddress) const {
         file = p->fileName(row->file);
         line = row->line;
     } else { // a program LineProgram does not read: libdw's rows
+        Dwarf_Lines* lines = nullptr;
+        size_t count = 0;
+        Dwarf_Attribute attr;
+        if (dwarf_attr(&unit, DW_AT_stmt_list, &attr) &&
+            dwarf_getsrclines(&unit, &lines, &count) != 0) {
+            noteDamage(".debug_line", dwarf_errmsg(-1));
+            return std::nullopt;
+        }
         Dwarf_Line* row = dwarf_getsrc_die(&unit, linkAddress);
         const char* name = row ? dwarf_linesrc(row, nullptr, nullptr) : nullptr;
         if (!name || dwarf_lineno(row, &line) != 0) return std::nullopt;
@@ -122,7 +154,10 @@ std::vector<Dwarf_Die> inlinedScopesAt(Dwarf_Die unit, uint64_t address) {
 std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) const {
     std::vector<InlinedCall> chain;
     Dwarf_Die unit;
-    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) return chain;
+    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) {
+        if (unitExpectedAt(linkAddress)) noteDamage(".debug_info", dwarf_errmsg(-1));
+        return chain;
+    }
     std::vector<Dwarf_Die> concrete = inlinedScopesAt(unit, linkAddress);
     if (concrete.empty()) return chain;
     Dwarf_Attribute attr;

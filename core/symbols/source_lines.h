@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -21,12 +22,18 @@ class SourceLines {
     // The functions inlined at an address, innermost first, each with the file:line it was
     // inlined at (in the next outer function). Empty when nothing is inlined there.
     std::vector<InlinedCall> inlineChain(uint64_t linkAddress) const;
+    // The first damage to .debug_line or .debug_info a lookup met ("SECTION is damaged: ..."),
+    // said once: file:line and inline frames are missing where it is.
+    std::optional<std::string> damage() const;
 
   private:
     std::optional<SourceLocation> lookUp(uint64_t linkAddress) const;
     std::vector<InlinedCall> lookUpInlineChain(uint64_t linkAddress) const;
     // A unit's line program (decoded on first use); null when LineProgram leaves it to libdw.
     const LineProgram* program(Dwarf_Die& unit) const;
+    // Records why a lookup of an address the DWARF covers found nothing (first one only).
+    void noteDamage(const char* section, const char* what) const;
+    bool unitExpectedAt(uint64_t linkAddress) const;
     // A unit's file name by index (DW_AT_call_file), from its program or else libdw.
     std::optional<std::string> fileName(Dwarf_Die& unit, uint64_t index) const;
 
@@ -37,6 +44,7 @@ class SourceLines {
     mutable std::unordered_map<uint64_t, std::vector<InlinedCall>> inlineCache_;
     mutable std::optional<LineSections> sections_;                              // on first use
     mutable std::unordered_map<uint64_t, std::optional<LineProgram>> programs_; // by unit DIE
+    mutable std::optional<std::string> damage_;
 };
 
 } // namespace panicscope::symbols

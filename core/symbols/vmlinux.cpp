@@ -214,6 +214,11 @@ std::vector<InlinedCall> Vmlinux::inlineChain(uint64_t linkAddress) const {
     return impl_->lines.inlineChain(linkAddress);
 }
 
+std::optional<std::string> Vmlinux::debugInfoDamage() const {
+    auto damage = impl_->lines.damage();
+    return damage ? std::optional<std::string>(impl_->path + ": " + *damage) : std::nullopt;
+}
+
 std::optional<CfiRow> Vmlinux::callFrameRow(uint64_t linkAddress) const {
     if (!impl_->dwarf) return std::nullopt;
     return symbols::callFrameRow(*impl_->dwarf, linkAddress);

@@ -78,6 +78,8 @@ class Vmlinux {
     std::optional<std::string_view> readFileBytes(uint64_t linkAddress, size_t length) const;
     // The functions inlined at a link-time address, innermost first (see source_lines.h).
     std::vector<InlinedCall> inlineChain(uint64_t linkAddress) const;
+    // "PATH: .debug_line is damaged (...): ..." once a lookup met damaged DWARF; else nullopt.
+    std::optional<std::string> debugInfoDamage() const;
     // The DWARF CFI row at a link-time address (see call_frame_info.h).
     std::optional<CfiRow> callFrameRow(uint64_t linkAddress) const;
 

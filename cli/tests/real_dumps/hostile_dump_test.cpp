@@ -15,8 +15,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 namespace panicscope::testing {
 namespace {
@@ -289,10 +292,16 @@ TEST_F(HostileElf, PageSizeZeroIsRefused) {
                          ": VMCOREINFO says PAGESIZE=0000, but x86-64 pages are 4096 bytes\n");
 }
 
-// A garbage tasks.next in the first process after init_task: the walk stops there. Before, ps
-// and bt --all lost every later task with nothing on stderr and no warnings in the JSON.
-TEST(DamagedTaskList, IsReportedAndRunningTasksAreStillFound) {
-    const auto& row = manifestRow(kFramePointerKernel, "process", "qemu", "mdf-none");
+// The frame-pointer kernel's uncompressed kdump with a garbage tasks.next in the first process
+// after init_task (the walk stops there), and the pids drgn finds running on each CPU.
+struct DamagedTaskListDump {
+    const DumpRow& row = manifestRow(kFramePointerKernel, "process", "qemu", "mdf-none");
+    std::vector<int> running;
+    std::unique_ptr<TempDump> dump;
+    DamagedTaskListDump();
+};
+
+DamagedTaskListDump::DamagedTaskListDump() {
     // drgn on the whole dump: where the first process's tasks.next is, each CPU's current pid.
     const std::string drgnOut = runDrgn(row.dump, row.vmlinux, R"(
 from drgn.helpers.linux.mm import virt_to_phys
@@ -304,28 +313,47 @@ for cpu in for_each_online_cpu(prog):
 )");
     std::istringstream facts(drgnOut);
     uint64_t next = 0;
-    std::vector<int> running;
     for (std::string key; facts >> key;) // drgn's own messages come first on the same stream
         if (key == "next")
             facts >> next;
         else if (key == "running")
             running.push_back(0), facts >> running.back();
-    ASSERT_NE(next, 0u) << drgnOut;
+    if (next == 0) throw std::runtime_error("drgn: " + drgnOut);
     std::string bytes = readBytes(row.dump);
     const uint64_t descriptor = descriptorOffset(bytes, next >> 12);
-    ASSERT_EQ(get<uint32_t>(bytes, descriptor + 12), 0u) << "mdf-none pages are uncompressed";
+    if (get<uint32_t>(bytes, descriptor + 12) != 0)
+        throw std::runtime_error("mdf-none pages should be uncompressed");
     put<uint64_t>(bytes, get<uint64_t>(bytes, descriptor) + (next & 0xfff), 0x4141414141414141);
-    TempDump dump("tasks", bytes);
+    dump = std::make_unique<TempDump>("tasks", bytes);
+}
+
+const DamagedTaskListDump& damagedTaskList() {
+    static const DamagedTaskListDump damaged;
+    return damaged;
+}
+
+const std::string kTaskListWarning = "task list at 0x4141414141414141: ";
+
+bool listsWarning(const nlohmann::json& doc, const std::string& prefix) {
+    return doc.contains("warnings") &&
+           std::any_of(doc["warnings"].begin(), doc["warnings"].end(), [&](const auto& w) {
+               return w.template get<std::string>().starts_with(prefix);
+           });
+}
+
+// Before, ps and bt --all lost every task after the damage with nothing on stderr and no
+// warnings in the JSON.
+TEST(DamagedTaskList, IsReportedAndRunningTasksAreStillFound) {
+    const auto& damaged = damagedTaskList();
+    const auto& row = damaged.row;
+    const auto& running = damaged.running;
+    const TempDump& dump = *damaged.dump;
 
     auto r = runCli({"bt", "--all", "--json", dump.path, "--vmlinux", row.vmlinux});
     ASSERT_EQ(r.status, 0) << r.err;
-    const std::string warning = "task list at 0x4141414141414141: ";
-    EXPECT_NE(r.err.find("panicscope: warning: " + warning), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("panicscope: warning: " + kTaskListWarning), std::string::npos) << r.err;
     const auto bt = nlohmann::json::parse(r.out);
-    ASSERT_TRUE(bt.contains("warnings"));
-    EXPECT_TRUE(std::any_of(bt["warnings"].begin(), bt["warnings"].end(), [&](const auto& w) {
-        return w.template get<std::string>().starts_with(warning);
-    })) << bt["warnings"];
+    EXPECT_TRUE(listsWarning(bt, kTaskListWarning)) << bt["warnings"];
 
     r = runCli({"ps", "--json", dump.path, "--vmlinux", row.vmlinux});
     ASSERT_EQ(r.status, 0) << r.err;
@@ -338,6 +366,62 @@ for cpu in for_each_online_cpu(prog):
         if (pid > 1) {
             EXPECT_EQ((*it)["source"], "cpu_current");
         }
+    }
+}
+
+// What the walks lost is found in init_pid_ns.idr: the completed list is the undamaged one,
+// task for task, and says where each task came from.
+TEST(DamagedTaskList, IsCompletedFromThePidIdr) {
+    const auto& damaged = damagedTaskList();
+    auto whole = runCli({"ps", "--json", damaged.row.dump, "--vmlinux", damaged.row.vmlinux});
+    ASSERT_EQ(whole.status, 0) << whole.err;
+    auto completed = runCli({"ps", "--json", damaged.dump->path, "--vmlinux", damaged.row.vmlinux});
+    ASSERT_EQ(completed.status, 0) << completed.err;
+    using Row = std::tuple<int, int, int, std::string, std::string, std::string>;
+    auto rows = [](const nlohmann::json& ps) {
+        std::set<Row> out;
+        for (const auto& t : ps["tasks"])
+            out.emplace(t["pid"], t["tgid"], t["ppid"], t["comm"], t["task"], t["state"]);
+        return out;
+    };
+    const auto before = nlohmann::json::parse(whole.out),
+               after = nlohmann::json::parse(completed.out);
+    EXPECT_EQ(rows(after), rows(before));
+    EXPECT_GT(before["tasks"].size(), 20u) << "the damage must have lost tasks to find";
+    size_t fromIdr = 0;
+    for (const auto& t : after["tasks"])
+        fromIdr += t["source"] == "pid_idr";
+    EXPECT_GT(fromIdr, 10u);
+    EXPECT_TRUE(listsWarning(after, std::to_string(fromIdr) +
+                                        " tasks the walks missed were found in the pid IDR"))
+        << after["warnings"];
+    EXPECT_FALSE(listsWarning(before, "")) << "the undamaged dump has no warnings";
+}
+
+// Every verb says it, on stderr and in its --json document, whatever it reads.
+TEST(DamagedTaskList, IsAWarningOfEveryVerb) {
+    const auto& damaged = damagedTaskList();
+    const std::vector<std::vector<std::string>> verbs = {{"info"},
+                                                         {"sys"},
+                                                         {"log"},
+                                                         {"sym", "jiffies"},
+                                                         {"p", "jiffies"},
+                                                         {"rd", "jiffies"},
+                                                         {"whatis", "jiffies"},
+                                                         {"mod"},
+                                                         {"irq"},
+                                                         {"kmem", "-i"},
+                                                         {"dis", "schedule", "2"}};
+    for (auto args : verbs) {
+        SCOPED_TRACE(args[0]);
+        args.insert(args.begin() + 1, "--json");
+        args.insert(args.end(), {damaged.dump->path, "--vmlinux", damaged.row.vmlinux});
+        const auto r = runCli(args);
+        ASSERT_EQ(r.status, 0) << r.err;
+        EXPECT_NE(r.err.find("panicscope: warning: " + kTaskListWarning), std::string::npos)
+            << r.err;
+        const auto doc = nlohmann::json::parse(r.out);
+        EXPECT_TRUE(listsWarning(doc, kTaskListWarning)) << doc.dump().substr(0, 400);
     }
 }
 

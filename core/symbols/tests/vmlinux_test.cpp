@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -114,6 +115,28 @@ TEST(VmlinuxOpen, FixtureVariantsThatAreNoKernel) {
 
     TempFile intact(image); // and the unchanged copy opens
     EXPECT_TRUE(Vmlinux::open(intact.path()).has_value());
+}
+
+// A copy that stopped early: its section headers (last in the file) are gone. Before, this was
+// "not an x86-64 kernel image", which sent the user looking for another file.
+TEST(VmlinuxOpen, FileMissingItsLastBytesIsTruncated) {
+    const std::string image = readAll(fixturePath("fixture-dwarf5.elf"));
+    ASSERT_GT(image.size(), 64u);
+    uint64_t shoff = 0;
+    uint16_t shentsize = 0, shnum = 0;
+    std::memcpy(&shoff, image.data() + 0x28, 8); // Elf64_Ehdr.e_shoff
+    std::memcpy(&shentsize, image.data() + 0x3a, 2);
+    std::memcpy(&shnum, image.data() + 0x3c, 2);
+    const uint64_t need = shoff + uint64_t(shentsize) * shnum;
+    ASSERT_LE(need, image.size());
+    for (const uint64_t cut : {uint64_t(1), uint64_t(1000)}) {
+        SCOPED_TRACE(cut);
+        TempFile file(image.substr(0, need - cut));
+        expectError(Vmlinux::open(file.path()), Errc::Truncated,
+                    file.path() + " is truncated: it needs " + std::to_string(need) +
+                        " bytes but the file has " + std::to_string(need - cut) +
+                        " (copy it again)");
+    }
 }
 
 TEST(VmlinuxOpen, KernelWithoutDebugInfoOpensButHasNoLayoutsOrLines) {
