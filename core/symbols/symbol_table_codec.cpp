@@ -78,10 +78,11 @@ std::optional<SymbolTable> SymbolTable::decode(std::string_view bytes,
         table.sorted_[i] = {block.substr(offset, length), address, readAt<uint64_t>(at + 20),
                             isFunction != 0, sectionEnd};
     }
+    // No slots at all only for the empty table a default SymbolTable is.
     auto slots = r.get<uint32_t>();
-    if (!slots || *slots < 16 || (*slots & (*slots - 1)) != 0 || *slots / 2 < *count ||
-        r.remaining() != uint64_t(*slots) * 4)
-        return std::nullopt;
+    if (!slots || r.remaining() != uint64_t(*slots) * 4) return std::nullopt;
+    if (*slots == 0 && *count == 0) return table;
+    if (*slots < 16 || (*slots & (*slots - 1)) != 0 || *slots / 2 < *count) return std::nullopt;
     table.byName_.resize(*slots);
     std::memcpy(table.byName_.data(), bytes.data() + (bytes.size() - r.remaining()),
                 size_t(*slots) * 4);

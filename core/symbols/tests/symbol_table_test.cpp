@@ -175,8 +175,8 @@ TEST(SymbolTableCodec, RoundTripsAndRejectsDamage) {
     for (size_t n = 0; n < bytes.size(); ++n)
         EXPECT_FALSE(SymbolTable::decode(std::string_view(bytes).substr(0, n))) << n;
     EXPECT_FALSE(SymbolTable::decode(bytes + "x"));
-    // A name past the name block, and addresses out of order.
-    const size_t records = bytes.size() - 4 * 37;
+    // A name past the name block, addresses out of order, a name index slot naming no symbol.
+    const size_t slots = bytes.size() - 16 * 4, records = slots - 4 - 4 * 37;
     std::string badName = bytes;
     badName[records + 1] = '\x7f'; // the first symbol's name offset
     EXPECT_FALSE(SymbolTable::decode(badName));
@@ -184,6 +184,13 @@ TEST(SymbolTableCodec, RoundTripsAndRejectsDamage) {
     std::swap_ranges(swapped.begin() + records + 12, swapped.begin() + records + 20,
                      swapped.begin() + records + 37 + 12);
     EXPECT_FALSE(SymbolTable::decode(swapped));
+    std::string badSlot = bytes;
+    badSlot[slots] = '\x04'; // symbol 4 of 0..3 (or free, 0xffffffff, made 0xffffff04)
+    EXPECT_FALSE(SymbolTable::decode(badSlot));
+    std::string noFreeSlot = bytes;
+    for (size_t at = slots; at < bytes.size(); at += 4)
+        noFreeSlot.replace(at, 4, std::string("\0\0\0\0", 4));
+    EXPECT_FALSE(SymbolTable::decode(noFreeSlot));
     EXPECT_TRUE(SymbolTable::decode(SymbolTable().encode()));
 }
 
