@@ -90,10 +90,24 @@ std::optional<size_t> dumpGuilty(const std::vector<TraceFrame>& frames, CrashKin
 
 std::vector<TraceFrame> traceFrames(const unwind::StackTrace& trace) {
     std::vector<TraceFrame> out;
-    for (const auto& f : trace.frames) {
+    const auto& frames = trace.frames;
+    for (size_t i = 0; i < frames.size(); ++i) {
+        const auto& f = frames[i];
         if (f.userMode) break;
-        out.push_back({f.function.value_or(""), f.module, sectionOf(f),
-                       !out.empty() && f.boundary.has_value()});
+        CrashContext context = sectionOf(f);
+        // An NMI from user mode runs on the task stack (asm_exc_nmi leaves its IST stack), so
+        // the stack does not say NMI there; the entry below the frame does. A boundary sits
+        // on the first frame after its pt_regs, so the entry a frame runs under is the next
+        // boundary down the trace.
+        if (context == CrashContext::Process)
+            for (size_t j = i + 1; j < frames.size(); ++j)
+                if (frames[j].boundary) {
+                    if (frames[j].boundary->kind == unwind::BoundaryKind::Nmi)
+                        context = CrashContext::Nmi;
+                    break;
+                }
+        out.push_back(
+            {f.function.value_or(""), f.module, context, !out.empty() && f.boundary.has_value()});
     }
     return out;
 }
