@@ -433,5 +433,51 @@ TEST(DumpAloneOptions, NoVmlinuxAndVmlinuxExcludeEachOther) {
         << r.err;
 }
 
+// The proof on every generated dump of an ORC kernel -- each capture method and format,
+// the big scale dump too -- not only the four cases above: bt --all's frames (status and
+// reason too), ps --json, log and info are the same from the dump alone as with the vmlinux.
+// One test per kernel; left out of the sanitizer stage (scripts/test.sh), whose DumpAlone cases
+// above cover the same code.
+class DumpAloneEveryDump : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(DumpAloneEveryDump, BtPsLogAndInfoAreTheSame) {
+    size_t dumps = 0;
+    for (const DumpRow& row : manifestRows()) {
+        if (row.kernel != GetParam()) continue;
+        SCOPED_TRACE(row.scenario + " " + row.method + " " + row.format);
+        ++dumps;
+        auto run = [&](std::vector<std::string> args, bool alone) {
+            args.push_back(row.dump);
+            if (alone)
+                args.push_back("--no-vmlinux");
+            else
+                args.insert(args.end(), {"--vmlinux", row.vmlinux});
+            auto r = runCli(args);
+            EXPECT_EQ(r.status, 0) << r.err;
+            return r.out;
+        };
+        const json ours = framesOf(json::parse(run({"bt", "--all", "--json"}, true)));
+        const json theirs = framesOf(json::parse(run({"bt", "--all", "--json"}, false)));
+        ASSERT_EQ(ours.size(), theirs.size());
+        for (size_t i = 0; i < ours.size(); ++i)
+            ASSERT_EQ(ours[i], theirs[i]) << "pid " << theirs[i]["pid"];
+        EXPECT_EQ(withoutAloneNote(run({"ps", "--json"}, true), true),
+                  withoutAloneNote(run({"ps", "--json"}, false), false));
+        EXPECT_EQ(run({"log"}, true), run({"log"}, false));
+        EXPECT_EQ(infoWithoutSources(run({"info"}, true)),
+                  infoWithoutSources(run({"info"}, false)));
+    }
+    EXPECT_GE(dumps, 25u) << "every capture of every scenario";
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernels, DumpAloneEveryDump,
+                         ::testing::Values(kMainKernel, "6.12.117+deb12-cloud-amd64"),
+                         [](const auto& info) {
+                             std::string name = info.param;
+                             for (char& ch : name)
+                                 if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+                             return "k" + name;
+                         });
+
 } // namespace
 } // namespace panicscope::testing
