@@ -64,21 +64,35 @@ std::optional<std::string> SourceLines::damage() const {
     return damage_;
 }
 
-// Whether .debug_aranges names a unit for the address: when that unit cannot be read, the
-// damage is in .debug_info (addresses no unit covers, such as assembly, are no damage).
-bool SourceLines::unitExpectedAt(uint64_t linkAddress) const {
+// The unit whose code holds the address, from .debug_aranges, or from the units' own ranges
+// when that table is missing or unreadable. An address no unit covers (assembly without DWARF)
+// is no damage; one whose unit cannot be read is.
+bool SourceLines::unitAt(uint64_t linkAddress, Dwarf_Die& unit) const {
+    Dwarf* dwarf = dwarf_->dwarf;
     Dwarf_Aranges* aranges = nullptr;
     size_t count = 0;
-    return dwarf_getaranges(dwarf_->dwarf, &aranges, &count) == 0 &&
-           dwarf_getarange_addr(aranges, linkAddress) != nullptr;
+    std::optional<uint64_t> offset;
+    if (dwarf_getaranges(dwarf, &aranges, &count) == 0 && count > 0) {
+        Dwarf_Arange* range = dwarf_getarange_addr(aranges, linkAddress);
+        Dwarf_Off dieOffset = 0;
+        if (!range) return false;
+        if (dwarf_getarangeinfo(range, nullptr, nullptr, &dieOffset) == 0) offset = dieOffset;
+    } else {
+        if (!unitRanges_) unitRanges_ = UnitRanges::of(dwarf);
+        offset = unitRanges_->unitAt(linkAddress);
+        if (!offset) {
+            if (unitRanges_->damage()) noteDamage(".debug_info", unitRanges_->damage()->c_str());
+            return false;
+        }
+    }
+    if (offset && dwarf_offdie(dwarf, *offset, &unit)) return true;
+    noteDamage(".debug_info", dwarf_errmsg(-1));
+    return false;
 }
 
 std::optional<SourceLocation> SourceLines::lookUp(uint64_t linkAddress) const {
     Dwarf_Die unit;
-    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) {
-        if (unitExpectedAt(linkAddress)) noteDamage(".debug_info", dwarf_errmsg(-1));
-        return std::nullopt;
-    }
+    if (!unitAt(linkAddress, unit)) return std::nullopt;
     std::optional<std::string> file;
     int line = 0;
     if (const LineProgram* p = program(unit)) {
@@ -154,10 +168,7 @@ std::vector<Dwarf_Die> inlinedScopesAt(Dwarf_Die unit, uint64_t address) {
 std::vector<InlinedCall> SourceLines::lookUpInlineChain(uint64_t linkAddress) const {
     std::vector<InlinedCall> chain;
     Dwarf_Die unit;
-    if (!dwarf_addrdie(dwarf_->dwarf, linkAddress, &unit)) {
-        if (unitExpectedAt(linkAddress)) noteDamage(".debug_info", dwarf_errmsg(-1));
-        return chain;
-    }
+    if (!unitAt(linkAddress, unit)) return chain;
     std::vector<Dwarf_Die> concrete = inlinedScopesAt(unit, linkAddress);
     if (concrete.empty()) return chain;
     Dwarf_Attribute attr;

@@ -5,6 +5,7 @@
 
 #include "symbols/dwarf_handle.h"
 #include "symbols/line_program.h"
+#include "symbols/unit_ranges.h"
 #include "symbols/vmlinux.h"
 
 #include <cstdint>
@@ -33,7 +34,7 @@ class SourceLines {
     const LineProgram* program(Dwarf_Die& unit) const;
     // Records why a lookup of an address the DWARF covers found nothing (first one only).
     void noteDamage(const char* section, const char* what) const;
-    bool unitExpectedAt(uint64_t linkAddress) const;
+    bool unitAt(uint64_t linkAddress, Dwarf_Die& unit) const;
     // A unit's file name by index (DW_AT_call_file), from its program or else libdw.
     std::optional<std::string> fileName(Dwarf_Die& unit, uint64_t index) const;
 
@@ -44,6 +45,7 @@ class SourceLines {
     mutable std::unordered_map<uint64_t, std::vector<InlinedCall>> inlineCache_;
     mutable std::optional<LineSections> sections_;                              // on first use
     mutable std::unordered_map<uint64_t, std::optional<LineProgram>> programs_; // by unit DIE
+    mutable std::optional<UnitRanges> unitRanges_; // without a usable .debug_aranges
     mutable std::optional<std::string> damage_;
 };
 
