@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string fixturePath(const char* name) {
-    return (fs::path(__FILE__).parent_path() / "data" / name).string();
+    return (fs::path(PANICSCOPE_FIXTURE_DIR) / name).string();
 }
 
 std::string readAll(const std::string& path) {
@@ -59,7 +59,7 @@ TEST(VmlinuxOpen, MissingFileIsAnIoError) {
 }
 
 TEST(VmlinuxOpen, DirectoryIsAnIoError) {
-    const std::string dir = fs::path(__FILE__).parent_path().string();
+    const std::string dir = PANICSCOPE_FIXTURE_DIR;
     expectError(Vmlinux::open(dir), Errc::Io, "cannot open " + dir + ": Is a directory");
 }
 

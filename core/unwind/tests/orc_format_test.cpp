@@ -104,9 +104,7 @@ TEST(OrcFormatOf, AnUnknownHashOfAnUnsupportedReleaseIsTheReleasesError) {
 
 TEST(OrcFormatOf, WithoutAHeaderTheReleaseDecides) {
     // The symbols tests' fixture: release 6.1.0-fixture, no .orc_header.
-    auto vmlinux = open((fs::path(__FILE__).parent_path().parent_path().parent_path() / "symbols" /
-                         "tests" / "data" / "fixture-dwarf5.elf")
-                            .string());
+    auto vmlinux = open((fs::path(PANICSCOPE_FIXTURE_DIR) / "fixture-dwarf5.elf").string());
     ASSERT_NE(vmlinux, nullptr);
     EXPECT_EQ(orcFormatFromHeader(*vmlinux), std::nullopt);
     EXPECT_EQ(orcFormatOf(*vmlinux), OrcFormat::V6_1);
