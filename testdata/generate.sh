@@ -501,14 +501,9 @@ rm -rf "$CACHE"/tmp.* "$CACHE"/dumps/*/*/.tmp-* "$CACHE"/dumps/*/.tmp-* "$CACHE"
 # failure dies with STEP and the last line CMD printed.  Runs in the
 # background so that a signal to us interrupts the wait and the trap kills it.
 run_step() {
-	local step=$1 logf=$2 rc=0
-	shift 2
-	printf '\n### [%s] %s: %s\n' "$(ts)" "$step" "$*" >> "$logf"
-	"$@" >> "$logf" 2>&1 < /dev/null &
-	CHILD=$!
-	wait "$CHILD" || rc=$?
-	CHILD=
-	[ $rc = 0 ] || die "$step" "$(grep -v '^\s*$' "$logf" | tail -n 1) [exit $rc]" "$logf"
+	local rc=0
+	try_step "$@" || rc=$?
+	[ $rc = 0 ] || die "$1" "$(grep -v '^\s*$' "$2" | tail -n 1) [exit $rc]" "$2"
 }
 
 # try_step STEP LOG CMD...: run_step that returns CMD's status instead of dying.

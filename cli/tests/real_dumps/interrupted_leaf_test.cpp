@@ -16,11 +16,15 @@ namespace {
 using nlohmann::json;
 
 // The kernel's frames below an interrupted clear_user_rep_good in the sysrq-t output, its guess
-// of the caller taken as a frame: what every such stack must show under it.
+// of the caller (read_zero) taken as a frame: what every such stack must show under it. A task
+// that runs on the other CPU while sysrq-t prints it is read as its stack moves: its registers
+// and guesses are of no one moment (one such trace guessed no read_zero at all), so only a
+// trace that guesses read_zero is the oracle.
 std::vector<std::string> kernelFramesBelowTheLeaf(const ConsoleOracle& console) {
     for (const auto& [pid, trace] : console.sysrqTraces)
         for (size_t i = 0; i + 1 < trace.size(); ++i)
-            if (trace[i].starts_with("clear_user_rep_good+") && trace[i + 1].starts_with("?")) {
+            if (trace[i].starts_with("clear_user_rep_good+") &&
+                trace[i + 1].starts_with("?read_zero+")) {
                 std::vector<std::string> below(trace.begin() + i + 1, trace.end());
                 below.front().erase(0, 1);
                 return below;
@@ -33,8 +37,7 @@ class InterruptedLeaf : public ::testing::TestWithParam<DumpCase> {};
 TEST_P(InterruptedLeaf, ItsCallerIsFoundFromItsCode) {
     const DumpRow& row = manifestRow(GetParam());
     const auto expected = kernelFramesBelowTheLeaf(readConsole(row.console));
-    ASSERT_FALSE(expected.empty()) << "no interrupted clear_user_rep_good in " << row.console;
-    ASSERT_TRUE(expected.front().starts_with("read_zero+")) << joined(expected);
+    ASSERT_FALSE(expected.empty()) << "no clear_user_rep_good under read_zero in " << row.console;
     const auto r = runCli({"bt", "--all", "--json", row.dump, "--vmlinux", row.vmlinux});
     ASSERT_EQ(r.status, 0) << r.err;
     const json tasks = json::parse(r.out)["tasks"];
