@@ -10,7 +10,7 @@ case "$kind" in
     # -O1: ASan's recommended level; at -O0 every std:: call stays a call, and the sanitizer
     # stage of scripts/test.sh ran several times slower for it. Assertions stay on (Debug).
     asan) dir=build-asan; flags=(-DPANICSCOPE_SANITIZE=ON -DPANICSCOPE_BUILD_GUI=OFF -DCMAKE_BUILD_TYPE=Debug
-                                 "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g") ;;
+                                 "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1") ;;
     *) echo "usage: scripts/build.sh [release|asan]" >&2; exit 2 ;;
 esac
 cmake -S . -B "$dir" -G Ninja "${flags[@]}" >/dev/null
