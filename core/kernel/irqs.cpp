@@ -29,7 +29,7 @@ Result<IrqLayout> resolveLayout(const KernelView& view) {
 class IrqReader {
   public:
     IrqReader(const KernelView& view, const PerCpu& perCpu, const IrqLayout& l, IrqTable& out)
-        : view_(view), mem_(view.memory()), perCpu_(perCpu), l_(l), out_(out) {}
+        : mem_(view.memory()), perCpu_(perCpu), l_(l), out_(out) {}
 
     void desc(uint64_t number, uint64_t address) {
         auto action = mem_.readU64(address + l_.action);
@@ -60,7 +60,6 @@ class IrqReader {
     void warn(std::string text) { out_.warnings.push_back(std::move(text)); }
 
   private:
-    const KernelView& view_;
     const dump::Memory& mem_;
     const PerCpu& perCpu_;
     const IrqLayout& l_;
