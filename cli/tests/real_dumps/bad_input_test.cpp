@@ -4,6 +4,7 @@
 #include "dump_manifest.h"
 #include "run_cli.h"
 #include "symbols/vmlinux.h"
+#include "temp_files.h"
 
 #include <gtest/gtest.h>
 
@@ -16,11 +17,6 @@ namespace panicscope::testing {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string tempPath(const std::string& name) {
-    return (fs::temp_directory_path() / ("panicscope-" + std::to_string(::getpid()) + "-" + name))
-        .string();
-}
 
 // A copy of the first `bytes` bytes of `source`.
 std::string truncatedCopy(const std::string& source, uint64_t bytes, const std::string& name) {

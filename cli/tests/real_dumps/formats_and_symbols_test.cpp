@@ -4,6 +4,7 @@
 #include "dump/dump_file.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
+#include "temp_files.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -17,11 +18,6 @@ namespace {
 
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-std::string tempPath(const std::string& name) {
-    return (fs::temp_directory_path() / ("panicscope-" + std::to_string(::getpid()) + "-" + name))
-        .string();
-}
 
 TEST(SplitDump, PartsTogetherAreTheWholeDumpAndOnePartWarns) {
     const auto& row = manifestRow("process", "kdump", "kdump-zlib");

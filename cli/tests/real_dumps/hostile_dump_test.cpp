@@ -3,14 +3,15 @@
 // and notes larger than the file. Each once crashed, hung or read past a buffer (issue 14);
 // now each is one clear line, or a missing page while the rest of the dump still reads. The
 // expected offsets are computed here from the file's own headers, not by panicscope.
+#include "byte_fields.h"
 #include "drgn_oracle.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
+#include "temp_files.h"
 
 #include <gtest/gtest.h>
 
 #include <bit>
-#include <cstring>
 #include <elf.h>
 #include <filesystem>
 #include <fstream>
@@ -38,22 +39,11 @@ std::string readBytes(const std::string& path, uint64_t limit = UINT64_MAX) {
 struct TempDump {
     std::string path;
     TempDump(const std::string& name, const std::string& bytes)
-        : path((fs::temp_directory_path() /
-                ("panicscope-hostile-" + std::to_string(::getpid()) + "-" + name))
-                   .string()) {
+        : path(tempPath("hostile-" + name)) {
         std::ofstream(path, std::ios::binary) << bytes;
     }
     ~TempDump() { fs::remove(path); }
 };
-
-template <class T> T get(const std::string& bytes, uint64_t at) {
-    T v{};
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    return v;
-}
-template <class T> void put(std::string& bytes, uint64_t at, T v) {
-    std::memcpy(bytes.data() + at, &v, sizeof v);
-}
 
 // A VMCOREINFO value as the kernel wrote it into the file ("KEY=value\n").
 std::string vmcoreinfoValue(const std::string& bytes, const std::string& key) {

@@ -3,6 +3,7 @@
 // warning instead of wrong lines when the .ko is another build of the module.
 #include "dump_manifest.h"
 #include "run_cli.h"
+#include "temp_files.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -83,8 +84,7 @@ std::vector<json> moduleFrames(const std::string& btJson) {
 }
 
 std::string tempDir(const std::string& name) {
-    const fs::path dir =
-        fs::temp_directory_path() / ("panicscope-" + std::to_string(::getpid()) + "-" + name);
+    const fs::path dir = tempPath(name);
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir.string();

@@ -1,13 +1,14 @@
 // What a session opened with less than it needs says on stderr (issue 13): a --module-dir that
 // is not there, a vmlinux without DWARF, and one whose .debug_line or .debug_info is damaged
 // (issue 14), each one warning line -- and the verb still works.
+#include "byte_fields.h"
 #include "dump_manifest.h"
 #include "run_cli.h"
+#include "temp_files.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <elf.h>
 #include <filesystem>
 #include <fstream>
@@ -39,23 +40,12 @@ class WithoutIndexCache {
     std::optional<std::string> saved_;
 };
 
-std::string tempPath(const std::string& name) {
-    return (fs::temp_directory_path() / ("panicscope-" + name + "-" + std::to_string(::getpid())))
-        .string();
-}
-
 std::string readAt(std::ifstream& in, uint64_t offset, uint64_t size) {
     std::string bytes(size, '\0');
     in.seekg(static_cast<std::streamoff>(offset));
     in.read(bytes.data(), static_cast<std::streamsize>(size));
     if (!in) throw std::runtime_error("cannot read " + std::to_string(size) + " bytes");
     return bytes;
-}
-
-template <class T> T get(const std::string& bytes, uint64_t at) {
-    T v{};
-    std::memcpy(&v, bytes.data() + at, sizeof v);
-    return v;
 }
 
 struct SectionSpan {
