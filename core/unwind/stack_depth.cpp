@@ -37,9 +37,10 @@ struct Effect {
     bool followed = true; // false: the instruction changes sp in a way not followed
     bool endsPath = false;
     std::optional<uint64_t> branch; // another successor inside the function
+    std::optional<uint64_t> call;   // a direct call's target (an intra-function call if inside)
 };
 
-constexpr Effect kNotFollowed{false, false, std::nullopt};
+constexpr Effect kNotFollowed{false, false, std::nullopt, std::nullopt};
 
 // Pops the word at the current depth into rbp (pop %rbp, leave).
 void popBp(State& s) {
@@ -105,7 +106,10 @@ Effect apply(const Insn& i, State& s) {
         return e;
     case Op::Call:
         // A call to the next instruction pushes its address; any other returns balanced.
-        if (i.hasTarget && i.target == i.address + i.size) s.depth += 8;
+        if (i.hasTarget && i.target == i.address + i.size)
+            s.depth += 8;
+        else if (i.hasTarget)
+            e.call = i.target;
         return e;
     case Op::Jmp:
         e.endsPath = true; // a tail call, or an indirect jump (objtool's sibling call)
@@ -155,8 +159,16 @@ StackDepth stackDepthAt(std::string_view code, uint64_t start, uint64_t pc) {
             return unknown("the stack depth leaves its bounds at " + hex(at));
         if (s.bpSlot && *s.bpSlot > s.depth) s.bpSlot.reset(); // popped off the stack
         std::vector<uint64_t> next;
-        if (!e.endsPath) next.push_back(at + insn->size);
-        if (e.branch) next.push_back(*e.branch);
+        if (e.call && *e.call > start && *e.call < end) {
+            // A call into the function itself (a retpoline thunk's ANNOTATE_INTRA_FUNCTION_CALL,
+            // whose target overwrites the pushed address and returns through it): as objtool
+            // sees it, a push and a jump; nothing returns to the instruction after it.
+            s.depth += 8;
+            next.push_back(*e.call);
+        } else {
+            if (!e.endsPath) next.push_back(at + insn->size);
+            if (e.branch) next.push_back(*e.branch);
+        }
         for (const uint64_t to : next) {
             if (to < start || to >= end) continue; // a tail call, or off the end (a noreturn call)
             const auto [it, added] = states.emplace(to, s);

@@ -63,6 +63,27 @@ TEST(StackDepth, RbpAsAScratchRegisterAfterSavingIt) {
     expectDepth(stackDepthAt(code, kStart, kStart + 6), 0);
 }
 
+TEST(StackDepth, ARetpolineThunksCallIntoItselfPushesAndJumps) {
+    // 6.12's thunk (objdump of __x86_indirect_thunk_array), under UNWIND_HINT_UNDEFINED until
+    // its ret: 0: call 6; 5: int3; 6: mov %rax,(%rsp); a: jmp __x86_return_thunk (away)
+    const std::string thunk612 = bytes(
+        {0xe8, 0x01, 0x00, 0x00, 0x00, 0xcc, 0x48, 0x89, 0x04, 0x24, 0xe9, 0x41, 0x0c, 0x00, 0x00});
+    expectDepth(stackDepthAt(thunk612, kStart, kStart), 0);
+    // The intra-function call's return address lies above the caller's.
+    expectDepth(stackDepthAt(thunk612, kStart, kStart + 6), 8);
+    expectDepth(stackDepthAt(thunk612, kStart, kStart + 0xa), 8);
+    // Nothing returns to the int3.
+    EXPECT_EQ(stackDepthAt(thunk612, kStart, kStart + 5).why,
+              "0xffffffff81164645 is not reached from the function's entry");
+    // 6.1's, with its speculation trap: 0: call c; 5: pause; 7: lfence; a: jmp 5;
+    // c: mov %rax,(%rsp); 10: ret
+    const std::string thunk61 = bytes({0xe8, 0x07, 0x00, 0x00, 0x00, 0xf3, 0x90, 0x0f, 0xae, 0xe8,
+                                       0xeb, 0xf9, 0x48, 0x89, 0x04, 0x24, 0xc3});
+    expectDepth(stackDepthAt(thunk61, kStart, kStart + 0xc), 8);
+    expectDepth(stackDepthAt(thunk61, kStart, kStart + 0x10), 8);
+    EXPECT_FALSE(stackDepthAt(thunk61, kStart, kStart + 7).known);
+}
+
 TEST(StackDepth, RefusesWhatItCannotFollow) {
     // Paths that disagree: 0: push %rbx; 1: test %rdi,%rdi; 4: je 7; 6: push %rax; 7: nop; 8: ret
     const std::string disagree = bytes({0x53, 0x48, 0x85, 0xff, 0x74, 0x01, 0x50, 0x90, 0xc3});
