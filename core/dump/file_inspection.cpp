@@ -64,17 +64,33 @@ Result<uint64_t> elfExtent(const ByteSource& file, const std::string& path, cons
     return need;
 }
 
-// Section headers: QEMU's and makedumpfile's ELF files carry a few, and libkdumpfile reads them
-// and allocates what they declare (a fuzzed sh_size asked for 2^63 bytes). A size larger than
-// the whole file is damage; where a section lies is left alone (a truncated file cuts them).
+// Section headers: QEMU's ELF files carry one, and libkdumpfile reads every header whenever
+// e_shoff is set: the first for the count when e_shnum is 0 (ELF's extended numbering), each with
+// e_shentsize as its size (0 made it read through a null pointer), and it allocates what their
+// sizes declare (a fuzzed sh_size asked for 2^63 bytes). So headers of another size, or outside
+// the file, or sizes larger than the whole file are damage.
 Result<void> checkSections(const ByteSource& file, const std::string& path, const Elf64_Ehdr& eh) {
+    if (eh.e_shoff == 0) return {};
     const uint64_t fileSize = file.size();
-    const uint64_t tableBytes = uint64_t(eh.e_shnum) * sizeof(Elf64_Shdr);
-    if (eh.e_shnum == 0 || eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > fileSize ||
-        tableBytes > fileSize - eh.e_shoff)
-        return {};
-    std::vector<Elf64_Shdr> sections(eh.e_shnum);
-    if (!file.readAt(eh.e_shoff, sections.data(), tableBytes))
+    auto damaged = [&](const std::string& what) {
+        return fail(Errc::Corrupt, path + ": ELF section headers: " + what);
+    };
+    if (eh.e_shentsize != sizeof(Elf64_Shdr))
+        return damaged("entry size " + std::to_string(eh.e_shentsize) + " is not " +
+                       std::to_string(sizeof(Elf64_Shdr)));
+    const uint64_t room = eh.e_shoff < fileSize ? (fileSize - eh.e_shoff) / sizeof(Elf64_Shdr) : 0;
+    uint64_t count = eh.e_shnum;
+    if (count == 0) { // the count is the first header's sh_size
+        Elf64_Shdr first;
+        if (room == 0 || !file.readAt(eh.e_shoff, &first, sizeof first))
+            return damaged("the first lies past the end of the file");
+        count = first.sh_size;
+    }
+    if (count > room)
+        return damaged(std::to_string(count) + " at offset " + std::to_string(eh.e_shoff) +
+                       " do not fit in the file");
+    std::vector<Elf64_Shdr> sections(count);
+    if (!file.readAt(eh.e_shoff, sections.data(), count * sizeof(Elf64_Shdr)))
         return fail(Errc::Io, path + ": cannot read the ELF section headers");
     for (size_t i = 0; i < sections.size(); ++i)
         if (sections[i].sh_type != SHT_NOBITS && sections[i].sh_size > fileSize)

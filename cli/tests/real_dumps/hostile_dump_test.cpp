@@ -255,6 +255,24 @@ TEST_F(HostileElf, NoteOverTheLimitIsRefused) {
                          ": ELF notes would be 536870912 bytes, over the limit of 67108864\n");
 }
 
+// libkdumpfile reads every section header once e_shoff is set, each with e_shentsize as its
+// size: 0 made it read the count through a null pointer (SIGSEGV, found by the dump_file fuzz
+// target), and a count past the end of the file read there.
+TEST_F(HostileElf, SectionHeadersOfAnotherSizeOrPastTheEndAreCorrupt) {
+    const std::string reason[] = {"entry size 0 is not 64",
+                                  "4096 at offset 64 do not fit in the file"};
+    for (int i = 0; i < 2; ++i) {
+        std::string bytes = head;
+        put<uint64_t>(bytes, offsetof(Elf64_Ehdr, e_shoff), 64);
+        put<uint16_t>(bytes, offsetof(Elf64_Ehdr, e_shentsize), i == 0 ? 0 : 64);
+        put<uint16_t>(bytes, offsetof(Elf64_Ehdr, e_shnum), i == 0 ? 0 : 4096);
+        TempDump dump("sections", bytes);
+        const auto r = runCli({"info", dump.path, "--vmlinux", row.vmlinux});
+        EXPECT_EQ(r.status, 1);
+        EXPECT_EQ(r.err, "panicscope: " + dump.path + ": ELF section headers: " + reason[i] + "\n");
+    }
+}
+
 // A damaged note header loses VMCOREINFO: say so, not that QEMU lacked -device vmcoreinfo.
 TEST_F(HostileElf, DamagedNoteHeaderIsNamedWithoutTheQemuHint) {
     std::string bytes = head;
