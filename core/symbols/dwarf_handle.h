@@ -3,6 +3,8 @@
 // `dwarf` holds `mutex`.
 #pragma once
 
+#include "util/index_cache.h"
+
 #include <elfutils/libdw.h>
 
 #include <memory>
@@ -29,6 +31,9 @@ struct DwarfHandle {
 
     Dwarf* const dwarf;
     std::mutex mutex;
+    // Where indexes built from this DWARF are kept between runs (DwarfTypeIndex): the vmlinux's
+    // index cache; disabled for a module's.
+    IndexCache cache;
 
   private:
     DwarfHandle(Dwarf* d, bool owned) : dwarf(d), owned_(owned) {}

@@ -77,7 +77,7 @@ DwarfLayouts::DwarfLayouts(DwarfHandle* dwarf, std::string fileName)
     : dwarf_(dwarf), fileName_(std::move(fileName)) {}
 
 Result<Dwarf_Die> DwarfLayouts::findAggregate(std::string_view name) const {
-    if (!index_) index_.emplace(dwarf_->dwarf);
+    if (!index_) index_.emplace(dwarf_->dwarf, dwarf_->cache);
     const auto definitions = index_->find(name, /*orTypedef=*/true);
     std::optional<Dwarf_Die> found;
     if (definitions.aggregate) {
@@ -153,7 +153,7 @@ Result<uint64_t> DwarfLayouts::sizeOf(std::string_view structName) const {
 Result<int64_t> DwarfLayouts::enumerator(std::string_view name) const {
     if (!dwarf_) return fail(Errc::NoType, fileName_ + " has no DWARF debug info");
     std::lock_guard lock(dwarf_->mutex);
-    if (!index_) index_.emplace(dwarf_->dwarf);
+    if (!index_) index_.emplace(dwarf_->dwarf, dwarf_->cache);
     if (auto value = index_->findEnumerator(name)) return *value;
     return fail(Errc::NoType,
                 "no enumerator '" + std::string(name) + "' in the debug info of " + fileName_);

@@ -2,11 +2,19 @@
 // first full definition, and of the file-scope variables (declarations too: `jiffies` has none
 // but the linker's). Built lazily and incrementally: a lookup reads compilation units only until
 // the name turns up, so the common types (defined in the first units) cost a few milliseconds
-// and only a miss reads every unit's top-level DIEs (about 0.3 s for a 590 MB vmlinux).
+// and only a miss reads every unit's top-level DIEs (about 0.3 s for a 590 MB vmlinux). Once every
+// unit is read, the whole index goes into the index cache (DwarfTypeNames); a run that finds it
+// there reads no unit to look a name up. Both ways give the same answers: a lookup answers as if
+// the units up to the one that defines the name had been read.
 #pragma once
+
+#include "symbols/dwarf_type_names.h"
+#include "util/index_cache.h"
 
 #include <elfutils/libdw.h>
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -15,7 +23,8 @@ namespace panicscope::symbols {
 
 class DwarfTypeIndex {
   public:
-    explicit DwarfTypeIndex(Dwarf* dwarf) : dwarf_(dwarf) {}
+    // `cache`: where the complete index of this DWARF is kept between runs (disabled: nowhere).
+    explicit DwarfTypeIndex(Dwarf* dwarf, IndexCache cache = {});
 
     struct Definitions {
         const Dwarf_Die* aggregate = nullptr; // struct or union `name` (one C tag namespace)
@@ -34,18 +43,36 @@ class DwarfTypeIndex {
 
   private:
     // The names view the mapped DWARF; a Dwarf_Die stays valid as long as the Dwarf handle.
-    using Names = std::unordered_map<std::string_view, Dwarf_Die>;
+    struct Named {
+        Dwarf_Die die;
+        uint32_t unit; // ordinal of the unit it was first seen in
+    };
+    using Names = std::unordered_map<std::string_view, Named>;
+    struct Enumerator {
+        int64_t value;
+        uint32_t unit;
+    };
+    // Where `name` of `kind` is first defined, from the units read so far, or from the
+    // stored index (all of them).
+    struct Found {
+        const Dwarf_Die* die = nullptr; // null for an enumerator
+        int64_t value = 0;              // an enumerator's
+        uint32_t unit = 0;
+    };
+    std::optional<Found> lookUp(DwarfNameKind kind, std::string_view name);
+    std::optional<Found> findOne(DwarfNameKind kind, std::string_view name);
     bool indexNextUnit(); // false when all units are indexed
-    const Dwarf_Die* findIn(const Names& names, std::string_view name);
+    void saveIndex() const;
 
     Dwarf* dwarf_;
+    IndexCache cache_;
+    std::optional<DwarfTypeNames> stored_;
+    std::unordered_map<Dwarf_Off, Dwarf_Die> storedDies_; // the stored index's DIEs handed out
+    uint32_t unitsRead_ = 0; // read, or with the stored index, answered as if read
     Dwarf_CU* lastUnit_ = nullptr;
     bool complete_ = false;
-    Names aggregates_;
-    Names typedefs_;
-    Names enums_;
-    Names variables_;
-    std::unordered_map<std::string_view, int64_t> enumerators_;
+    std::array<Names, 4> names_; // Aggregate, Typedef, Enum, Variable (DwarfNameKind order)
+    std::unordered_map<std::string_view, Enumerator> enumerators_;
 };
 
 } // namespace panicscope::symbols

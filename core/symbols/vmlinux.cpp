@@ -31,6 +31,7 @@ struct Vmlinux::Impl {
     Impl(std::string p, ElfFile e)
         : path(std::move(p)), elf(std::move(e)), dwarf(DwarfHandle::open(elf->elf())),
           dwarfLayouts(dwarf.get(), path), lines(dwarf.get()) {
+        if (dwarf) dwarf->cache = IndexCache::forFile(path, elf->buildId());
         if (auto btf = elf->sectionBytes(".BTF")) btfLayouts.emplace(*btf, dwarfLayouts);
     }
     // The kernel image in a dump's memory: no file, no DWARF; BTF is added by fromDump().

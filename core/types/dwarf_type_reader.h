@@ -11,7 +11,8 @@ namespace panicscope::types {
 
 class DwarfTypeReader final : public TypeReader {
   public:
-    explicit DwarfTypeReader(symbols::DwarfHandle& dwarf) : dwarf_(dwarf), index_(dwarf.dwarf) {}
+    explicit DwarfTypeReader(symbols::DwarfHandle& dwarf)
+        : dwarf_(dwarf), index_(dwarf.dwarf, dwarf.cache) {}
     std::optional<Type> read(uint64_t id) const override;
     std::optional<uint64_t> findNamed(TypeTag tag, std::string_view name) const override;
     std::optional<uint64_t> findVariableType(std::string_view name) const override;

@@ -139,5 +139,43 @@ TEST(SessionApi, TheIndexCacheChangesNoOutput) {
     std::filesystem::remove_all(dir);
 }
 
+// A kernel without BTF takes its layouts from DWARF: the first run that reads every unit keeps
+// the name index (dwarf-type-names); a run that loads it answers every question as one that
+// reads the units: found, missing (no struct module without modules), typedef or struct,
+// enumerators and variables.
+TEST(SessionApi, TheStoredDwarfTypeIndexChangesNoOutput) {
+    const auto& row = manifestRow(kFramePointerKernel, "process", "kdump", "kdump-zlib");
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("psidx-dwarf-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(dir);
+    const std::vector<std::vector<std::string>> commands = {
+        {"bt", "-a"},           {"struct", "module"},    {"struct", "task_struct"},
+        {"struct", "pgd_t"},    {"p", "system_state"},   {"p", "jiffies"},
+        {"whatis", "schedule"}, {"struct", "pg_data_t"}, {"p", "init_task.comm"}};
+    auto run = [&](const char* index) {
+        ::setenv("PANICSCOPE_INDEX_DIR", index, 1);
+        std::string all;
+        for (auto args : commands) {
+            args.insert(args.end(), {row.dump, "--vmlinux", row.vmlinux});
+            const auto r = runCli(args);
+            all += r.out + r.err + "status " + std::to_string(r.status) + "\n";
+        }
+        ::unsetenv("PANICSCOPE_INDEX_DIR");
+        return all;
+    };
+    const std::string off = run("");
+    const std::string cold = run(dir.c_str());
+    bool stored = false;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir))
+        stored |= entry.path().filename() == "dwarf-type-names";
+    EXPECT_TRUE(stored);
+    const std::string warm = run(dir.c_str());
+    EXPECT_NE(off.find("no struct module in the debug info"), std::string::npos) << off;
+    EXPECT_NE(off.find("system_state = SYSTEM_RUNNING"), std::string::npos) << off;
+    EXPECT_EQ(cold, off);
+    EXPECT_EQ(warm, off);
+    std::filesystem::remove_all(dir);
+}
+
 } // namespace
 } // namespace panicscope::testing
