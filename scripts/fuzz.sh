@@ -45,6 +45,9 @@ export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan-suppressions.txt"
 export ASAN_OPTIONS=fast_unwind_on_malloc=0:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# The targets that open a dump file per input (see the fork mode below).
+leaks_per_input=(dump_file)
+
 status=0
 summary=()
 for name in "${targets[@]}"; do
@@ -61,7 +64,15 @@ for name in "${targets[@]}"; do
     # -detect_leaks=0: libkdumpfile leaks per opened dump (scripts/lsan-suppressions.txt) and
     # LeakSanitizer after each such input makes a run 100 times slower; the ASan test run
     # replays every corpus with leak detection on.
-    if build-fuzz/fuzz/fuzz_"$name" -max_total_time="$seconds" -max_len=1048576 \
+    # A target that opens a kdump-compressed file per input inherits libkdumpfile 0.5.1's leak
+    # of every such context (README, "Known limits"): about 0.5 MB per input, so one process
+    # passes 2 GiB in minutes with nothing wrong. Those run in libFuzzer's fork mode: children
+    # of at most a few tens of seconds each, the same limits per child, and an OOM, timeout or
+    # crash in any child still ends the run as a finding.
+    mode=()
+    [[ " ${leaks_per_input[*]} " == *" $name "* ]] &&
+        mode=(-fork=1 -ignore_ooms=0 -ignore_timeouts=0 -ignore_crashes=0)
+    if build-fuzz/fuzz/fuzz_"$name" "${mode[@]}" -max_total_time="$seconds" -max_len=1048576 \
         -rss_limit_mb=2048 -timeout=60 -detect_leaks=0 -print_final_stats=1 \
         -artifact_prefix="$findings/" "$corpus" "${seeds[@]}" >"$log" 2>&1; then
         result=ok
@@ -70,6 +81,8 @@ for name in "${targets[@]}"; do
         status=1
     fi
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
+    # Fork mode: the parent's status lines ("#RUNS: cov: ...") count every child's runs.
+    [ ${#mode[@]} -gt 0 ] && runs=$(grep -o '^#[0-9]*: cov' "$log" | tail -1 | grep -o '[0-9]*' || true)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
     summary+=("$(printf '%-16s %6s s  %9s runs  %-10s %s' "$name" "$seconds" "${runs:-?}" "$cov" "$result")")
 done
