@@ -1,8 +1,10 @@
 #include "unwind/frame_setup.h"
 
 #include "unwind/entry_insn.h"
+#include "unwind/stack_depth.h"
 #include "util/hex.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace panicscope::unwind {
@@ -60,7 +62,19 @@ FrameSetup frameSetupAt(std::string_view code, uint64_t start, uint64_t pc) {
     size_t first = 0; // the first instruction that changes rsp or rbp
     while (first < insns.size() && !touchesStack(insns[first]))
         ++first;
-    if (first == insns.size()) return returnAt(0); // a leaf that never touches the stack
+    if (first == insns.size()) {
+        // A call into the function itself (a retpoline thunk's) pushes a return address that
+        // its target overwrites and returns through: follow the paths for how deep pc is.
+        const uint64_t end = start + code.size();
+        const bool callsItself = std::any_of(insns.begin(), insns.end(), [&](const Insn& i) {
+            return i.op == Op::Call && i.hasTarget && i.target > start && i.target < end &&
+                   i.target != i.address + i.size;
+        });
+        if (!callsItself) return returnAt(0); // a leaf that never touches the stack
+        const StackDepth depth = stackDepthAt(code, start, pc);
+        if (!depth.known) return unknown(depth.why);
+        return returnAt(depth.returnOffset);
+    }
     const bool prologue =
         isPushRbp(insns[first]) && first + 1 < insns.size() && isMovRspToRbp(insns[first + 1]);
     if (!prologue) return unknown("it changes the stack pointer without a frame record");

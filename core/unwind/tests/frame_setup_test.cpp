@@ -34,6 +34,20 @@ TEST(FrameSetup, AFramelessLeafHasItsReturnAddressOnTopEverywhere) {
         expectReturnAt(frameSetupAt(code, kStart, kStart + offset), 0);
 }
 
+TEST(FrameSetup, ARetpolineThunkAfterItsCallIntoItselfHasTwoReturnAddresses) {
+    // 6.1's thunk: 0: call c; 5: pause; 7: lfence; a: jmp 5; c: mov %rax,(%rsp); 10: ret.
+    // Past the call the caller's return address is under the one it pushed.
+    std::string s;
+    const auto code = bytes({0xe8, 0x07, 0x00, 0x00, 0x00, 0xf3, 0x90, 0x0f, 0xae, 0xe8, 0xeb, 0xf9,
+                             0x48, 0x89, 0x04, 0x24, 0xc3},
+                            s);
+    expectReturnAt(frameSetupAt(code, kStart, kStart), 0);
+    expectReturnAt(frameSetupAt(code, kStart, kStart + 0xc), 8);
+    expectReturnAt(frameSetupAt(code, kStart, kStart + 0x10), 0); // at the ret: its own rule
+    // The speculation trap is never reached.
+    EXPECT_EQ(frameSetupAt(code, kStart, kStart + 5).kind, FrameSetup::Kind::Unknown);
+}
+
 TEST(FrameSetup, AFrameRecordIsBuiltAfterPushAndMov) {
     // endbr64; push %rbp; mov %rsp,%rbp; push %rbx; call (rel32); pop %rbx; pop %rbp; ret
     std::string s;
