@@ -176,8 +176,15 @@ std::optional<uint64_t> KdumpPageIndex::descriptorOffset(const ByteSource& file,
         return std::nullopt;
     auto present = [&](uint64_t p) { return bytes[(p - from) / 8] >> ((p - from) % 8) & 1; };
     if (!present(pfn)) return std::nullopt;
+    // The chunk's rank plus the frames present before pfn in it: odd bits one at a time, whole
+    // bytes by popcount (a lookup per page read; bit by bit it showed in profiles).
     uint64_t rank = ranks_[chunk];
-    for (uint64_t p = std::max(from, firstPfn_); p < pfn; ++p)
+    uint64_t p = std::max(from, firstPfn_);
+    for (; p < pfn && (p - from) % 8; ++p)
+        rank += present(p);
+    for (; p + 8 <= pfn; p += 8)
+        rank += unsigned(std::popcount(bytes[(p - from) / 8]));
+    for (; p < pfn; ++p)
         rank += present(p);
     return layout_.descriptorsOffset + rank * sizeof(PageDescriptor);
 }

@@ -137,5 +137,29 @@ TEST(KdumpPageIndex, FindsEachFramesDescriptorByRank) {
               "size 0 is not the block size 4096");
 }
 
+TEST(KdumpPageIndex, EveryFramesRankCountsTheFramesBeforeIt) {
+    // A pattern over three rank chunks (4096 frames each): runs, gaps, odd and whole bytes.
+    auto bytes = kdumpHead(4096 * 8);
+    uint32_t state = 12345;
+    for (size_t i = 0; i < 1536; ++i) {
+        state = state * 1103515245 + 12345;
+        bytes[3 * 4096 + i] = std::byte(i % 7 == 0 ? 0xff : i % 11 == 0 ? 0 : state >> 16);
+    }
+    BytesInMemory file(bytes);
+    auto layout = readKdumpLayout(file, "mem");
+    ASSERT_TRUE(layout) << layout.error().message;
+    auto index = KdumpPageIndex::build(file, *layout, "mem");
+    ASSERT_TRUE(index);
+    uint64_t before = 0;
+    for (uint64_t pfn = 0; pfn < 1536 * 8; ++pfn) {
+        const bool present = uint8_t(bytes[3 * 4096 + pfn / 8]) >> (pfn % 8) & 1;
+        const auto at = index->descriptorOffset(file, pfn);
+        ASSERT_EQ(at.has_value(), present) << pfn;
+        if (present) {
+            ASSERT_EQ(*at, 4 * 4096u + before++ * 24) << pfn;
+        }
+    }
+}
+
 } // namespace
 } // namespace panicscope::dump
