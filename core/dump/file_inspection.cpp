@@ -176,7 +176,7 @@ Result<DumpFileFacts> inspectKdump(const ByteSource& file, const std::string& pa
     uint64_t need = descEnd;
     uint32_t flags = 0;
     for (const auto& d : descs) {
-        // A damaged descriptor is refused when its page is read (KdumpPageIndex::checkPage).
+        // A damaged descriptor is refused when its page is read (KdumpPageIndex::checkDescriptor).
         if (pageDescriptorProblem(d, layout->blockSize, UINT64_MAX)) continue;
         need = std::max<uint64_t>(need, uint64_t(d.offset) + d.size);
         flags |= d.flags;

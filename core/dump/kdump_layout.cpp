@@ -189,11 +189,10 @@ std::optional<uint64_t> KdumpPageIndex::descriptorOffset(const ByteSource& file,
     return layout_.descriptorsOffset + rank * sizeof(PageDescriptor);
 }
 
-Result<void> KdumpPageIndex::checkPage(const ByteSource& file, uint64_t pfn) const {
-    const auto at = descriptorOffset(file, pfn);
-    if (!at) return {};
+Result<void> KdumpPageIndex::checkDescriptor(const ByteSource& file, uint64_t pfn,
+                                             uint64_t at) const {
     PageDescriptor d;
-    if (!file.readAt(*at, &d, sizeof d))
+    if (!file.readAt(at, &d, sizeof d))
         return fail(Errc::NotInDump,
                     "the descriptor of page frame " + hex(pfn) + " lies past the end of the file");
     auto problem = pageDescriptorProblem(d, layout_.blockSize, file.size());
@@ -201,7 +200,7 @@ Result<void> KdumpPageIndex::checkPage(const ByteSource& file, uint64_t pfn) con
     if (problem->ends_with("past the end of the file"))
         return fail(Errc::NotInDump, "page frame " + hex(pfn) + ": " + *problem);
     return fail(Errc::Corrupt, "page frame " + hex(pfn) + " has a corrupt page descriptor at " +
-                                   "file offset " + std::to_string(*at) + ": " + *problem);
+                                   "file offset " + std::to_string(at) + ": " + *problem);
 }
 
 Result<void> KdumpPageIndex::checkBufferSizes(const ByteSource& file,

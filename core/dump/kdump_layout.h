@@ -66,9 +66,9 @@ class KdumpPageIndex {
     uint64_t descriptorsEnd() const { return layout_.descriptorsOffset + pageCount() * 24; }
     // The file offset of a page frame's descriptor; nullopt when the file has none for it.
     std::optional<uint64_t> descriptorOffset(const ByteSource& file, uint64_t pfn) const;
-    // Errc::Corrupt when the page frame's descriptor is unsound (or unreadable); ok when it is
-    // sound or the file has no descriptor for it (libkdumpfile then reports the page missing).
-    Result<void> checkPage(const ByteSource& file, uint64_t pfn) const;
+    // Errc::Corrupt when the page frame's descriptor, at `at` (descriptorOffset's answer), is
+    // unsound; Errc::NotInDump when it or its data lies past the end of the file.
+    Result<void> checkDescriptor(const ByteSource& file, uint64_t pfn, uint64_t at) const;
     // Errc::Corrupt naming the first descriptor libkdumpfile 0.5.1 cannot read without
     // overflowing its page buffer (compressed size over the block size), and how many there
     // are. libkdumpfile reads some pages on its own, past any check of ours, so such a file

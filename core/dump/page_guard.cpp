@@ -50,8 +50,8 @@ Result<std::unique_ptr<PageGuard>> PageGuard::open(const std::vector<std::string
 Result<void> PageGuard::checkPhysicalPage(uint64_t pageAddress) const {
     const uint64_t pfn = pageAddress / kPage;
     for (const auto& part : parts_) // one part has the frame's descriptor (or none has)
-        if (part.index.descriptorOffset(part.file, pfn))
-            return part.index.checkPage(part.file, pfn);
+        if (const auto at = part.index.descriptorOffset(part.file, pfn))
+            return part.index.checkDescriptor(part.file, pfn, *at);
     for (const auto& s : cutSegments_) {
         // The page's bytes in the segment, [0, end) relative to its start; no sum may wrap.
         uint64_t end = 0;

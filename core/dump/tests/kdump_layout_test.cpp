@@ -130,7 +130,9 @@ TEST(KdumpPageIndex, FindsEachFramesDescriptorByRank) {
     EXPECT_EQ(index->descriptorOffset(file, 0), 4 * 4096u);
     EXPECT_EQ(index->descriptorOffset(file, 3), 4 * 4096u + 48);
     EXPECT_FALSE(index->descriptorOffset(file, 2));
-    auto checked = index->checkPage(file, 1); // all zeros: uncompressed size 0
+    const auto at = index->descriptorOffset(file, 1);
+    ASSERT_TRUE(at);
+    auto checked = index->checkDescriptor(file, 1, *at); // all zeros: uncompressed size 0
     ASSERT_FALSE(checked);
     EXPECT_EQ(checked.error().message,
               "page frame 0x1 has a corrupt page descriptor at file offset 16408: uncompressed "
