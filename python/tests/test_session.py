@@ -237,8 +237,19 @@ class SessionTests:
 
     def test_backtraces_release_the_gil(self):
         # While the batch unwinds, this thread keeps running: with the GIL held it could not.
+        # The batch repeats the task list until it lasts about 0.3 s, whatever the kernel and
+        # the machine: a warm batch of the frame-pointer kernel's 36 tasks takes a few ms, too
+        # short for this thread to tick in. Doubled until a timed batch lasts 0.1 s, then tripled.
+        batch = self.s.tasks()
+        while True:
+            start = time.monotonic()
+            self.s.backtraces(batch, lines=True)
+            if time.monotonic() - start >= 0.1:
+                break
+            batch = batch * 2
+        batch = batch * 3
         ticks = []
-        worker = threading.Thread(target=lambda: self.s.backtraces(lines=True))
+        worker = threading.Thread(target=lambda: self.s.backtraces(batch, lines=True))
         start = time.monotonic()
         worker.start()
         while worker.is_alive():
